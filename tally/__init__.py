@@ -1,0 +1,7 @@
+"""tally — an open-source casualty observatory."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]
