@@ -1,1 +1,31 @@
-"""tally.cli"""
+"""Command-line interface: a thin Typer shell over the library API.
+
+Each stage's commands live in their own module and register on :data:`tally.cli.app.app`
+when imported here.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from tally.cli.app import app, err_console, state
+from tally.core.errors import InputError, TallyError
+
+# Command modules register themselves on import (one line per stage, sorted).
+
+
+def main() -> None:
+    """Entry point of the ``tally`` command: one line per error, non-zero exit."""
+    try:
+        app(standalone_mode=True)
+    except TallyError as exc:
+        if state.debug:
+            raise
+        err_console.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        if isinstance(exc, InputError):
+            for p in exc.problems:
+                err_console.print(f"  {p}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+
+
+__all__ = ["app", "main"]
