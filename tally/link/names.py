@@ -100,12 +100,14 @@ _LATIN_ARTICLES = frozenset(
 )
 _ABD = frozenset({"abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdil", "abdur",
                   "abder", "abdus", "abdes"})
+_ABD_LOOSE = frozenset({"abed", "abid", "abdi", "abdo", "abdou"})  # Abd only before an article
 _BARE_ABD = "abdo"  # the key of an Abd… with nothing to join (never joins, so stays idempotent)
 _KUNYA = frozenset({"abu", "abou", "abo", "aboo", "umm", "um", "om", "oum", "omm"})
 _NASAB = frozenset({"bin", "ibn", "bint", "ben", "bent", "ould", "ebn"})
 _DIN = re.compile(r"^(?:[aeiu]{0,2}d?d(?:i|ee)ne?)$")
 _DIN_ATTACHED = re.compile(r"^([a-z]{2,}?)(?:[aeiou]{1,2}[lsdrtzn]?)?d?d(?:i|ee)ne?$")
 _ALLAH = frozenset({"allah", "ullah", "illah", "ellah", "lah", "llah"})
+_ALLAH_KEY = "ullah"
 _VOWELS = frozenset("aeiou")
 _PARTICLES = _LATIN_ARTICLES | _KUNYA | _NASAB | _ABD
 _ABD_REST = re.compile(r"^(?:[aeiou]{1,2}l-?|[aeiou]{1,2}(?=([b-df-hj-np-tv-z])\1)|-)")
@@ -122,6 +124,10 @@ def fold_latin(piece: str) -> str:
     s = _ascii_letters(piece)
     if not s:
         return ""
+    if len(s) > 6 and s.endswith("llah") and not s.startswith("abd"):
+        # Nasrallah, Fadlullah: a name + Allah, kept recognisable so the key folds to itself
+        base = s[:-4].rstrip("aeiou")
+        return fold_latin(base) + _ALLAH_KEY if len(base) >= 2 else fold_latin(base + "a")
     s = s.replace("sch", "sh").replace("tch", "sh").replace("ch", "sh").replace("dj", "j")
     s = s.replace("ph", "f").replace("ck", "k")
     s = re.sub(r"c(?=[eiy])", "s", s).replace("c", "k").replace("q", "k").replace("x", "ks")
@@ -129,7 +135,7 @@ def fold_latin(piece: str) -> str:
     s = re.sub(r"(?<=[a-z])(?:ei|ai|ey)", "ay", s)
     s = s.replace("o", "u").replace("w", "w")
     s = re.sub(r"(.)\1+", r"\1", s)
-    while len(s) > 3 and not s.endswith("lah"):
+    while len(s) > 3:
         if s.endswith(("ah", "eh")):
             s = s[:-2]
         elif s[-1] in "ae":
@@ -278,12 +284,12 @@ def _latin_units(
             continue
         if (_DIN.match(p) or p in _ALLAH) and units and not pending_article and not pending_role:
             prev = units.pop()
-            key = _join_din(prev.key) if _DIN.match(p) else prev.key + "lah"
+            key = _join_din(prev.key) if _DIN.match(p) else prev.key + _ALLAH_KEY
             units.append(_Unit(key, prev.role, prev.article, prev.upper))
             continue
         if pending_article and (_DIN.match(p) or p in _ALLAH) and units:
             prev = units.pop()
-            key = _join_din(prev.key) if _DIN.match(p) else prev.key + "lah"
+            key = _join_din(prev.key) if _DIN.match(p) else prev.key + _ALLAH_KEY
             units.append(_Unit(key, prev.role, prev.article, prev.upper))
             pending_article = False
             continue
@@ -343,7 +349,7 @@ def _attached_din(piece: str) -> str | None:
 
 def _piece_key(p: str, pieces: list[tuple[str, bool]], i: int, known: dict[str, str] | None) -> str | None:
     """Key of a compound-starting piece, or None when it joins the next piece (bare Abd…)."""
-    if p in _ABD:
+    if p in _ABD or (p in _ABD_LOOSE and i < len(pieces) and pieces[i][0] in _LATIN_ARTICLES):
         return None
     if p.startswith("abd") and len(p) > 4 and p not in _ABD:
         return "abd" + _abd_rest(p[3:])
@@ -369,7 +375,7 @@ def _arabic_units(text: str, table: _Table) -> list[_Unit]:
             i += 1
         if w in _AR_SUFFIX and units:
             prev = units.pop()
-            key = _join_din(prev.key) if w == "الدين" else prev.key + "lah"
+            key = _join_din(prev.key) if w == "الدين" else prev.key + _ALLAH_KEY
             units.append(_Unit(key, prev.role, prev.article))
             continue
         if w == "عبد":
@@ -446,7 +452,7 @@ def _tidy(units: list[_Unit]) -> list[_Unit]:
             if prev is None:
                 continue
             p = out[prev]
-            key = _join_din(p.key) if _DIN.match(u.key) else p.key + "lah"
+            key = _join_din(p.key) if _DIN.match(u.key) else p.key + _ALLAH_KEY
             out[prev] = _Unit(key, p.role, p.article, p.upper)
             continue
         out.append(u)
