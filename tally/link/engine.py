@@ -35,6 +35,11 @@ class Engine:
     db_api: Any
     _close: list[Any] = field(default_factory=list)
 
+    @property
+    def dialect(self) -> str:
+        """Splink's SQL dialect name of this backend."""
+        return "spark" if self.name == "spark" else "duckdb"
+
     def register(self, frame: pd.DataFrame, name: str) -> Any:
         """Register a pandas frame as a Splink input table."""
         if self.name == "spark":
@@ -73,6 +78,7 @@ def _spark(spec: LinkSpec) -> Engine:
         raise LinkError(f"the Spark engine is unavailable: {why}")
     from pyspark.sql import SparkSession
     from splink import SparkAPI
+    from splink.backends.spark import similarity_jar_location
 
     tmp = tempfile.mkdtemp(prefix="tally-spark-")
     mem = spec.memory_limit.replace("GB", "g").replace("MB", "m").replace(" ", "")
@@ -83,6 +89,7 @@ def _spark(spec: LinkSpec) -> Engine:
         .config("spark.sql.shuffle.partitions", str(max(4, spec.threads * 4)))
         .config("spark.default.parallelism", str(max(4, spec.threads * 4)))
         .config("spark.ui.enabled", "false")
+        .config("spark.jars", similarity_jar_location())  # jaro_winkler & co as Spark SQL functions
         .config("spark.local.dir", tmp)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")

@@ -22,6 +22,7 @@ from tally.link.model import (
     calibrate_prior,
     clamp_prior,
     level_labels,
+    model_for_dialect,
     settings_creator,
 )
 from tally.link.spec import LinkSpec
@@ -100,10 +101,9 @@ def explain_pair(model: dict[str, Any], a: pd.DataFrame, b: pd.DataFrame) -> Wat
     frame = pd.concat([a, b], ignore_index=True)
     if frame["record_key"].nunique() != 2:
         raise LinkError("explain needs two different records")
-    m = dict(model)
+    m = model_for_dialect(model, "duckdb")
     m["blocking_rules_to_generate_predictions"] = [{"blocking_rule": "1=1", "sql_dialect": "duckdb"}]
     m["retain_intermediate_calculation_columns"] = True
-    m.pop("linker_uid", None)
     con = duckdb.connect()
     try:
         con.execute("SET memory_limit = '500MB'")
@@ -212,8 +212,7 @@ def link_records(
     try:
         sdf = engine.register(features, "tally_records")
         if spec.model:
-            model = dict(spec.model)
-            model.pop("linker_uid", None)
+            model = model_for_dialect(spec.model, engine.dialect, spec)
         else:
             linker = Linker(sdf, settings_creator(spec, 1e-4, fix_given=fix_given), log_level=logging.WARNING)
             model = _train(linker, spec, n, n_sources, labels, engine, warnings, metrics)

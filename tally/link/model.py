@@ -187,6 +187,28 @@ def settings_creator(spec: LinkSpec, prior: float, *, fix_given: bool = True) ->
     )
 
 
+def model_for_dialect(model: dict[str, Any], dialect: str, spec: LinkSpec | None = None) -> dict[str, Any]:
+    """A trained *model* rebuilt for *dialect*: comparisons' SQL from our creators, m/u and prior kept.
+
+    A model JSON carries SQL of the engine that trained it (DuckDB's list_intersect, say); reusing
+    it on another engine needs the comparisons written anew for that engine.
+    """
+    spec = spec or LinkSpec()
+    prior = float(model.get("probability_two_random_records_match", 1e-4))
+    fresh = settings_creator(spec, prior).create_settings_dict(dialect)
+    old = {c["output_column_name"]: c for c in model.get("comparisons", [])}
+    for comp in fresh["comparisons"]:
+        src = old.get(comp["output_column_name"])
+        if src is None or len(src["comparison_levels"]) != len(comp["comparison_levels"]):
+            raise LinkError(f"model does not fit this version's comparison {comp['output_column_name']!r}")
+        for new, was in zip(comp["comparison_levels"], src["comparison_levels"], strict=True):
+            for k in ("m_probability", "u_probability"):
+                if was.get(k) is not None:
+                    new[k] = was[k]
+    fresh.pop("linker_uid", None)
+    return fresh
+
+
 def clamp_prior(
     prior: float, n_records: int, n_sources: int, observed: int, warnings: list[str]
 ) -> float:

@@ -128,6 +128,7 @@ def fold_latin(piece: str) -> str:
         # Nasrallah, Fadlullah: a name + Allah, kept recognisable so the key folds to itself
         base = s[:-4].rstrip("aeiou")
         return fold_latin(base) + _ALLAH_KEY if len(base) >= 2 else fold_latin(base + "a")
+    s = re.sub(r"([^aeiou])\1+", r"\1", s)
     s = s.replace("sch", "sh").replace("tch", "sh").replace("ch", "sh").replace("dj", "j")
     s = s.replace("ph", "f").replace("ck", "k")
     s = re.sub(r"c(?=[eiy])", "s", s).replace("c", "k").replace("q", "k").replace("x", "ks")
