@@ -89,6 +89,7 @@ def _spark(spec: LinkSpec) -> Engine:
         .config("spark.sql.shuffle.partitions", str(max(4, spec.threads * 4)))
         .config("spark.default.parallelism", str(max(4, spec.threads * 4)))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.jars", similarity_jar_location())  # jaro_winkler & co as Spark SQL functions
         .config("spark.local.dir", tmp)
         .config("spark.sql.session.timeZone", "UTC")

@@ -113,25 +113,58 @@ def _typo(rng: random.Random, s: str) -> str:
     return s[:i] + s[i] + s[i:]
 
 
-def make_world(n_persons: int = 600, seed: int = 7, family_share: float = 0.5) -> World:
+def _large_pools(rng: random.Random) -> tuple[list[str], list[str], list[str], list[float], list[float]]:
+    """Name pools for a large world: frequent attested Arabic names (weights ~ count^0.8)."""
+    import csv
+    from collections import Counter
+    from importlib import resources
+
+    counts: Counter[str] = Counter()
+    path = resources.files("tally.link").joinpath("data/name_spellings.csv")
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            a = row["arabic"]
+            if " " not in a and not a.startswith("ال") and re.fullmatch("[\u0621-\u064a]{3,}", a):
+                counts[a] += int(row["count"])
+    ranked = [a for a, _ in counts.most_common()]
+    given = ranked[:900]
+    family = ["ال" + a for a in ranked[200:4200]]
+    gw = [counts[a] ** 0.8 for a in given]
+    fw = [counts[a[2:]] ** 0.5 for a in family]
+    return given, given, family, gw, fw
+
+
+def make_world(n_persons: int = 600, seed: int = 7, family_share: float = 0.5, large: bool = False,
+               days: int = 1500) -> World:
     """Invented persons (many killed with siblings) captured by four lists with errors."""
     rng = random.Random(seed)
     start = dt.date(2013, 1, 1)
+    if large:
+        male, female, families, gw, fw = _large_pools(rng)
+    else:
+        male, female, families, gw, fw = MALE, FEMALE, FAMILY, [1.0] * len(MALE), [1.0] * len(FAMILY)
+    fw_cum = list(__import__("itertools").accumulate(fw))
+    gw_cum = list(__import__("itertools").accumulate(gw))
     persons = []
     pid = 0
     while pid < n_persons:
         gov = rng.choice(list(GOVERNORATES))
         dist = rng.choice(GOVERNORATES[gov])
-        day = start + dt.timedelta(days=rng.randrange(0, 1500))
-        family = rng.choice(FAMILY)
-        father = rng.choice(MALE)
+        day = start + dt.timedelta(days=rng.randrange(0, days))
+        family = rng.choices(families, cum_weights=fw_cum)[0]
+        father = rng.choices(male, cum_weights=gw_cum)[0] if large else rng.choice(male)
         size = rng.choice([2, 3, 4, 5]) if rng.random() < family_share else 1
         used: set[str] = set()
         fam_id = pid
         for _ in range(min(size, n_persons - pid)):
             sex = rng.choice(["male", "female"])
-            pool = [g for g in (MALE if sex == "male" else FEMALE) if g not in used and g != father]
-            given = rng.choice(pool)
+            if large:
+                given = father
+                while given in used or given == father:
+                    given = rng.choices(male, cum_weights=gw_cum)[0]
+            else:
+                pool = [g for g in (male if sex == "male" else female) if g not in used and g != father]
+                given = rng.choice(pool)
             used.add(given)
             persons.append(dict(person=f"P{pid}", family_group=fam_id, given=given, father=father,
                                 family=family, sex=sex, age=rng.randrange(1, 80), day=day, gov=gov, dist=dist,
