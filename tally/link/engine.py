@@ -102,7 +102,8 @@ def _spark(spec: LinkSpec) -> Engine:
         api = SparkAPI(spark_session=spark, break_lineage_method="persist")
     except Exception as exc:  # Java/py4j failures come in many types
         raise LinkError(f"cannot start Spark: {exc}") from exc
-    return Engine("spark", api, [lambda: shutil.rmtree(tmp, ignore_errors=True)])
+    # stop the session on close: a later getOrCreate must not reuse its deleted local dir
+    return Engine("spark", api, [lambda: shutil.rmtree(tmp, ignore_errors=True), spark.stop])
 
 
 def open_engine(spec: LinkSpec) -> Engine:
