@@ -34,6 +34,7 @@ class Engine:
     name: str
     db_api: Any
     _close: list[Any] = field(default_factory=list)
+    connection: Any = None  # the DuckDB connection (None on Spark)
 
     @property
     def dialect(self) -> str:
@@ -69,7 +70,7 @@ def _duckdb(spec: LinkSpec) -> Engine:
     con.execute(f"SET temp_directory = '{tmp}'")
     con.execute("SET preserve_insertion_order = false")
     api = DuckDBAPI(connection=con)
-    return Engine("duckdb", api, [lambda: shutil.rmtree(tmp, ignore_errors=True), con.close])
+    return Engine("duckdb", api, [lambda: shutil.rmtree(tmp, ignore_errors=True), con.close], connection=con)
 
 
 def _spark(spec: LinkSpec) -> Engine:

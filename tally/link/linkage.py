@@ -165,9 +165,12 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
         tbl = api.register(labels, f"tally_labels_{int(time.time() * 1000)}")
         linker.training.estimate_m_from_pairwise_labels(tbl)
         metrics["m_from_reviewed_pairs"] = len(labels)
-    model = linker.misc.save_model_to_json()
-    model["probability_two_random_records_match"] = prior
-    _ = Linker  # the caller rebuilds the linker from this model
+    trained = linker.misc.save_model_to_json()
+    trained["probability_two_random_records_match"] = prior
+    # Splink drops comparisons an EM session could not see (no blocked pairs on tiny lists):
+    # rebuild the full model, keeping what was trained and the domain defaults elsewhere
+    model = model_for_dialect(trained, api.dialect, spec, strict=False, warnings=warnings)
+    _ = Linker
     return model
 
 

@@ -69,6 +69,7 @@ def _ar_strip_article(unit: str) -> tuple[str, bool]:
     return unit, False
 
 
+@lru_cache(maxsize=200_000)
 def _ar_unit_key(unit: str) -> str:
     """Unit of folded Arabic (no spaces) -> table key (article stripped, compounds joined)."""
     unit = unit.replace(" ", "")
@@ -114,11 +115,13 @@ _ABD_REST = re.compile(r"^(?:[aeiou]{1,2}l-?|[aeiou]{1,2}(?=([b-df-hj-np-tv-z])\
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʻʼʿʾ`´][^\W\d_]+)*", re.UNICODE)
 
 
+@lru_cache(maxsize=200_000)
 def _ascii_letters(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if "a" <= ch <= "z")
 
 
+@lru_cache(maxsize=200_000)
 def fold_latin(piece: str) -> str:
     """Fold one Latin name piece (no compounds) to its spelling-habit-free form."""
     s = _ascii_letters(piece)
@@ -146,6 +149,7 @@ def fold_latin(piece: str) -> str:
     return re.sub(r"(?<=[b-df-hj-np-tv-z])y(?=[b-df-hj-np-tv-z]|$)", "i", s)
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonant skeleton of a canonical key: vowels (and medial w/y) dropped, doubles merged."""
     out = []
