@@ -267,7 +267,9 @@ def link_records(
     kl, kr = pairs["key_l"].to_numpy(), pairs["key_r"].to_numpy()
     undecided = np.array([(min(a, b), max(a, b)) not in decided_set for a, b in zip(kl, kr, strict=True)], dtype=bool)
     p = pairs["match_probability"].to_numpy()
-    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided)
+    # vetoed pairs (given names clearly differ: siblings) are settled by the rule, not queued
+    vetoed = pairs["given_differs"].to_numpy(dtype=bool) if spec.given_name_veto else np.zeros(len(pairs), bool)
+    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided & ~vetoed)
     out_cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
     review = pairs[pairs["in_review"]].sort_values("match_probability", ascending=False)[out_cols]
     t_end = time.perf_counter()
