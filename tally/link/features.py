@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tally.core.errors import LinkError
-from tally.link.names import normalise_name, skeleton
+from tally.link.names import NameParts, normalise_name, skeleton
 
 __all__ = ["FEATURE_COLUMNS", "REQUIRED_COLUMNS", "age_group", "prepare"]
 
@@ -47,6 +49,9 @@ def age_group(age: Any, written: Any = None) -> str | None:
 
 
 def _clean(value: Any) -> str | None:
+    if isinstance(value, str):
+        s = value.strip()
+        return None if s.lower() in _UNKNOWN else s
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
     s = str(value).strip()
@@ -68,7 +73,25 @@ def _day(value: Any) -> int | None:
         return None
 
 
-def prepare(records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+def _normalise_chunk(names: list[str]) -> list[NameParts]:
+    return [normalise_name(n) for n in names]
+
+
+def _normalise_all(names: list[str], workers: int) -> dict[str, NameParts]:
+    """Normalise distinct names, in *workers* forked processes for large lists."""
+    if workers <= 1 or len(names) < 50_000 or "fork" not in mp.get_all_start_methods():
+        return {n: normalise_name(n) for n in names}
+    normalise_name("")  # build the spelling table once, before forking
+    chunks = [names[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        results = list(pool.map(_normalise_chunk, chunks))
+    out: dict[str, NameParts] = {}
+    for chunk, parts in zip(chunks, results, strict=True):
+        out.update(zip(chunk, parts, strict=True))
+    return out
+
+
+def prepare(records: pd.DataFrame, workers: int = 1) -> tuple[pd.DataFrame, list[str]]:
     """Validate *records* and derive the model's columns; returns (features, warnings)."""
     missing = [c for c in REQUIRED_COLUMNS if c not in records.columns]
     if missing:
@@ -83,10 +106,11 @@ def prepare(records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         dups = df.loc[df["record_key"].duplicated(), "record_key"].head(5).tolist()
         raise LinkError(f"record_key must be unique; repeated: {dups}")
     warnings: list[str] = []
-    names = df["name"].map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-    parsed = {n: normalise_name(n) for n in pd.unique(names.dropna())}
+    names = [v if isinstance(v, str) else None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+             else str(v) for v in df["name"].tolist()]
+    parsed = _normalise_all(sorted({n for n in names if n is not None}), workers)
     empty = normalise_name(None)
-    parts = [parsed.get(n, empty) if n is not None else empty for n in names]
+    parts = [parsed[n] if n is not None else empty for n in names]
     no_name = sum(1 for p in parts if not p.tokens and not p.kunya)
     if no_name:
         warnings.append(f"{no_name} record(s) without a usable name: linked on the other fields only")
@@ -109,9 +133,9 @@ def prepare(records: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
                                    dtype=object)
     out["name_tokens"] = [list(p.tokens) + ([p.kunya] if p.kunya else []) or None for p in parts]
     out["name_tokens"] = [t if t else None for t in out["name_tokens"]]
-    out["dod"] = pd.array([_day(v) for v in df["date_of_death"]], dtype="Int64")
-    out["governorate_code"] = [_clean(v) for v in df["governorate_code"]]
-    out["district_code"] = [_clean(v) for v in df["district_code"]]
+    out["dod"] = pd.array([_day(v) for v in df["date_of_death"].tolist()], dtype="Int64")
+    out["governorate_code"] = [_clean(v) for v in df["governorate_code"].tolist()]
+    out["district_code"] = [_clean(v) for v in df["district_code"].tolist()]
     ages = pd.to_numeric(df["age"], errors="coerce")
     ages = ages.where((ages >= 0) & (ages <= 120))
     out["age"] = pd.array(ages.round(), dtype="Int64")

@@ -188,7 +188,7 @@ def link_records(
     """
     spec = spec or LinkSpec()
     t0 = time.perf_counter()
-    features, warnings = prepare(records)
+    features, warnings = prepare(records, workers=spec.threads)
     n = len(features)
     decided = [(int(a), int(b), bool(m)) for a, b, m in decisions]
     if n < 2:
