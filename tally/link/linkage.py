@@ -205,8 +205,8 @@ def link_records(
     labels = None
     fix_given = True
     if len(matches) >= spec.min_reviewed_for_m:
-        labels = pd.DataFrame({"unique_id_l": [min(a, b) for a, b in matches],
-                               "unique_id_r": [max(a, b) for a, b in matches],
+        labels = pd.DataFrame({"record_key_l": [min(a, b) for a, b in matches],
+                               "record_key_r": [max(a, b) for a, b in matches],
                                "clerical_match_score": 1.0})
         fix_given = False
     from splink import Linker
