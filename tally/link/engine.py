@@ -45,7 +45,10 @@ class Engine:
         """Register a pandas frame as a Splink input table."""
         if self.name == "spark":
             spark = self.db_api.spark
-            sdf = spark.createDataFrame(frame)
+            # Spark reads plain Python objects most reliably: Arrow-backed columns go back to objects
+            plain = pd.DataFrame({c: frame[c].astype(object).where(frame[c].notna(), None)
+                                  if isinstance(frame[c].dtype, pd.ArrowDtype) else frame[c] for c in frame.columns})
+            sdf = spark.createDataFrame(plain)
             return self.db_api.register(sdf, table_name=name)
         return self.db_api.register(frame, table_name=name)
 
