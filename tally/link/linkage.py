@@ -228,7 +228,9 @@ def link_records(
             kw.update(num_chunks_left=spec.predict_chunks, num_chunks_right=spec.predict_chunks)
         pred = linker.inference.predict(**kw)
         cols = ["record_key_l", "record_key_r", "match_weight", "mw_given_name", "source_l", "source_r"]
-        pairs = pred.as_pandas_dataframe()[cols]
+        # only the columns needed, straight from the engine (the full prediction is wide)
+        pairs = linker.misc.query_sql(f"select {', '.join(cols)} from {pred.physical_name}", output_type="pandas")
+        pred.drop_table_from_database_and_remove_from_cache()
         t_pred = time.perf_counter()
     except LinkError:
         raise
