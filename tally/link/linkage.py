@@ -242,6 +242,18 @@ def link_records(
     pairs = pairs.rename(columns={"record_key_l": "key_l", "record_key_r": "key_r"})
     else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
     pairs["given_differs"] = np.isclose(pairs["mw_given_name"].to_numpy(dtype=float), else_w, atol=1e-6)
+    if spec.veto_spares_same_age_and_sex and pairs["given_differs"].any():
+        # a sibling is rarely of the same sex and age (within a year); one person spelled two
+        # ways often is: such pairs are left to the model and the list constraint
+        f = features.set_index("record_key")[["age", "sex"]]
+        sub = pairs.loc[pairs["given_differs"], ["key_l", "key_r"]]
+        a, b = f.reindex(sub["key_l"].to_numpy()), f.reindex(sub["key_r"].to_numpy())
+        age_a = a["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        age_b = b["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        same = (np.abs(age_a - age_b) <= 1) & (a["sex"].to_numpy() == b["sex"].to_numpy())
+        spared = np.asarray(same, dtype=bool)
+        pairs.loc[sub.index[spared], "given_differs"] = False
+        metrics["veto_spared_same_age_sex"] = int(spared.sum())
     total = n * (n - 1) / 2
     lo = max(metrics.get("deterministic_matches", 0), 1) / total
     hi = min(max(n * max(n_sources - 1, 1) / 2, 1) / total, 0.5)

@@ -55,6 +55,10 @@ class LinkSpec(BaseModel):
     given_name_veto: bool = Field(
         True, description="Never link two records whose given names clearly differ (siblings), unless reviewed."
     )
+    veto_spares_same_age_and_sex: bool = Field(
+        False, description="The given-name veto spares pairs of the same sex and age (within a year): "
+        "more recall on lists that spell given names very differently, a little less sibling safety."
+    )
     given_name_m: dict[str, float] = Field(
         default_factory=lambda: {"exact": 0.86, "skeleton": 0.07, "fuzzy": 0.05, "else": 0.02},
         description="m probabilities of the given-name levels among true matches (domain knowledge).",
