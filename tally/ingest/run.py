@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-
 from tally.core.errors import IngestError, Problem, StoreError, TallyError
 from tally.core.gazetteer import Gazetteer
 from tally.ingest.articles import read_article
@@ -18,9 +16,8 @@ from tally.ingest.columns import load_mapping
 from tally.ingest.tables import TABLE_SUFFIXES
 from tally.ingest.victims import iter_records, plan_list
 from tally.store import audit
-from tally.store.documents import find_by_sha, insert_document
+from tally.store.documents import find_by_sha, insert_document, set_record_count
 from tally.store.documents import insert_records_fast as insert_records
-from tally.store.schema import documents
 from tally.store.sources import get_or_create
 from tally.store.workspace import Workspace, sha256_file
 
@@ -253,7 +250,7 @@ def _ingest_victims(ws: Workspace, path: Path, base: dict[str, Any], source: str
                     progress("rows", len(batch))
         except ValueError as exc:  # a value pass 1 accepted but pass 2 cannot read: the file changed
             raise IngestError(f"{path}: {exc}") from exc
-        conn.execute(update(documents).where(documents.c.id == doc_id).values(records=n))
+        set_record_count(conn, doc_id, n)
         audit.append(conn, ws.actor, "ingest", "document", [doc_id],
                      {"sha256": base["sha256"], "path": base["path"], "kind": "victims", "records": n,
                       "sources": sorted(source_ids)})

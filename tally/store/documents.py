@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from tally.core.errors import NotFoundError
 from tally.store.schema import documents, sources, victim_records
@@ -25,6 +25,11 @@ def find_by_sha(conn: Connection, sha256: str) -> dict[str, Any] | None:
 def insert_document(conn: Connection, values: dict[str, Any]) -> int:
     """Insert one document row and return its id."""
     return int(conn.execute(insert(documents).values(**values)).inserted_primary_key[0])
+
+
+def set_record_count(conn: Connection, doc_id: int, n: int) -> None:
+    """Record how many victim records a list document holds."""
+    conn.execute(update(documents).where(documents.c.id == doc_id).values(records=n))
 
 
 def insert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:
