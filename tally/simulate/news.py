@@ -18,259 +18,39 @@ the gold says what the sentence means in its article.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from tally.core.models import Claim
-from tally.core.quantities import interpret, to_words
+from tally.core.quantities import to_words
 from tally.simulate.geography import COUNTRY_NAMES, Area
 from tally.simulate.lists import VictimList
+from tally.simulate.newsroom import (
+    DISPLACEMENT_MONITOR,
+    KIND_PHRASES,
+    OUTLETS,
+    UN_OFFICE,
+    VICTIM_WORDS,
+    Article,
+    Draft,
+    Newsroom,
+    weighted_choice,
+    slug,
+)
 from tally.simulate.world import World
 
-UN_OFFICE = ("UN Human Rights Monitoring Mission", "HRMM")
-DISPLACEMENT_MONITOR = ("International Displacement Monitor", "IDM")
-OUTLETS = (
-    ("Levant Daily", "https://levant-daily.example"),
-    ("Middle East Wire", "https://example-news.org"),
-    ("Global Dispatch", "https://global-dispatch.example"),
-    ("Crossroads News Agency", "https://crossroads-agency.example"),
-    ("The Northern Courier", "https://northern-courier.example"),
-)
-# How the English-language press spells the governorates (each is a gazetteer variant).
-PRESS_SPELLINGS = {
-    "SY01": ("Damascus",), "SY02": ("Aleppo",), "SY03": ("Rural Damascus", "Rif Dimashq"), "SY04": ("Homs",),
-    "SY05": ("Hama",), "SY06": ("Latakia", "Lattakia"), "SY07": ("Idlib", "Idleb"), "SY08": ("Hasakah", "Hasakeh"),
-    "SY09": ("Deir ez-Zor", "Deir al-Zor"), "SY10": ("Tartus", "Tartous"), "SY11": ("Raqqa",), "SY12": ("Daraa", "Deraa"),
-    "SY13": ("Sweida", "Suwayda"), "SY14": ("Quneitra",),
-}
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-KIND_PHRASES = {
-    "massacre": ("in a massacre in", "when gunmen stormed", "in a mass killing in"),
-    "airstrike": ("in an airstrike on", "in air raids on", "when warplanes struck"),
-    "shelling": ("in shelling on", "when shells hit", "in artillery fire on"),
-    "clashes": ("in clashes near", "in fighting around", "during an attack on positions near"),
-    "execution": ("in summary executions in", "in field executions in", "in executions near"),
-}
-VICTIM_WORDS = {
-    "civilians": ("civilians",), "people": ("people", "people", "persons"),
-    "children": ("children",), "women": ("women",),
-    "security_forces": ("members of the security forces", "soldiers"), "fighters": ("fighters", "combatants"),
-}
+__all__ = ["DISPLACEMENT_MONITOR", "UN_OFFICE", "Article", "build_articles"]
 
 
-@dataclass
-class Article:
-    """One article: front matter, body and gold claims (offsets into the body)."""
+class _Stories(Newsroom):
+    """The kinds of article outlets write."""
 
-    name: str
-    title: str
-    outlet: str
-    published: dt.datetime
-    url: str
-    body: str
-    claims: list[Claim]
-
-
-@dataclass
-class _Draft:
-    paragraphs: list[list[tuple[str, list[dict[str, Any]]]]] = field(default_factory=lambda: [[]])
-
-    def para(self) -> None:
-        if self.paragraphs[-1]:
-            self.paragraphs.append([])
-
-    def say(self, sentence: str, *claims: dict[str, Any]) -> None:
-        self.paragraphs[-1].append((sentence, list(claims)))
-
-    def render(self) -> tuple[str, list[Claim]]:
-        parts: list[str] = []
-        claims: list[Claim] = []
-        pos = 0
-        for pi, para in enumerate(p for p in self.paragraphs if p):
-            if pi:
-                parts.append("\n\n")
-                pos += 2
-            for si, (sentence, cl) in enumerate(para):
-                if si:
-                    parts.append(" ")
-                    pos += 1
-                for c in cl:
-                    low, high, best = interpret(c.get("count"), c.get("qualifier", "exact"), c.get("vague_word"))
-                    claims.append(Claim(**c, low=low, high=high, best=best, quote=sentence, start=pos, end=pos + len(sentence)))
-                parts.append(sentence)
-                pos += len(sentence)
-        parts.append("\n")
-        return "".join(parts), claims
-
-
-class _Writer:
-    """Writes articles about one world; all lookups are precomputed arrays."""
-
-    def __init__(self, world: World, lists: list[VictimList], rng: np.random.Generator) -> None:
-        self.w, self.lists, self.rng = world, lists, rng
-        spec = world.spec
-        self.start = spec.start
-        ng = len(world.geo.governorates)
-        nd = spec.days + 8
-        # truth and list counts by day x governorate x (civilian, security, fighter) x (child)
-        self.truth = np.zeros((nd, ng, 3))
-        np.add.at(self.truth, (world.day, world.governorate, world.status), 1)
-        self.truth_children = np.zeros((nd, ng))
-        ch = world.age < 18
-        np.add.at(self.truth_children, (world.day[ch], world.governorate[ch]), 1)
-        self.org_counts, self.org_children, self.org_events = [], [], []
-        for vl in lists:
-            c = np.zeros((nd, ng, 3))
-            ok = (vl.reported_day >= 0) & (vl.reported_day < nd)
-            p = vl.person[ok]
-            np.add.at(c, (vl.reported_day[ok], world.governorate[p], world.status[p]), 1)
-            self.org_counts.append(c)
-            kids = np.zeros((nd, ng))
-            k = world.age[p] < 18
-            np.add.at(kids, (vl.reported_day[ok][k], world.governorate[p][k]), 1)
-            self.org_children.append(kids)
-            self.org_events.append(np.bincount(world.event[vl.person], minlength=len(world.ev_size)))
-        self.tollers = [i for i, vl in enumerate(lists) if vl.org.publishes_tolls] or list(range(len(lists)))
-        self.regions = _regions(world)
-        self.outlet_spelling: dict[tuple[int, int], str] = {}
-        self.ev_start = np.concatenate([[0], np.cumsum(world.ev_size)[:-1]])
-        self.depth = 0
-
-    # -- small helpers ------------------------------------------------------------------------
-    def pick(self, seq: Any) -> Any:
-        return seq[int(self.rng.integers(0, len(seq)))]
-
-    def chance(self, p: float) -> bool:
-        return bool(self.rng.random() < p)
-
-    def date(self, day: int) -> dt.date:
-        return self.start + dt.timedelta(days=int(day))
-
-    def when(self, day: int, pub: dt.date) -> str:
-        """A day as a reporter writes it relative to the publication date."""
-        d = self.date(day)
-        delta = (pub - d).days
-        if delta == 0:
-            return self.pick(("on " + WEEKDAYS[d.weekday()], "today"))
-        if delta == 1:
-            return self.pick(("yesterday", "on " + WEEKDAYS[d.weekday()]))
-        if 1 < delta < 7:
-            return "on " + WEEKDAYS[d.weekday()]
-        return f"on {d.day} {d:%B}"
-
-    def since(self, day: int, pub: dt.date) -> str:
-        d = self.date(day)
-        if d.day == 1 and self.chance(0.5):
-            return self.pick((f"since the start of {d:%B}", f"since the beginning of {d:%B}"))
-        return self.pick((f"since {d.day} {d:%B}", f"since {d:%B} {d.day}", f"since the offensive began on {d.day} {d:%B}"))
-
-    def number(self, n: int, *, initial: bool = False) -> str:
-        """*n* as a newsroom writes it: words for small numbers, digits with thousands commas."""
-        if initial or (n <= 10 and self.chance(0.7)) or (n < 100 and self.chance(0.12)) or (
-                n >= 100 and n % 100 == 0 and n < 1000 and self.chance(0.2)):
-            s = to_words(n)
-            return s[:1].upper() + s[1:] if initial else s
-        return f"{n:,}"
-
-    def qualified(self, n: int, *, initial: bool = False) -> tuple[str, str, str]:
-        """``(phrase, count_text, qualifier)`` for a toll of *n*: exact, at least, more than, about."""
-        r = self.rng.random()
-        if n >= 20 and r < 0.25:
-            step = 100 if n >= 500 else 50 if n >= 200 else 10
-            m = (n - 1) // step * step
-            if m >= step:
-                word = self.pick(("more than", "over"))
-                c = self.number(m)
-                return f"{word.capitalize() if initial else word} {c}", c, "more_than"
-        if n >= 30 and r < 0.35:
-            step = 100 if n >= 1000 else 10
-            m = int(round(n / step) * step)
-            word = self.pick(("about", "around", "some", "nearly" if m >= n else "roughly"))
-            c = self.number(m)
-            return f"{word.capitalize() if initial else word} {c}", c, "about"
-        if r < 0.7:
-            c = self.number(n)
-            return f"{'At' if initial else 'at'} least {c}", c, "at_least"
-        c = self.number(n, initial=initial and n < 100)
-        return c, c, "exact"
-
-    def gov_name(self, g: int, outlet: int) -> str:
-        """The governorate as this outlet spells it (one habit per outlet)."""
-        area = self.w.geo.governorates[g]
-        key = (outlet, g)
-        if key not in self.outlet_spelling:
-            sp = PRESS_SPELLINGS.get(area.pcode) or area.spellings["english"][:1]
-            self.outlet_spelling[key] = sp[int(self.rng.integers(0, len(sp)))]
-        return self.outlet_spelling[key]
-
-    def places(self, govs: list[int], outlet: int) -> tuple[str, dict[str, Any]]:
-        """A phrase for governorates *govs* and the claim fields it implies."""
-        geo = self.w.geo
-        areas = [geo.governorates[g] for g in govs]
-        fields = {"admin1": [a.iso for a in areas if a.iso], "pcodes": [a.pcode for a in areas], "country": geo.country}
-        for name, members in self.regions:
-            if sorted(members) == sorted(govs) and self.chance(0.5):
-                return f"in {name}", {**fields, "places": [name]}
-        names = [self.gov_name(g, outlet) for g in govs]
-        suffix = self.pick(("", "", " province", " provinces" if len(names) > 1 else " province", " countryside"))
-        if names[-1].startswith(("Rural", "Rif")):
-            suffix = ""
-        phrase = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"in {phrase}{suffix}", {**fields, "places": names}
-
-    def claim(self, event: str, count: str | None, qualifier: str, victims: str, victims_text: str, *,
-              vague_word: str | None = None, **kw: Any) -> dict[str, Any]:
-        c = {"event": event, "count": count, "qualifier": qualifier, "vague_word": vague_word, "victims": victims,
-             "victims_text": victims_text}
-        c.update(kw)
-        return c
-
-    def source_name(self, j: int, first: bool) -> tuple[str, str]:
-        org = self.lists[j].org
-        if first:
-            return self.pick((f"the {org.name} ({org.acronym})", f"the {org.name}", f"the {org.name}")), org.name
-        return self.pick((org.acronym, f"the {org.name}")), org.name
-
-    # -- noise --------------------------------------------------------------------------------
-    def noise(self, d: _Draft, pub: dt.date, place: str) -> None:
-        r = self.rng
-        choices = [
-            lambda: f"The uprising began in March 2011; the war is now in its {self.ordinal(pub.year - 2011 + (pub.month >= 3))} year.",
-            lambda: f"{pub:%B} {int(r.integers(1, 28))} marks {to_words(int(r.integers(2, 12)))} years since the siege of the town was lifted in {int(r.integers(2014, 2019))}.",
-            lambda: f"{place} lies about {int(r.integers(5, 90))} kilometres from the nearest hospital still operating.",
-            lambda: f"One resident, a {int(r.integers(19, 70))}-year-old father of {to_words(int(r.integers(2, 8)))}, said he had fled his home twice since {int(r.integers(2012, pub.year))}.",
-            lambda: f"A convoy of {int(r.integers(12, 80))} aid trucks crossed the border on {WEEKDAYS[int(r.integers(0, 7))]}, the first in {to_words(int(r.integers(2, 11)))} weeks.",
-            lambda: f"Temperatures fell to {int(r.integers(-6, 4))} degrees Celsius overnight, and the road to the camps was closed for {int(r.integers(3, 30))} hours.",
-            lambda: f"The Security Council is due to discuss the situation for the {self.ordinal(int(r.integers(3, 12)))} time this year.",
-            lambda: f"The price of a bundle of bread has risen by {int(r.integers(15, 180))} percent since {int(r.integers(2019, pub.year))}.",
-            lambda: f"Talks held in {self.pick(('Geneva', 'Astana', 'Amman', 'Doha'))} in {int(r.integers(2016, pub.year))} produced a ceasefire that lasted {to_words(int(r.integers(2, 11)))} months.",
-            lambda: f"Schools in the area have been closed for {int(r.integers(2, 40))} days, and {int(r.integers(2, 9))} of the {int(r.integers(10, 30))} clinics run by aid groups have suspended work.",
-            lambda: f"The town had around {int(r.integers(5, 90)) * 1000:,} inhabitants before {int(r.integers(2011, 2016))}.",
-        ]
-        picks = r.permutation(len(choices))[: int(r.integers(1, 5))].tolist()
-        while picks:
-            d.para()
-            d.say(choices[picks.pop()]())
-            if picks and self.chance(0.5):
-                d.say(choices[picks.pop()]())
-
-    @staticmethod
-    def ordinal(n: int) -> str:
-        words = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth",
-                 9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth", 14: "fourteenth",
-                 15: "fifteenth", 16: "sixteenth"}
-        return words.get(n, f"{n}th")
-
-    # -- article kinds ------------------------------------------------------------------------
-    def toll_article(self, pub: dt.datetime, outlet: int) -> tuple[str, _Draft]:
+    def toll_article(self, pub: dt.datetime, outlet: int) -> tuple[str, Draft]:
         """An organisation's running toll for one or two governorates or the whole country."""
         self.depth += 1
         if self.depth > 4:
             return self.quiet_article(pub)
-        w, d = self.w, _Draft()
+        w, d = self.w, Draft()
         pday = (pub.date() - self.start).days
         j = self.pick(self.tollers)
         counts = self.org_counts[j]
@@ -337,14 +117,14 @@ class _Writer:
                            f"Monitor says {n:,} killed {where}", f"Civilian deaths mount {where}"))
         return title, d
 
-    def quiet_article(self, pub: dt.datetime) -> tuple[str, _Draft]:
+    def quiet_article(self, pub: dt.datetime) -> tuple[str, Draft]:
         """An article without casualty figures (when the world is too small for anything else)."""
-        d = _Draft()
+        d = Draft()
         d.say("Aid agencies warned of worsening conditions in the camps as winter set in.")
         self.noise(d, pub.date(), "The area")
         return "Aid agencies warn of worsening conditions", d
 
-    def un_paragraph(self, d: _Draft, pub: dt.datetime, govs: list[int], from_day: int, upto: int, outlet: int,
+    def un_paragraph(self, d: Draft, pub: dt.datetime, govs: list[int], from_day: int, upto: int, outlet: int,
                      pf: dict[str, Any]) -> None:
         t = self.truth[from_day:upto, :, 0] if not govs else self.truth[from_day:upto][:, govs, 0]
         n = int(self.rng.binomial(int(t.sum()), self.w.spec.un_verified_share))
@@ -359,7 +139,7 @@ class _Writer:
                          f"The {name} ({acro}) has verified {c} civilian deaths, a spokesperson said.",
                          f"In Geneva, the {name} said it had so far verified {c} civilian deaths in the area.")), claim)
 
-    def second_org(self, d: _Draft, pub: dt.datetime, j: int, govs: list[int], from_day: int, upto: int,
+    def second_org(self, d: Draft, pub: dt.datetime, j: int, govs: list[int], from_day: int, upto: int,
                    pf: dict[str, Any]) -> None:
         others = [k for k in self.tollers if k != j]
         if not others:
@@ -376,7 +156,7 @@ class _Writer:
         d.say(self.pick((f"{src[:1].upper() + src[1:]}, which keeps its own list of names, put the figure at {phrase}.",
                          f"A separate count by {src} listed {phrase} people killed.")), claim)
 
-    def event_article(self, pub: dt.datetime, outlet: int) -> tuple[str, _Draft]:
+    def event_article(self, pub: dt.datetime, outlet: int) -> tuple[str, Draft]:
         """A massacre, airstrike or battle, reported within two days."""
         self.depth += 1
         if self.depth > 4:
@@ -386,7 +166,7 @@ class _Writer:
         cand = np.flatnonzero((w.ev_size >= 4) & (w.ev_day <= pday) & (w.ev_day >= pday - 2))
         if not len(cand):
             return self.toll_article(pub, outlet)
-        e = int(cand[_weighted(self.rng, w.ev_size[cand].astype(float))])
+        e = int(cand[weighted_choice(self.rng, w.ev_size[cand].astype(float))])
         kind = w.kinds[w.ev_kind[e]]
         size = int(w.ev_size[e])
         geo = w.geo
@@ -409,7 +189,7 @@ class _Writer:
         cat = {"civilians": "civilians", "people": "people", "fighters": "fighters"}[vt]
         first = max(1, int(round(size * self.rng.uniform(0.5, 0.95))))
         local = self.pick(("local activists", "civil defence teams", "a local health official", "residents"))
-        d = _Draft()
+        d = Draft()
         verb_place = f"{verb} {vname}" if not verb.endswith("stormed") else f"{verb} {vname}"
         with_perp = self.chance(0.4) and perp != "unknown"
         perp_text = f" by {perp}" if with_perp and kind.name in ("airstrike", "shelling", "massacre") else ""
@@ -480,7 +260,7 @@ class _Writer:
                            f"Deadly {kind.name} hits {gname}"))
         return title, d
 
-    def daily_article(self, pub: dt.datetime, outlet: int) -> tuple[str, _Draft]:
+    def daily_article(self, pub: dt.datetime, outlet: int) -> tuple[str, Draft]:
         """Yesterday across the country, by one organisation's count."""
         self.depth += 1
         if self.depth > 4:
@@ -498,7 +278,7 @@ class _Writer:
         top = int(np.argmax(c_day.sum(axis=1)))
         gname = self.gov_name(top, outlet)
         gov = self.w.geo.governorates[top]
-        d = _Draft()
+        d = Draft()
         base = dict(source=src_name, date_from=self.date(day), date_to=self.date(day), cumulative=False, country=self.w.geo.country)
         c = self.number(n)
         civ = int(c_day[:, 0].sum())
@@ -522,7 +302,7 @@ class _Writer:
         self.noise(d, pub.date(), gname)
         return self.pick((f"{n} killed across Syria in a day, monitor says", f"Deadly day in {gname}")), d
 
-    def displacement_article(self, pub: dt.datetime, outlet: int) -> tuple[str, _Draft]:
+    def displacement_article(self, pub: dt.datetime, outlet: int) -> tuple[str, Draft]:
         """Families or people crossing into a neighbouring country."""
         self.depth += 1
         if self.depth > 4:
@@ -549,7 +329,7 @@ class _Writer:
         where, pf = self.places(govs[:2], outlet)
         name, acro = DISPLACEMENT_MONITOR
         src = self.pick((f"the {name}", f"the {name} ({acro})"))
-        d = _Draft()
+        d = Draft()
         period = self.when(hi, pub.date()) if span == 1 else self.pick((f"over the past {to_words(span)} days" if span != 7 else "over the past week",
                                                                         f"in the past {span} days"))
         base = dict(source=name, date_from=self.date(lo), date_to=self.date(hi) if span == 1 else pub.date(), cumulative=False, **pf)
@@ -583,38 +363,10 @@ class _Writer:
                           f"Exodus to {country} as fighting rages")), d
 
 
-def _weighted(rng: np.random.Generator, weights: np.ndarray) -> int:
-    cdf = np.cumsum(weights)
-    return int(min(np.searchsorted(cdf, rng.random() * cdf[-1], side="right"), len(weights) - 1))
-
-
-def _regions(world: World) -> list[tuple[str, list[int]]]:
-    """Named regions (the coast, northwest Syria ...) as governorate index lists."""
-    import csv
-
-    from tally.core.gazetteer import DATA_DIR
-
-    path = DATA_DIR / f"gazetteer_{world.geo.country}.csv"
-    idx = {g.pcode: i for i, g in enumerate(world.geo.governorates)}
-    out = []
-    with path.open(encoding="utf-8") as f:
-        for r in csv.DictReader(f):
-            members = [m.removeprefix("ocha:") for m in (r.get("members") or "").split("|") if m]
-            if members and all(m in idx for m in members):
-                out.append((r["name_en"], [idx[m] for m in members]))
-    return out
-
-
-def slug(text: str) -> str:
-    """A URL and file-name slug of *text*."""
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:60].rstrip("-") or "article"
-
-
 def build_articles(world: World, lists: list[VictimList], n: int, seed: int) -> list[Article]:
     """*n* articles about *world*, published over the period and a week after it."""
     rng = np.random.default_rng([seed, 4])
-    writer = _Writer(world, lists, rng)
+    writer = _Stories(world, lists, rng)
     spec = world.spec
     days = rng.integers(1, spec.days + 7, n)
     minutes = rng.integers(6 * 60, 23 * 60, n)
@@ -627,7 +379,7 @@ def build_articles(world: World, lists: list[VictimList], n: int, seed: int) -> 
         pub = dt.datetime.combine(spec.start + dt.timedelta(days=int(days[i])), dt.time(), tzinfo=dt.timezone.utc) \
             + dt.timedelta(minutes=int(minutes[i]))
         outlet = int(rng.integers(0, len(OUTLETS)))
-        k = _weighted(rng, weights)
+        k = weighted_choice(rng, weights)
         writer.depth = 0
         title, draft = kinds[k](pub, outlet)
         body, claims = draft.render()
