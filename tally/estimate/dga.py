@@ -55,7 +55,7 @@ class GraphicalBMA(Estimator):
 
     def __init__(
         self, *, delta: float | None = None, grid: Sequence[int] | np.ndarray | None = None,
-        log_prior: LogPrior | None = None, level: float = 0.95, seed: int | None = None,
+        log_prior: LogPrior | None = None, draws: int = 10_000, level: float = 0.95, seed: int | None = None,
     ) -> None:
         super().__init__(level=level, seed=seed)
         if delta is not None and not delta > 0:
@@ -63,6 +63,7 @@ class GraphicalBMA(Estimator):
         self.delta = delta
         self.grid = None if grid is None else np.asarray(grid, dtype=np.int64)
         self.log_prior = log_prior
+        self.n_draws = int(draws)
 
     def posterior(self, history: CaptureHistory, n0: np.ndarray, delta: float) -> np.ndarray:
         """Log posterior weights shaped ``(graphs, len(n0))`` (unnormalised)."""
@@ -149,8 +150,12 @@ class GraphicalBMA(Estimator):
             "bayes_estimator": float(np.sum(post / big_n) / np.sum(post / big_n**2)),
             "top_graphs": top,
         }
+        # Exact summaries above; the draws (inverse-CDF from the exact posterior) only serve to
+        # combine strata, where totals are sums of independent strata.
+        rng = np.random.default_rng(self._seed())
+        idx = np.minimum(np.searchsorted(cum, rng.random(self.n_draws) * cum[-1], side="right"), len(cum) - 1)
         return EstimateResult(
             method=self.method, lists=history.lists, observed=n, estimate=quantile(0.5),
             lower=quantile(tail_q), upper=quantile(1.0 - tail_q), level=self.level, details=details,
-            warnings=warnings,
+            warnings=warnings, draws=big_n[idx],
         )
