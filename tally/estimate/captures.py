@@ -105,6 +105,9 @@ class CaptureHistory:
         problems: list[Problem] = []
         if "count" not in header:
             raise InputError(f"{path}: no 'count' column", [Problem("no 'count' column", str(path), 1)])
+        if "nbcap" in header:
+            msg = "frequency-of-capture data (nbcap) has no list identities; MSE needs one 0/1 column per list"
+            raise InputError(f"{path}: {msg}", [Problem(msg, str(path), 1, "nbcap")])
         lists = [h for h in header if h != "count"]
         if not lists:
             raise InputError(f"{path}: no list columns", [Problem("no list columns", str(path), 1)])
@@ -135,7 +138,7 @@ class CaptureHistory:
                 patterns.append(pat)
                 counts.append(int(row[ci]))
         if problems:
-            raise InputError(f"{path}: {len(problems)} bad cell(s); first: {problems[0]}", problems)
+            raise InputError(f"{path}: {len(problems)} bad cell(s)", problems)
         if not counts:
             raise InputError(f"{path}: no capture patterns", [Problem("no rows", str(path))])
         return cls.from_patterns(lists, patterns, counts)

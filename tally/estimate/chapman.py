@@ -50,7 +50,7 @@ class Chapman(Estimator):
         if history.n_lists != 2:
             raise EstimateError(
                 f"Chapman needs exactly two lists; got {history.n_lists} ({', '.join(history.lists)}): "
-                "name two with lists=… or use loglinear, lcmcr or dga"
+                "name two (lists=[a, b]; on the command line --lists a,b) or use loglinear, lcmcr or dga"
             )
         return super().fit(history)
 
