@@ -16,7 +16,8 @@ from tally.estimate.graphs import decomposable_graphs
 from tally.estimate.warnings import PriorSensitivityWarning, SparseDataWarning, TruncationWarning, caveat
 
 LogPrior = Callable[[np.ndarray], np.ndarray]
-TAIL_TOLERANCE = 1e-9  # posterior mass allowed in the top tenth of the grid of missing counts
+TAIL_TOLERANCE = 1e-7  # posterior mass allowed in the top tenth of the grid of missing counts
+GRID_SIZES = (5, 20, 80, 200)  # grids of missing counts tried, in multiples of the observed count
 
 
 def logsumexp(a: np.ndarray) -> float:
@@ -109,17 +110,19 @@ class GraphicalBMA(Estimator):
             if tail > TAIL_TOLERANCE:
                 warnings.append(caveat(TruncationWarning, f"{tail:.2g} of the posterior lies in the top tenth of the given grid"))
         else:
-            size = max(5 * n, 1000)
-            while True:
+            for multiple in GRID_SIZES:
+                size = multiple * max(n, 200)
                 n0 = np.arange(size + 1)
                 logw = self.posterior(history, n0, delta)
                 tail = float(np.exp(logsumexp(logw[:, n0 >= 0.9 * size]) - logsumexp(logw)))
                 if tail <= TAIL_TOLERANCE:
                     break
-                if size >= 1000 * max(n, 100):
-                    warnings.append(caveat(TruncationWarning, f"posterior tail still holds {tail:.2g} at N = {n + size:,}: the posterior may be improper"))
-                    break
-                size *= 4
+            else:
+                warnings.append(caveat(
+                    TruncationWarning,
+                    f"{tail:.2g} of the posterior still lies near N = {n + size:,} ({GRID_SIZES[-1]} times the observed): "
+                    "the tail is heavy (a near-saturated graph dominates); the upper end is truncated",
+                ))
         logw -= logsumexp(logw)
         weights = np.exp(logw)
         post = weights.sum(axis=0)

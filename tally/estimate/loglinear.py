@@ -149,10 +149,11 @@ class LogLinear(Estimator):
         n0_p = math.exp((a + b) / 2)
         top = profile(n0_p)
         f = lambda n0: top - profile(n0) - cut  # noqa: E731
+        floor = 1e-9  # n0 = 0 exactly sends the intercept to minus infinity
         lower = 0.0
-        if f(0.0) > 0:
+        if f(floor) > 0:
             start[0] = None
-            lower = brentq(f, 0.0, n0_p, xtol=1e-6)
+            lower = brentq(f, floor, n0_p, xtol=1e-6)
         hi = max(n0_p * 2, 10.0)
         start[0] = None
         while f(hi) < 0:
@@ -275,21 +276,38 @@ def poisson_fit(x: np.ndarray, y: np.ndarray, beta0: np.ndarray | None = None, t
         beta = np.linalg.lstsq(x, np.log(y + 0.5), rcond=None)[0]
     else:
         beta = beta0.copy()
-    dev_old = math.inf
+    def objective(b: np.ndarray) -> float:
+        eta = np.clip(x @ b, -700, 700)
+        return float(np.sum(np.exp(eta) - y * eta))
+
+    dev_old = objective(beta)
     converged = False
     for _ in range(200):
         eta = np.clip(x @ beta, -700, 700)
         mu = np.exp(eta)
         info = x.T @ (mu[:, None] * x)
-        step = np.linalg.solve(info, x.T @ (y - mu))
-        beta = beta + step
-        dev = float(np.sum(mu - y * eta))
-        if np.max(np.abs(step)) < 1e-10 or abs(dev - dev_old) <= tol * (abs(dev) + 1.0):
+        grad = x.T @ (y - mu)
+        try:
+            step = np.linalg.solve(info, grad)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(info, grad, rcond=None)[0]
+        # Step-halving keeps Newton monotone when a cell's fit heads for zero.
+        t = 1.0
+        dev = objective(beta + step)
+        while not dev <= dev_old + 1e-12 * (abs(dev_old) + 1.0) and t > 1e-8:
+            t /= 2.0
+            dev = objective(beta + t * step)
+        beta = beta + t * step
+        if np.max(np.abs(t * step)) < 1e-10 or abs(dev - dev_old) <= tol * (abs(dev) + 1.0):
             converged = True
             break
         dev_old = dev
     mu = np.exp(np.clip(x @ beta, -700, 700))
-    cov = np.linalg.inv(x.T @ (mu[:, None] * x))
+    try:
+        cov = np.linalg.inv(x.T @ (mu[:, None] * x))
+    except np.linalg.LinAlgError:
+        cov = np.full((x.shape[1], x.shape[1]), np.inf)
+        converged = False
     return beta, mu, cov, converged
 
 
