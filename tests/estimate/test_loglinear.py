@@ -110,7 +110,7 @@ def test_loglinear_refuses_one_list_and_disjoint_lists() -> None:
         LogLinear().fit(CaptureHistory.from_patterns(["a", "b", "c"], [[1, 0, 0], [0, 1, 0], [0, 0, 1]], [5, 6, 7]))
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(st.permutations(range(4)))
 def test_loglinear_invariant_to_list_order(order: list[int]) -> None:
     """Relabelling the lists relabels the models: the selected estimate and interval do not move."""
@@ -121,7 +121,7 @@ def test_loglinear_invariant_to_list_order(order: list[int]) -> None:
     assert r.upper == pytest.approx(base.upper, rel=1e-6)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.lists(st.integers(1, 400), min_size=7, max_size=7))
 def test_loglinear_never_below_observed(counts: list[int]) -> None:
     h = CaptureHistory.from_table(["a", "b", "c"], np.array([0, *counts]))
