@@ -83,26 +83,3 @@ def test_lcmcr_recovers_population_drawn_from_its_own_model() -> None:
     r = LatentClass(seed=2, burnin=2000, samples=500, thinning=20).fit(h)
     assert r.lower <= n_true <= r.upper
 
-
-def test_lcmcr_kernel_multinomial_has_the_right_mean() -> None:
-    """The compiled multinomial (binomials, then person-by-person) matches n*p on average."""
-    from numba import njit
-
-    from tally.estimate.lcmcr_kernel import _multinomial
-
-    @njit
-    def draw(total, probs, reps, seed):  # type: ignore[no-untyped-def]
-        np.random.seed(seed)
-        out = np.zeros(probs.shape[0], dtype=np.int64)
-        acc = np.zeros(probs.shape[0])
-        for _ in range(reps):
-            _multinomial(total, probs, out)
-            acc += out
-        return acc / reps
-
-    probs = np.array([0.5, 0.0, 2.0, 1e-3, 1.5, 1.0])
-    for total in (3, 40, 1000):
-        mean = draw(total, probs, 20000, 1)
-        expected = total * probs / probs.sum()
-        assert np.allclose(mean, expected, atol=4 * np.sqrt(total / 20000) + 1e-9)
-        assert mean[1] == 0
