@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from tally.cli.app import JsonOpt, app, console, print_json, state
+from tally.cli.app import JsonOpt, app, console, print_json
 from tally.core.errors import EstimateError, TallyError
 from tally.estimate import CaptureHistory, EstimateResult, StratifiedResult, get_estimator
 
@@ -67,7 +67,9 @@ def estimate_command(
             from tally.pipeline import run_estimate  # late: the workspace needs the store
         except ImportError as exc:
             raise TallyError("estimating from the workspace needs tally.pipeline.run_estimate, which is not available; use --captures FILE.csv") from exc
-        result = run_estimate(state.workspace, by=strata, method=method, **options)
+        from tally.cli.common import workspace
+
+        result = run_estimate(workspace(), by=strata, method=method, **options)
     if json_out:
         print_json(result.to_dict())
         return

@@ -10,7 +10,7 @@ errors), and a normal interval floored at the observed total.  Interval ends are
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,7 +53,13 @@ def estimate_strata(histories_by_stratum: Mapping[str, CaptureHistory], estimato
         raise EstimateError("no strata to estimate")
     results: dict[str, EstimateResult] = {}
     failed: dict[str, str] = {}
+    dropped: list[str] = []
     for name, history in histories_by_stratum.items():
+        # A list that names no one in this stratum says nothing about it: estimate without it.
+        empty = [x for x, size in history.list_sizes().items() if size == 0]
+        if empty and len(empty) < history.n_lists:
+            history = history.select([x for x in history.lists if x not in empty])
+            dropped.append(f"stratum {name!r}: list(s) {', '.join(empty)} hold no one there and were left out")
         try:
             results[name] = estimator.fit(history)
         except EstimateError as exc:
@@ -61,6 +67,7 @@ def estimate_strata(histories_by_stratum: Mapping[str, CaptureHistory], estimato
     if not results:
         raise EstimateError("no stratum could be estimated: " + "; ".join(f"{k}: {v}" for k, v in failed.items()))
     warnings = [caveat(SparseDataWarning, f"stratum {k!r} not estimated ({v}); the total leaves out its people") for k, v in failed.items()]
+    warnings += [caveat(SparseDataWarning, d) for d in dropped]
     for name, r in results.items():
         warnings += [f"[{name}] {w}" for w in r.warnings]
     lists = tuple(dict.fromkeys(name for r in results.values() for name in r.lists))
@@ -95,6 +102,17 @@ def estimate_strata(histories_by_stratum: Mapping[str, CaptureHistory], estimato
         upper=float(upper), level=level, details=details, warnings=warnings, draws=draws,
     )
     return StratifiedResult(strata=results, total=total, failed=failed)
+
+
+def histories_by_stratum(
+    rows: Iterable[tuple[str, Iterable[str]]], lists: list[str] | None = None,
+) -> dict[str, CaptureHistory]:
+    """Capture histories per stratum from ``(stratum, lists the person is on)`` pairs, one per linked person."""
+    grouped: dict[str, list[frozenset[str]]] = {}
+    for stratum, members in rows:
+        grouped.setdefault(str(stratum), []).append(frozenset(members))
+    names = lists or sorted(set().union(*(m for ms in grouped.values() for m in ms)))
+    return {k: CaptureHistory.from_records(v, lists=names) for k, v in sorted(grouped.items())}
 
 
 def _stderr(result: EstimateResult) -> float:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tally.core.errors import EstimateError
-from tally.estimate import CaptureHistory, Chapman, GraphicalBMA, LatentClass, LogLinear, estimate_strata
+from tally.estimate import CaptureHistory, Chapman, GraphicalBMA, LatentClass, LogLinear, estimate_strata, histories_by_stratum
 
 from .conftest import load
 
@@ -54,3 +54,16 @@ def test_strata_records_failed_strata_with_a_warning() -> None:
     assert res.to_dict()["failed"] == res.failed
     with pytest.raises(EstimateError, match="no stratum"):
         estimate_strata({"bad": bad}, Chapman())
+
+
+def test_strata_histories_from_linked_persons_and_empty_lists_left_out() -> None:
+    """Persons as (stratum, lists) pairs; a list naming no one in a stratum is dropped there, with a warning."""
+    rows = [("A", {"x"})] * 30 + [("A", {"y"})] * 40 + [("A", {"x", "y"})] * 20 + [("A", {"z"})] * 10
+    rows += [("A", {"x", "z"})] * 5 + [("A", {"y", "z"})] * 6 + [("A", {"x", "y", "z"})] * 3
+    rows += [("B", {"x"})] * 25 + [("B", {"y"})] * 35 + [("B", {"x", "y"})] * 15
+    hs = histories_by_stratum(rows)
+    assert list(hs) == ["A", "B"] and hs["A"].lists == ("x", "y", "z")
+    assert hs["A"].observed == 114 and hs["B"].list_sizes()["z"] == 0
+    res = estimate_strata(hs, LogLinear())
+    assert res.strata["B"].lists == ("x", "y")
+    assert any("'B'" in w and "z" in w for w in res.total.warnings)
