@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tally.estimate import CaptureHistory, Chapman, GraphicalBMA, LatentClass, LogLinear  # noqa: E402
-from tally.estimate.loglinear import design  # noqa: E402
+from tally.estimate.hierarchy import design  # noqa: E402
 
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference" / "mse"
 KOSOVO_TABLE = [0, 306, 936, 123, 845, 31, 217, 32, 1131, 106, 228, 42, 177, 18, 181, 27]  # LCMCR's kosovo_aggregate
@@ -143,7 +143,7 @@ def main() -> None:
     args = parser.parse_args()
     speed()
     if args.calibration:
-        print(f"\nCalibration, N = 2000 per replicate, 95% intervals")
+        print("\nCalibration, N = 2000 per replicate, 95% intervals")
         print("| model (data drawn from it) | replicates | coverage | bias (relative) | RMSE | median width | wall |")
         print("|---|---|---|---|---|---|---|")
         calibration(args.replicates)

@@ -144,7 +144,7 @@ class Estimator:
         draws = chains.reshape(-1)
         tail = (1.0 - self.level) / 2.0
         lower, median, upper = np.quantile(draws, [tail, 0.5, 1.0 - tail])
-        rhat = split_rhat(chains) if chains.shape[0] > 1 else split_rhat(chains)
+        rhat = split_rhat(chains)
         ess = split_ess(chains)
         details = {
             **details,

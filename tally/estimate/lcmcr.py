@@ -77,10 +77,6 @@ class LatentClass(Estimator):
                 run(c)
         return out
 
-    def validate(self, history: CaptureHistory) -> None:
-        """LCMCR needs at least three lists (and is only weakly identified with three)."""
-        super().validate(history)
-
     def _fit(self, history: CaptureHistory) -> EstimateResult:
         seed = self._seed()
         warnings: list[str] = []

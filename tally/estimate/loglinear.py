@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -14,7 +13,8 @@ from scipy.stats import chi2
 
 from tally.core.errors import EstimateError
 from tally.estimate.base import EstimateResult, Estimator
-from tally.estimate.captures import CaptureHistory, cell_patterns
+from tally.estimate.captures import CaptureHistory
+from tally.estimate.hierarchy import design, enumerate_models, model_name, parse_model, term_label
 from tally.estimate.warnings import BoundaryWarning, ModelSelectionWarning, SparseDataWarning, caveat
 
 Criterion = Literal["aic", "bic"]
@@ -101,7 +101,7 @@ class LogLinear(Estimator):
         df = len(y) - p
         zero_margins = [t for t in terms if y[(np.arange(1, 2**j) & t) == t].sum() == 0]
         if zero_margins or df < 0:
-            why = "no one is on all of " + ", ".join(_term_label(j, t) for t in zero_margins) if zero_margins else "more parameters than cells"
+            why = "no one is on all of " + ", ".join(term_label(j, t) for t in zero_margins) if zero_margins else "more parameters than cells"
             return ModelFit(name, terms, math.inf, math.inf, math.nan, df, math.inf, math.inf, False, why)
         beta, mu, cov, ok = poisson_fit(x, y)
         ll = float(np.sum(y * np.log(np.where(y > 0, mu, 1.0)) - mu - gammaln(y + 1)))
@@ -238,38 +238,6 @@ class LogLinear(Estimator):
         return list(seen.values())
 
 
-# -- model algebra ------------------------------------------------------------------------
-def enumerate_models(j: int) -> list[tuple[int, ...]]:
-    """Every hierarchical model's interaction terms (down-closed sets of terms, |T| >= 2, no J-way term)."""
-    full = (1 << j) - 1
-    candidates = [t for t in range(1, full) if bin(t).count("1") >= 2]
-    candidates.sort(key=lambda t: (bin(t).count("1"), t))
-    models: list[tuple[int, ...]] = []
-
-    def extend(i: int, chosen: set[int]) -> None:
-        if i == len(candidates):
-            models.append(tuple(sorted(chosen)))
-            return
-        extend(i + 1, chosen)
-        t = candidates[i]
-        subs = [t & ~(1 << b) for b in range(j) if t >> b & 1]
-        if all(bin(s).count("1") < 2 or s in chosen for s in subs):
-            chosen.add(t)
-            extend(i + 1, chosen)
-            chosen.remove(t)
-
-    extend(0, set())
-    return models
-
-
-def design(j: int, terms: tuple[int, ...]) -> np.ndarray:
-    """Design matrix over all ``2**J`` cells: intercept, main effects, then the interaction terms."""
-    cells = np.arange(2**j)
-    cols = [np.ones(2**j)] + [cell_patterns(j)[:, k].astype(float) for k in range(j)]
-    cols += [((cells & t) == t).astype(float) for t in terms]
-    return np.column_stack(cols)
-
-
 def poisson_fit(x: np.ndarray, y: np.ndarray, beta0: np.ndarray | None = None, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Poisson GLM with log link by Newton's method: (beta, fitted, covariance, converged)."""
     if beta0 is None:
@@ -309,43 +277,3 @@ def poisson_fit(x: np.ndarray, y: np.ndarray, beta0: np.ndarray | None = None, t
         cov = np.full((x.shape[1], x.shape[1]), np.inf)
         converged = False
     return beta, mu, cov, converged
-
-
-def _term_label(j: int, t: int) -> str:
-    digits = [str(k + 1) for k in range(j) if t >> (j - 1 - k) & 1]
-    return ("" if j < 10 else ".").join(digits)
-
-
-def model_name(j: int, terms: tuple[int, ...]) -> str:
-    """Rcapture's name: generating terms, higher order first, then lists in no interaction."""
-    gens = [t for t in terms if not any(u != t and u & t == t for u in terms)]
-    covered = 0
-    for t in gens:
-        covered |= t
-    singles = [1 << (j - 1 - k) for k in range(j) if not covered >> (j - 1 - k) & 1]
-    order = sorted(gens, key=lambda t: (-bin(t).count("1"), _term_label(j, t)))
-    return "[" + ",".join(_term_label(j, t) for t in [*order, *singles]) + "]"
-
-
-def parse_model(name: str, j: int) -> tuple[int, ...]:
-    """Interaction terms of the hierarchical model named like ``"[123,14,34]"``."""
-    body = name.strip().strip("[]")
-    gens = []
-    for part in filter(None, (p.strip() for p in body.split(","))):
-        idx = part.split(".") if "." in part else list(part)
-        try:
-            bits = [int(d) for d in idx]
-        except ValueError as exc:
-            raise EstimateError(f"bad model name {name!r}") from exc
-        if any(not 1 <= b <= j for b in bits):
-            raise EstimateError(f"model {name!r} names a list outside 1..{j}")
-        gens.append(sum(1 << (j - b) for b in set(bits)))
-    terms = {sub for g in gens for sub in _subsets(g) if bin(sub).count("1") >= 2}
-    if (1 << j) - 1 in terms:
-        raise EstimateError(f"model {name!r} has the {j}-way interaction: not identifiable")
-    return tuple(sorted(terms))
-
-
-def _subsets(t: int) -> list[int]:
-    bits = [1 << b for b in range(t.bit_length()) if t >> b & 1]
-    return [sum(c) for r in range(1, len(bits) + 1) for c in itertools.combinations(bits, r)]

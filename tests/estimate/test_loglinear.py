@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tally.core.errors import EstimateError
 from tally.estimate import CaptureHistory, LogLinear
-from tally.estimate.loglinear import enumerate_models, model_name, parse_model
+from tally.estimate.hierarchy import enumerate_models, model_name, parse_model
 
 from .conftest import load, reference_rows
 
