@@ -71,7 +71,7 @@ class _Stories(Newsroom):
         n = int(sel[..., 0].sum() if civ else sel.sum())
         if n == 0:
             return self.daily_article(pub, outlet)
-        src, src_name = self.source_name(j, True)
+        src, src_name = self.source_name(j)
         where, pf = ("across Syria", {"places": ["Syria"], "admin1": [], "pcodes": [], "country": w.geo.country}) if whole \
             else self.places(govs, outlet)
         period = self.since(from_day, pub.date()) if from_day == 0 else self.pick(("over the past week", "in the past seven days"))
@@ -158,7 +158,7 @@ class _Stories(Newsroom):
             n = int(c_arr[..., 0].sum() if civ else c_arr.sum())
             if n < 1:
                 continue
-            src, src_name = self.source_name(j, True)
+            src, src_name = self.source_name(j)
             phrase, count, q = self.qualified(n)
             vt = "civilians" if civ else "people"
             claim = self.claim("killed", count, q, vt, vt, source=src_name, **base)
@@ -213,7 +213,7 @@ class _Stories(Newsroom):
         n = int(c_arr.sum() if not govs else c_arr[:, govs].sum())
         if n < 1:
             return
-        src, src_name = self.source_name(k, True)
+        src, src_name = self.source_name(k)
         phrase, count, q = self.qualified(n)
         fields = dict(source=src_name, date_from=self.date(from_day), date_to=pub.date(), cumulative=True, **pf)
         if self.chance(0.5):
@@ -264,7 +264,7 @@ class _Stories(Newsroom):
         soldiers = int((w.status[victims] == 1).sum())
         if kind.name == "clashes" and fighters and soldiers and self.chance(0.7):
             j = self.pick(self.tollers)
-            src, src_name = self.source_name(j, True)
+            src, src_name = self.source_name(j)
             pf_, fc, fq = self.qualified(fighters, initial=True)
             sc = self.number(soldiers)
             sw = self.pick(VICTIM_WORDS["security_forces"])
@@ -318,7 +318,7 @@ class _Stories(Newsroom):
         j = self.pick(self.tollers)
         org_n = int(self.org_events[j][e])
         if org_n > first:
-            src, src_name = self.source_name(j, True)
+            src, src_name = self.source_name(j)
             c = self.number(org_n)
             d.para()
             d.say(self.pick((f"The toll rose to {c} later in the day, {src} said.",
@@ -362,7 +362,7 @@ class _Stories(Newsroom):
         n = int(c_day.sum())
         if n < 1:
             return self.displacement_article(pub, outlet)
-        src, src_name = self.source_name(j, True)
+        src, src_name = self.source_name(j)
         top = int(np.argmax(c_day.sum(axis=1)))
         gname = self.gov_name(top, outlet)
         gov = self.w.geo.governorates[top]
@@ -473,6 +473,7 @@ def build_articles(world: World, lists: list[VictimList], n: int, seed: int) -> 
         outlet = int(rng.integers(0, len(OUTLETS)))
         k = weighted_choice(rng, weights)
         writer.depth = 0
+        writer.introduced = set()
         title, draft = kinds[k](pub, outlet)
         body, claims = draft.render()
         base = f"{pub.date().isoformat()}-{slug(title)}"

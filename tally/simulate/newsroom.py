@@ -133,6 +133,7 @@ class Newsroom:
         self.outlet_spelling: dict[tuple[int, int], str] = {}
         self.ev_start = np.concatenate([[0], np.cumsum(world.ev_size)[:-1]])
         self.depth = 0
+        self.introduced: set[int] = set()  # organisations whose acronym this article has introduced
 
     # -- small helpers ------------------------------------------------------------------------
     def pick(self, seq: Any) -> Any:
@@ -228,12 +229,20 @@ class Newsroom:
         c.update(kw)
         return c
 
-    def source_name(self, j: int, first: bool) -> tuple[str, str]:
-        """``(as written, canonical name)`` of list *j*'s organisation: full name, with or without acronym."""
+    def source_name(self, j: int) -> tuple[str, str]:
+        """``(as written, canonical name)`` of list *j*'s organisation.
+
+        The first mention in an article is the full name, often with its acronym in brackets;
+        once the acronym is introduced, later mentions mostly use it alone.  The canonical name
+        (the gold claim's ``source``) is always the full name, which is also the list's file stem.
+        """
         org = self.lists[j].org
-        if first:
-            return self.pick((f"the {org.name} ({org.acronym})", f"the {org.name}", f"the {org.name}")), org.name
-        return self.pick((org.acronym, f"the {org.name}")), org.name
+        if j in self.introduced and self.chance(0.7):
+            return org.acronym, org.name
+        if self.chance(0.45):
+            self.introduced.add(j)
+            return f"the {org.name} ({org.acronym})", org.name
+        return f"the {org.name}", org.name
 
     # -- noise --------------------------------------------------------------------------------
     def noise(self, d: Draft, pub: dt.date, place: str) -> None:
