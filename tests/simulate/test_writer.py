@@ -91,3 +91,16 @@ def test_claims_jsonl_matches_claim_model(small: SimulationResult) -> None:
         for c in row["claims"]:
             assert set(c) == keys
             Claim.model_validate(c)
+
+
+def test_simulate_is_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    for h in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": h, "PYTHONPATH": str(root)}
+        subprocess.run([sys.executable, "-m", "tally", "simulate", "--out", str(tmp_path / h), "--victims", "500",
+                        "--articles", "5", "--seed", "9", "--json"], check=True, env=env, capture_output=True)
+    assert _digest(tmp_path / "1") == _digest(tmp_path / "2")
