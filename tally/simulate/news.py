@@ -78,10 +78,10 @@ class _Stories(Newsroom):
         vt = "civilians" if civ else self.pick(VICTIM_WORDS["people"])
         cat = "civilians" if civ else "people"
         base = dict(source=src_name, date_from=self.date(from_day), date_to=pub.date(), cumulative=True, **pf)
-        t = int(self.rng.integers(0, 6))
+        t = int(self.rng.integers(0, 9))
         if t == 5 and not (24 <= n < 100 or n >= 200):
             t = 0
-        phrase, count, q = self.qualified(n, initial=t == 0)
+        phrase, count, q = self.qualified(n, initial=t in (0, 7))
         kids = int((self.org_children[j][from_day:upto].sum(axis=1) if whole
                     else self.org_children[j][from_day:upto, govs].sum()).sum()) if self.chance(0.4) else 0
         main = self.claim("killed", count, q, cat, vt, **base)
@@ -109,6 +109,12 @@ class _Stories(Newsroom):
             d.say(f"The death toll {where} has risen to {phrase} {vt} {period}, {src} said.", main)
         elif t == 4:
             d.say(f"{src[:1].upper() + src[1:]} has documented the killing of {phrase} {vt} {where} {period}.", main)
+        elif t == 6:
+            d.say(f"In its latest tally, {src} said {phrase} {vt}{kid_text} had been killed {where} {period}.", main, *extra)
+        elif t == 7:
+            d.say(f"{phrase} {vt} have lost their lives {where} {period}, {src} said in its latest report.", main)
+        elif t == 8:
+            d.say(f"The number of {vt} killed {where} {period} has reached {phrase}, according to {src}.", main)
         else:
             vague = "hundreds" if n >= 200 else "dozens"
             d.say(f"{vague.capitalize()} of {vt} have been killed {where} {period}, according to {src}.",
@@ -374,8 +380,12 @@ class _Stories(Newsroom):
         if self.chance(0.5):
             d.say(f"{src[:1].upper() + src[1:]} recorded {c} deaths across Syria {when}, most of them in {gname}.",
                   self.claim("killed", c, "exact", "people", "deaths", places=["Syria"], **base))
-        else:
+        elif self.chance(0.5) or n < np.quantile(self.org_counts[j][: self.w.spec.days].sum(axis=(1, 2)), 0.7):
             d.say(f"Across the country, {c} people were killed {when}, according to {src}.",
+                  self.claim("killed", c, "exact", "people", "people", places=["Syria"], **base))
+        else:
+            wd = when[3:] if when.startswith("on ") else when
+            d.say(f"{src[:1].upper() + src[1:]} said {wd} had been one of the deadliest days of the month, with {c} people killed nationwide.",
                   self.claim("killed", c, "exact", "people", "people", places=["Syria"], **base))
         if civ and civ < n:
             cc = self.number(civ)
