@@ -24,7 +24,6 @@ import numpy as np
 
 from tally.simulate.geography import Area
 from tally.simulate.names import (
-    FAMILY_NAMES,
     FEMALE_NAMES,
     HABITS,
     MALE_NAMES,

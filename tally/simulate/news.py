@@ -35,8 +35,8 @@ from tally.simulate.newsroom import (
     Article,
     Draft,
     Newsroom,
-    weighted_choice,
     slug,
+    weighted_choice,
 )
 from tally.simulate.world import World
 
@@ -478,7 +478,7 @@ def build_articles(world: World, lists: list[VictimList], n: int, seed: int) -> 
     out: list[Article] = []
     used: set[str] = set()
     for i in order:
-        pub = dt.datetime.combine(spec.start + dt.timedelta(days=int(days[i])), dt.time(), tzinfo=dt.timezone.utc) \
+        pub = dt.datetime.combine(spec.start + dt.timedelta(days=int(days[i])), dt.time(), tzinfo=dt.UTC) \
             + dt.timedelta(minutes=int(minutes[i]))
         outlet = int(rng.integers(0, len(OUTLETS)))
         k = weighted_choice(rng, weights)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 
 import numpy as np
 import pandas as pd
@@ -15,7 +14,6 @@ from tally.simulate.lists import make_typo
 from tally.simulate.names import ARTICLES, FAMILY_NAMES, FEMALE_NAMES, HABITS, MALE_NAMES, SON_OF, is_arabic
 
 from .conftest import column, read_list
-
 
 # Attested spellings the gazetteer resolves wrongly: it drops "countryside" as a generic word,
 # so "Damascus Countryside" (Rural Damascus, SY03) becomes Damascus (SY01).  Reported; remove when fixed.
