@@ -20,6 +20,7 @@ from tally.link.model import (
     _logit2,
     bayes_factors,
     calibrate_prior,
+    cap_m,
     clamp_prior,
     level_labels,
     model_for_dialect,
@@ -169,7 +170,7 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
     trained["probability_two_random_records_match"] = prior
     # Splink drops comparisons an EM session could not see (no blocked pairs on tiny lists):
     # rebuild the full model, keeping what was trained and the domain defaults elsewhere
-    model = model_for_dialect(trained, api.dialect, spec, strict=False, warnings=warnings)
+    model = cap_m(model_for_dialect(trained, api.dialect, spec, strict=False, warnings=warnings), warnings=warnings)
     _ = Linker
     return model
 
@@ -269,12 +270,12 @@ def link_records(
     pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy(dtype=float)))
     pairs = pairs[pairs["match_probability"] >= spec.keep_pairs_above]
 
-    max_size = spec.max_cluster_size or (n_sources + 2 * len(spec.sources_with_duplicates))
+    max_size = spec.max_cluster_size or 2 * n_sources
     clusters, stats = cluster_pairs(
         features["record_key"].to_numpy(), features["source"].to_numpy(), pairs, spec.threshold,
         max_size=max_size, sources_with_duplicates=spec.sources_with_duplicates,
         must_link=[(a, b) for a, b, m in decided if m], cannot_link=[(a, b) for a, b, m in decided if not m],
-        given_name_veto=spec.given_name_veto,
+        given_name_veto=spec.given_name_veto, duplicate_threshold=spec.duplicate_threshold,
     )
     low, high = spec.review_band
     decided_set = {(min(a, b), max(a, b)) for a, b, _ in decided}
