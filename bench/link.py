@@ -6,9 +6,10 @@ Prints wall time per stage, peak memory (max RSS of this process, which holds Du
 pairwise precision / recall / F1 against the world's key.  The world is generated once in a
 child process and cached under bench/.cache/, so its memory is not counted.
 
-The records come from ``tally simulate`` when it is available (``--simulator``), else from the
-invented world of tests/link/world.py (four lists, Arabic script / English / French /
-FAMILY-Given conventions, families killed together, typos, date and age errors).
+The records come from ``tally simulate`` (default world, scaled to N records; read with the
+ingest stage's list reader and gazetteer, without the store), or with ``--world invented`` from
+tests/link/world.py (four lists, Arabic script / English / French / FAMILY-Given conventions,
+families killed together, typos, date and age errors).
 """
 
 from __future__ import annotations
@@ -37,6 +38,33 @@ def _generate(persons: int, seed: int, out: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def _generate_simulated(records: int, seed: int, out: Path) -> None:
+    code = f"""
+import sys; sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+import pandas as pd
+from tally.core.gazetteer import Gazetteer
+from tally.ingest.victims import iter_records, plan_list
+from tally.simulate import simulate
+from tally.simulate.spec import make_spec
+world = Path({str(out)!r} + ".world")
+victims = int({records} / 1.74)
+simulate(make_spec(None, seed={seed}, victims=victims, days=max(60, victims // 200)), world)
+gaz = Gazetteer.default()
+rows = []
+for path in sorted((world / "lists").glob("*.csv")):
+    plan = plan_list(path)
+    for rec in iter_records(path, plan, source=path.stem, gazetteer=gaz):
+        rows.append({{k: rec.get(k) for k in ("source", "record_id", "name", "sex", "age", "age_group",
+                     "date_of_death", "governorate_code", "district_code", "place", "status")}})
+df = pd.DataFrame(rows)
+df.insert(0, "record_key", range(len(df)))
+df.to_parquet({str(out)!r} + ".records.parquet")
+pd.read_csv(world / "truth" / "key.csv", dtype=str).to_parquet({str(out)!r} + ".truth.parquet")
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -48,6 +76,8 @@ def main() -> None:
     ap.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
+    ap.add_argument("--world", default="simulated", choices=["simulated", "invented"],
+                    help="tally simulate's default world (scaled), or tests/link/world.py")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
@@ -58,12 +88,17 @@ def main() -> None:
     from tally.link.linkage import link_records
     from tally.link.spec import LinkSpec
 
-    persons = int(args.records / 2.35)  # the world's lists hold ~2.35 records per person
     CACHE.mkdir(parents=True, exist_ok=True)
-    base = CACHE / f"world_{persons}_{args.seed}"
+    if args.world == "invented":
+        persons = int(args.records / 2.35)  # the invented lists hold ~2.35 records per person
+        base = CACHE / f"world_{persons}_{args.seed}"
+        make = lambda: _generate(persons, args.seed, base)  # noqa: E731
+    else:
+        base = CACHE / f"simulated_{args.records}_{args.seed}"
+        make = lambda: _generate_simulated(args.records, args.seed, base)  # noqa: E731
     if not base.with_suffix(".records.parquet").exists():
         t = time.perf_counter()
-        _generate(persons, args.seed, base)
+        make()
         print(f"generated world in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     records = pd.read_parquet(base.with_suffix(".records.parquet"))
     truth = pd.read_parquet(base.with_suffix(".truth.parquet"))
@@ -79,6 +114,7 @@ def main() -> None:
     figures = {
         "records": len(records),
         "engine": args.engine,
+        "world": args.world,
         "wall_seconds": round(wall, 1),
         "train_seconds": m.get("seconds_train"),
         "predict_seconds": m.get("seconds_predict"),

@@ -19,7 +19,7 @@ DEFAULT_BLOCKING_RULES: tuple[str, ...] = (
     "l.given = r.family and l.family = r.given",
     "l.given_sk = r.given_sk and l.family_sk = r.family_sk",
     "l.given = r.given and l.father = r.father",
-    "l.given_sk = r.given_sk and l.dod = r.dod",
+    "l.given_sk = r.given_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.family_sk = r.family_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.given_sk = r.given_sk and l.district_code = r.district_code and l.age = r.age",
 )
