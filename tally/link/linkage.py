@@ -32,9 +32,12 @@ __all__ = ["LinkResult", "Waterfall", "explain_pair", "link_records"]
 
 log = logging.getLogger(__name__)
 Decision = tuple[int, int, bool]
+# EM needs blocks where matches are common: names alone gather namesakes on big lists (EM then
+# "learns" that matches die months apart), so the name block is tied to the day; the date's m
+# probabilities are then fixed from what lists are known to do (tally.link.model)
 _TRAIN_BLOCKS = (
     "l.dod = r.dod and l.district_code = r.district_code",
-    "l.given = r.given and l.family = r.family",
+    "l.given = r.given and l.family = r.family and l.dod = r.dod",
 )
 
 

@@ -128,11 +128,12 @@ def comparisons(spec: LinkSpec, *, fix_given: bool = True) -> list[Any]:
     dod = cl.CustomComparison(
         [
             _lvl("dod_l IS NULL OR dod_r IS NULL", "missing", null=True),
-            _lvl("dod_l = dod_r", "same day", 0.75),
-            _lvl("abs(dod_l - dod_r) <= 1", "within 1 day", 0.12),
-            _lvl("abs(dod_l - dod_r) <= 3", "within 3 days", 0.05),
-            _lvl("abs(dod_l - dod_r) <= 7", "within 7 days", 0.03),
-            _lvl("ELSE", "further apart", 0.05),
+            # fixed: lists copy dates with errors of a few days (EM on namesakes learns nonsense)
+            _lvl("dod_l = dod_r", "same day", 0.80, fix_m=True),
+            _lvl("abs(dod_l - dod_r) <= 1", "within 1 day", 0.09, fix_m=True),
+            _lvl("abs(dod_l - dod_r) <= 3", "within 3 days", 0.07, fix_m=True),
+            _lvl("abs(dod_l - dod_r) <= 7", "within 7 days", 0.025, fix_m=True),
+            _lvl("ELSE", "further apart", 0.015, fix_m=True),
         ],
         output_column_name="date_of_death",
     )

@@ -15,10 +15,13 @@ __all__ = ["DEFAULT_BLOCKING_RULES", "DEFAULT_DETERMINISTIC_RULES", "LinkSpec"]
 
 # SQL over the prepared columns (see tally.link.features); l./r. are the two records.
 DEFAULT_BLOCKING_RULES: tuple[str, ...] = (
-    "l.given = r.given and l.family = r.family",
+    # names alone make huge blocks on real lists (a few names are very common): each name rule
+    # is also tied to a place or a day
+    "l.given = r.given and l.family = r.family and l.governorate_code = r.governorate_code",
+    "l.given = r.given and l.family = r.family and l.dod = r.dod",
     "l.given = r.family and l.family = r.given",
-    "l.given_sk = r.given_sk and l.family_sk = r.family_sk",
-    "l.given = r.given and l.father = r.father",
+    "l.given_sk = r.given_sk and l.family_sk = r.family_sk and l.dod = r.dod",
+    "l.given = r.given and l.father = r.father and l.governorate_code = r.governorate_code",
     "l.given_sk = r.given_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.family_sk = r.family_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.given_sk = r.given_sk and l.district_code = r.district_code and l.age = r.age",

@@ -161,4 +161,4 @@ def test_link_records_veto_can_spare_same_age_and_sex(world: World, linked: Link
     base = score_clusters(predicted_key(world, linked), world.truth)
     more = score_clusters(predicted_key(world, spared), world.truth)
     assert spared.metrics["veto_spared_same_age_sex"] > 0
-    assert more.recall >= base.recall - 0.005 and more.f1 >= 0.96
+    assert more.recall >= base.recall and more.f1 >= 0.95
