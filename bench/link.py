@@ -78,6 +78,7 @@ def main() -> None:
     ap.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     ap.add_argument("--world", default="simulated", choices=["simulated", "invented"],
                     help="tally simulate's default world (scaled), or tests/link/world.py")
+    ap.add_argument("--predict-chunks", type=int, default=1, help="split prediction in n x n chunks")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
@@ -103,7 +104,8 @@ def main() -> None:
     records = pd.read_parquet(base.with_suffix(".records.parquet"))
     truth = pd.read_parquet(base.with_suffix(".truth.parquet"))
 
-    spec = LinkSpec(engine=args.engine, memory_limit=args.memory_limit, threads=args.threads)
+    spec = LinkSpec(engine=args.engine, memory_limit=args.memory_limit, threads=args.threads,
+                    predict_chunks=args.predict_chunks)
     t0 = time.perf_counter()
     result = link_records(records, spec)
     wall = time.perf_counter() - t0
@@ -115,6 +117,7 @@ def main() -> None:
         "records": len(records),
         "engine": args.engine,
         "world": args.world,
+        "predict_chunks": args.predict_chunks,
         "wall_seconds": round(wall, 1),
         "train_seconds": m.get("seconds_train"),
         "predict_seconds": m.get("seconds_predict"),
