@@ -72,7 +72,7 @@ def relation(c: ClaimRow, scope: Scope, places: Places) -> str:
         return "inside"
     if (event_within(scope.event, c.event) and category_within(scope.victims, c.victims)
             and (not c.areas or places.within(scope.places, c.areas) and bool(scope.places))
-            and _period_within(scope.date_from, scope.date_to, c.start, c.end)):
+            and _period_contains(c.start, c.end, scope.date_from, scope.date_to)):
         return "bounds"
     return "outside"
 
@@ -83,6 +83,15 @@ def _period_within(s: dt.date | None, e: dt.date | None, outer_s: dt.date | None
     if outer_e is not None and (e is None or e > outer_e):
         return False
     return True
+
+
+def _period_contains(s: dt.date | None, e: dt.date | None, inner_s: dt.date | None, inner_e: dt.date | None) -> bool:
+    # an open scope end means "to date": a wider figure reported later still bounds it
+    if s is not None and (inner_s is None or inner_s < s):
+        return False
+    if inner_e is None:
+        return e is not None and (inner_s is None or e >= inner_s)
+    return e is not None and e >= inner_e
 
 
 # -- R2: relays ---------------------------------------------------------------------------------

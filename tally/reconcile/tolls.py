@@ -186,8 +186,11 @@ def _bound_flags(bounding: list[ClaimRow], toll: Toll, places: Places) -> list[s
     if not bounding or toll.reported_low is None:
         return []
     current, _d, _f = apply_series(collapse_relays(bounding, places), places)
+    latest = max((s["date"] for s in toll.sources if s["date"]), default=None)
     out = []
     for f in current:
+        if latest is not None and (f.date is None or f.date.isoformat() < latest):
+            continue  # an older wider figure may well be below a newer narrower one
         if f.claim.value is not None and f.claim.value < toll.reported_low and f.claim.qualifier != "at_least":
             out.append(f"{f.source}'s figure {_n(f.claim.value)} for a wider scope ({f.date}) is below this "
                        f"scope's low {_n(toll.reported_low)}")
