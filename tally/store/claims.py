@@ -106,7 +106,7 @@ def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterab
         q = q.where(claims.c.victims.in_(vi))
     if date_from is not None:
         q = q.where(or_(func.coalesce(claims.c.date_to, claims.c.reported_at, claims.c.date_from).is_(None),
-                        func.coalesce(claims.c.date_to, claims.c.reported_at, claims.c.date_from) >= date_from.isoformat()))
+                        func.coalesce(claims.c.date_to, claims.c.reported_at, claims.c.date_from) >= date_from))
     if date_to is not None:
         q = q.where(or_(claims.c.date_from.is_(None), claims.c.date_from <= date_to))
     pre, exact = list(dict.fromkeys(area_prefixes)), list(dict.fromkeys(area_exact))
