@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tally.reconcile.scope import CLAIM_CATEGORY, Places, default_places
@@ -18,9 +18,9 @@ from tally.reconcile.scope import CLAIM_CATEGORY, Places, default_places
 _NAMED = re.compile(r"\b(?:named|by name|names? of|identified|verified|individually)\b", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, slots=True)
 class ClaimRow:
-    """One claim with everything reconciliation needs."""
+    """One claim with everything reconciliation needs (treat as immutable: ``dataclasses.replace`` to change)."""
 
     id: int
     source: str
@@ -38,59 +38,43 @@ class ClaimRow:
     document_id: int | None = None
     outlet: str | None = None
     attributed: bool = True
+    relays_others: bool = False  # an outlet's own text: an unattributed figure may be a relay of another source
     named: bool = False
     status: str = "active"
     status_reason: str | None = None
     manual: bool = False
     count_text: str | None = None
+    # identical reports of this claim grouped by the store: (claim id, document id, reported, outlet)
+    copies: tuple[tuple[int, int | None, dt.date | None, str | None], ...] = ()
 
-    # -- derived ---------------------------------------------------------------------------
-    @property
-    def value(self) -> float | None:
-        """The figure (best, else low)."""
-        return self.best if self.best is not None else self.low
+    def members(self) -> tuple[tuple[int, int | None, dt.date | None, str | None], ...]:
+        """This claim and every identical report of it as ``(id, document id, reported, outlet)``."""
+        return self.copies or ((self.id, self.document_id, self.reported, self.outlet),)
 
-    @property
-    def upper(self) -> float | None:
-        """The figure's upper end (high, else the figure)."""
-        return self.high if self.high is not None else self.value
+    # -- derived (computed once: reconciliation reads them many times) ---------------------------
+    value: float | None = field(init=False)  # the figure: best, else low
+    upper: float | None = field(init=False)  # its upper end: high, else the figure
+    end: dt.date | None = field(init=False)  # last day covered: stated end, else the day reported
+    start: dt.date | None = field(init=False)  # first day; an undated incident is the day reported
+    as_of: dt.date | None = field(init=False)  # the figure's date (running tolls: the day it stands for)
+    figure_key: tuple[Any, ...] = field(init=False)  # what makes two claims the same figure
 
-    @property
-    def end(self) -> dt.date | None:
-        """Last day the figure covers: its stated end, else the day it was reported."""
-        return self.date_to or self.reported or self.date_from
-
-    @property
-    def start(self) -> dt.date | None:
-        """First day the figure covers; an incident without dates is the day it was reported."""
-        if self.date_from is not None:
-            return self.date_from
-        return None if self.cumulative else self.end
-
-    @property
-    def as_of(self) -> dt.date | None:
-        """The date of the figure (for running tolls: the day it stands for)."""
-        return self.date_to or self.reported or self.date_from
-
-    @property
-    def figure_key(self) -> tuple[Any, ...]:
-        """What makes two claims the same figure: event, victims and the numbers."""
-        return (self.event, self.victims, self.low, self.high, self.best)
+    def __post_init__(self) -> None:
+        self.value = self.best if self.best is not None else self.low
+        self.upper = self.high if self.high is not None else self.value
+        self.end = self.date_to or self.reported or self.date_from
+        self.start = self.date_from if self.date_from is not None else (None if self.cumulative else self.end)
+        self.as_of = self.end
+        self.figure_key = (self.event, self.victims, self.low, self.high, self.best)
 
     @classmethod
     def from_mapping(cls, m: Mapping[str, Any], places: Places | None = None) -> ClaimRow:
         """Build from a store row (``tally.store.claims.load_claims``) or a claim-JSON mapping."""
         pl = places or default_places()
-        codes: list[str] = []
-        raw = list(m.get("pcodes") or []) or list(m.get("admin1") or [])
-        if not raw and m.get("country"):
-            raw = [f"iso:{str(m['country']).upper()}"]
-        for c in raw:
-            for cc in pl.canonical(str(c)):
-                if cc not in codes:
-                    codes.append(cc)
-        # keep only the most specific areas: drop an area when a finer one below it is also given
-        codes = [c for c in codes if not any(o != c and c in pl.ancestors(o) for o in codes)]
+        key = (tuple(m.get("pcodes") or ()), tuple(m.get("admin1") or ()), m.get("country"))
+        codes = _AREAS.get((id(pl), key))
+        if codes is None:
+            codes = _AREAS[(id(pl), key)] = _areas(key, pl)
         reported = _day(m.get("reported_at")) or _day(m.get("published"))
         date_from, date_to = _day(m.get("date_from")), _day(m.get("date_to"))
         cumulative = m.get("cumulative")
@@ -105,10 +89,29 @@ class ClaimRow:
             best=_num(m.get("best")), areas=tuple(codes), date_from=date_from, date_to=date_to,
             cumulative=bool(cumulative), reported=reported, document_id=m.get("document_id"),
             outlet=m.get("outlet"), attributed=bool(m.get("attributed", m.get("source_text") is not None or m.get("manual"))),
+            relays_others=str(m.get("source_kind") or "outlet") == "outlet",
             named=bool(_NAMED.search(text)), status=str(m.get("status") or "active"),
             status_reason=m.get("status_reason"), manual=bool(m.get("manual")),
             count_text=m.get("count_text") or m.get("count"),
+            copies=tuple(tuple(x) for x in m.get("reports") or ()),  # type: ignore[misc]
         )
+
+
+_AREAS: dict[tuple[int, tuple[Any, ...]], tuple[str, ...]] = {}
+
+
+def _areas(key: tuple[Any, ...], pl: Places) -> tuple[str, ...]:
+    pcodes, admin1, country = key
+    raw = list(pcodes) or list(admin1)
+    if not raw and country:
+        raw = [f"iso:{str(country).upper()}"]
+    codes: list[str] = []
+    for c in raw:
+        for cc in pl.canonical(str(c)):
+            if cc not in codes:
+                codes.append(cc)
+    # keep only the most specific areas: drop an area when a finer one below it is also given
+    return tuple(c for c in codes if not any(o != c and c in pl.ancestors(o) for o in codes))
 
 
 def _num(v: Any) -> float | None:

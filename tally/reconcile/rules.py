@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tally.reconcile.figures import ClaimRow
 from tally.reconcile.scope import (
@@ -104,24 +105,23 @@ class Figure:
     claims: list[ClaimRow] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)
     correction: bool = False
+    source: str = ""  # who gives the figure (the first claim's source; relays keep it)
 
-    @property
-    def source(self) -> str:
-        """Who gives the figure."""
-        return self.claim.source
+    def __post_init__(self) -> None:
+        self.source = self.source or self.claim.source
 
-    @property
+    @cached_property
     def date(self) -> dt.date | None:
         """The figure's date: its first report (as-of date for running tolls)."""
         dates = [c.as_of for c in self.claims if c.as_of is not None]
         return min(dates) if dates else None
 
-    @property
+    @cached_property
     def start(self) -> dt.date | None:
         """First day covered."""
         return self.claim.start
 
-    @property
+    @cached_property
     def end(self) -> dt.date | None:
         """Last day covered (the first report's, so relays do not stretch it)."""
         ends = [c.end for c in self.claims if c.end is not None]
@@ -130,21 +130,22 @@ class Figure:
     @property
     def reports(self) -> int:
         """How many documents (or manual entries) carry the figure."""
-        return len({c.document_id if c.document_id is not None else f"m{c.id}" for c in self.claims})
+        return len({doc if doc is not None else f"m{cid}" for c in self.claims for cid, doc, _w, _o in c.members()})
 
     @property
     def outlets(self) -> list[str]:
         """Distinct outlets that printed it."""
-        return sorted({c.outlet for c in self.claims if c.outlet})
+        return sorted({o for c in self.claims for _i, _d, _w, o in c.members() if o})
 
     @property
     def ids(self) -> list[int]:
         """Every claim id behind the figure."""
-        return sorted(c.id for c in self.claims)
+        return sorted(i for c in self.claims for i, _d, _w, _o in c.members())
 
 
 def _compatible(a: ClaimRow, b: ClaimRow, places: Places) -> bool:
-    same_places = (not a.areas or not b.areas or places.within(a.areas, b.areas) or places.within(b.areas, a.areas))
+    same_places = (a.areas == b.areas or not a.areas or not b.areas or places.within(a.areas, b.areas)
+                   or places.within(b.areas, a.areas))
     same_start = a.date_from is None or b.date_from is None or a.date_from == b.date_from
     if not a.cumulative and not b.cumulative and a.end and b.end and abs((a.end - b.end).days) > 3:
         return False
@@ -155,28 +156,47 @@ def _detail(c: ClaimRow) -> int:
     return (2 if c.areas else 0) + (1 if c.date_from else 0) + (1 if c.attributed else 0)
 
 
+def _days(c: ClaimRow) -> list[int | None]:
+    """Day buckets an earlier report of the same figure may sit in (incidents: three days either side)."""
+    if c.cumulative or c.end is None:
+        return [None]
+    day = c.end.toordinal()
+    return list(range(day - 3, day + 4))
+
+
 def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
-    """Merge reports of the same figure into one :class:`Figure` per source and figure (R2)."""
+    """Merge reports of the same figure into one :class:`Figure` per source and figure (R2).
+
+    Each figure is filed under (source, figure, governorates) for every day an incident's relay
+    may be dated (three days either side), so a claim finds its candidates with two look-ups and
+    a stream of small identical incident figures from one source does not make the search quadratic.
+    """
     order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
     figures: list[Figure] = []
     by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
-    by_figure: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+
+    def lookup(c: ClaimRow, source: str | None) -> list[Figure]:
+        anchor = places.anchor(c.areas)
+        base = (source, c.figure_key, c.cumulative, None if c.cumulative or c.end is None else c.end.toordinal())
+        if anchor is None:
+            return by_loose.get(base, [])
+        return by_key.get((base, anchor), []) + by_key.get((base, None), [])
+
     for c in order:
-        target = None
-        for f in by_key[(c.source, *c.figure_key)]:
-            if _compatible(f.claim, c, places):
-                target = f
-                break
-        if target is None and not c.attributed:
-            for f in by_figure[c.figure_key]:
-                if f.source != c.source and f.claim.attributed and _compatible(f.claim, c, places):
-                    target = f
-                    break
+        target = next((f for f in lookup(c, c.source) if _compatible(f.claim, c, places)), None)
+        if target is None and not c.attributed and c.relays_others:
+            target = next((f for f in lookup(c, None) if f.source != c.source and f.claim.attributed
+                           and _compatible(f.claim, c, places)), None)
         if target is None:
             target = Figure(c, [])
             figures.append(target)
-            by_key[(c.source, *c.figure_key)].append(target)
-            by_figure[c.figure_key].append(target)
+            anchor = places.anchor(c.areas)
+            for src in (c.source, None):
+                for d in _days(c):
+                    base = (src, c.figure_key, c.cumulative, d)
+                    by_key[(base, anchor)].append(target)
+                    by_loose[base].append(target)
         target.claims.append(c)
         if _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
@@ -269,6 +289,66 @@ def contains(a: Figure, b: Figure, places: Places) -> bool:
     return b.end is not None and a.end is not None and b.end <= a.end
 
 
+class _Index:
+    """Candidates for overlap: figures bucketed by governorate and day, long ones by governorate.
+
+    Only figures sharing a bucket (or a wide figure: country-level, unplaced or undated) can
+    overlap, so the pairwise tests stay near-linear on large scopes.
+    """
+
+    LONG = 31  # days; longer figures are kept per governorate, not per day
+
+    def __init__(self, places: Places) -> None:
+        self.places = places
+        self.days: dict[tuple[str, int], list[Figure]] = defaultdict(list)
+        self.long: dict[str, list[Figure]] = defaultdict(list)
+        self.wide: list[Figure] = []
+        self.all: list[Figure] = []
+
+    def _anchors(self, f: Figure) -> tuple[str, ...] | None:
+        return self.places.anchor(f.claim.areas)
+
+    def _span(self, f: Figure) -> range | None:
+        if f.start is None or f.end is None:
+            return None
+        lo, hi = f.start.toordinal(), f.end.toordinal()
+        return range(lo, hi + 1) if hi - lo <= self.LONG else None
+
+    def add(self, f: Figure) -> None:
+        """Register *f*."""
+        self.all.append(f)
+        anchors = self._anchors(f)
+        if anchors is None:
+            self.wide.append(f)
+            return
+        span = self._span(f)
+        for a in anchors:
+            if span is None:
+                self.long[a].append(f)
+            else:
+                for d in span:
+                    self.days[(a, d)].append(f)
+
+    def candidates(self, f: Figure) -> list[Figure]:
+        """Registered figures that may overlap *f*."""
+        anchors = self._anchors(f)
+        if anchors is None:
+            return self.all
+        span = self._span(f)
+        if span is not None and len(anchors) == 1 and len(span) == 1:
+            a = anchors[0]  # the common case: an incident in one governorate on one day
+            return [*self.wide, *self.long.get(a, ()), *self.days.get((a, span[0]), ())]
+        out: dict[int, Figure] = {id(g): g for g in self.wide}
+        for a in anchors:
+            out.update((id(g), g) for g in self.long.get(a, ()))
+            if span is None:
+                out.update((id(g), g) for (aa, _d), gs in self.days.items() if aa == a for g in gs)
+            else:
+                for d in span:
+                    out.update((id(g), g) for g in self.days.get((a, d), ()))
+        return list(out.values())
+
+
 def _extent(f: Figure, places: Places) -> tuple[float, ...]:
     days = ((f.end or dt.date.max) - (f.start or dt.date.min)).days
     return (places.weight(f.claim.areas), days, category_rank(f.claim.victims),
@@ -279,13 +359,13 @@ def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[F
     """One source's figures that add up without overlap, largest extent first; and those left out (R4)."""
     chosen: list[Figure] = []
     left: list[Figure] = []
+    index = _Index(places)
     for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
-        if f.claim.value is None:
-            left.append(f)
-        elif any(overlaps(f, g, places) for g in chosen):
+        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(f)):
             left.append(f)
         else:
             chosen.append(f)
+            index.add(f)
     return chosen, left
 
 
@@ -319,16 +399,14 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
             i = parent[i]
         return i
 
-    # bucket by event and top category to keep the pairwise test small on big scopes
-    buckets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    pos = {id(f): i for i, f in enumerate(figures)}
+    index = _Index(places)
     for i, f in enumerate(figures):
-        buckets[(f.claim.event if f.claim.event != "executed" else "killed", "")].append(i)
-    for idx in buckets.values():
-        for x in range(len(idx)):
-            for y in range(x + 1, len(idx)):
-                i, j = idx[x], idx[y]
-                if find(i) != find(j) and overlaps(figures[i], figures[j], places):
-                    parent[find(i)] = find(j)
+        for g in index.candidates(f):
+            j = pos[id(g)]
+            if find(i) != find(j) and overlaps(f, g, places):
+                parent[find(i)] = find(j)
+        index.add(f)
     groups: dict[int, list[Figure]] = defaultdict(list)
     for i, f in enumerate(figures):
         groups[find(i)].append(f)
@@ -345,10 +423,29 @@ def _range(cl: Cluster, places: Places) -> None:
     value = {s: sum(f.claim.value or 0 for f in fs) for s, fs in by_source.items()}
     upper = {s: sum(f.claim.upper or 0 for f in fs) for s, fs in by_source.items()}
     complete = []
+    groups = _alike(cl.figures)
+    hull_areas = _top_areas([a for f in cl.figures for a in f.claim.areas], places)
+    unplaced = any(not f.claim.areas for f in cl.figures)
+    hull_cats = {f.claim.victims for f in cl.figures}
+    starts = [f.start for f in cl.figures]
+    hull_start = None if None in starts else min(starts)  # type: ignore[type-var]
     for s, fs in by_source.items():
         if any(f.claim.named for f in fs):
             continue
-        if all(any(contains(p, q, places) for p in fs) for q in cl.figures if q.source != s):
+        # necessary conditions first (cheap): the source's figures span the cluster's places, categories, start
+        own_areas = [a for f in fs for a in f.claim.areas]
+        if any(not f.claim.areas for f in fs):
+            pass
+        elif unplaced or not places.within(tuple(hull_areas), tuple(own_areas)):
+            continue
+        if not all(any(category_within(c, f.claim.victims) for f in fs) for c in hull_cats):
+            continue
+        own_starts = [f.start for f in fs]
+        if hull_start is not None and None not in own_starts and min(own_starts) > hull_start:  # type: ignore[type-var]
+            continue
+        if hull_start is None and None not in own_starts:
+            continue
+        if _covers(fs, groups, places):
             complete.append(s)
     cl.complete = sorted(complete)
     partial = [s for s in by_source if s not in complete]
@@ -370,6 +467,30 @@ def _range(cl: Cluster, places: Places) -> None:
         if len(by_source) > 1:
             cl.flags.append(f"no single source covers all of {', '.join(_what([f]) for f in cl.figures[:3])}: "
                             f"largest figure taken, sum as high")
+
+
+def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:
+    """Figures grouped by places, victims, event and kind, with each group's earliest and latest."""
+    groups: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    for q in figures:
+        groups[(q.claim.areas, q.claim.victims, q.claim.event, q.claim.cumulative)].append(q)
+    return [(min(m, key=lambda q: q.start or dt.date.min), max(m, key=lambda q: q.end or dt.date.max), m)
+            for m in groups.values()]
+
+
+def _covers(own: list[Figure], groups: list[tuple[Figure, Figure, list[Figure]]], places: Places) -> bool:
+    """Every figure of the cluster lies in some figure of *own* (its own figures trivially do)."""
+    for first, last, members in groups:
+        if any(contains(p, first, places) and contains(p, last, places) for p in own):
+            continue  # one figure of the source contains the group's earliest start and latest end
+        if not all(any(contains(p, q, places) for p in own) for q in members):
+            return False
+    return True
+
+
+def _top_areas(codes: list[str], places: Places) -> list[str]:
+    uniq = list(dict.fromkeys(codes))
+    return [c for c in uniq if not any(o != c and o in places.ancestors(c) for o in uniq)]
 
 
 def _mismatch_kind(part: list[Figure], whole: list[Figure]) -> str:

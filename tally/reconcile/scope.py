@@ -82,6 +82,9 @@ class Places:
         self._full: Gazetteer | None = gazetteer
         self._anc: dict[str, frozenset[str]] = {}
         self._canon: dict[str, tuple[str, ...]] = {}
+        self._within: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+        self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+        self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
 
     def _area(self, code: str) -> Area | None:
         area = self._light.areas.get(code)
@@ -135,17 +138,36 @@ class Places:
 
     def within(self, inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
         """Every area of *inner* lies in some area of *outer* (empty *outer* = everywhere)."""
-        if not outer:
+        if not outer or inner == outer:
             return True
         if not inner:
             return False
-        return all(any(o in self.ancestors(i) for o in outer) for i in inner)
+        got = self._within.get((inner, outer))
+        if got is None:
+            got = self._within[(inner, outer)] = all(any(o in self.ancestors(i) for o in outer) for i in inner)
+        return got
 
     def overlap(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         """Some area of *a* and some area of *b* share ground (unknown places overlap everything)."""
-        if not a or not b:
+        if not a or not b or a == b:
             return True
-        return any(x in self.ancestors(y) or y in self.ancestors(x) for x in a for y in b)
+        got = self._overlap.get((a, b))
+        if got is None:
+            got = self._overlap[(a, b)] = any(x in self.ancestors(y) or y in self.ancestors(x) for x in a for y in b)
+        return got
+
+    def anchor(self, areas: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The governorates *areas* lie in (sorted), or None for unplaced or country-wide areas."""
+        got = self._anchor.get(areas, False)
+        if got is False:
+            out: set[str] | None = set()
+            for a in areas:
+                if self.level(a) == 0:
+                    out = None
+                    break
+                out.add(self.admin1(a) or a)  # type: ignore[union-attr]
+            got = self._anchor[areas] = tuple(sorted(out)) if out else None
+        return got  # type: ignore[return-value]
 
     def weight(self, areas: tuple[str, ...]) -> int:
         """Rough size of a set of areas for ordering (a country outweighs a governorate, …)."""
@@ -327,6 +349,13 @@ def claim_filter(scope: Scope, places: Places | None = None) -> dict[str, Any]:
     for code in scope.places:
         area = pl._area(code)
         prefixes.append(code)
+        if area is not None and area.level == 0:
+            # a country: its governorates' codes do not start with the country's code
+            for top in pl.children(code, "admin1"):
+                prefixes.append(top)
+                prefixes.extend(pl._area(top).alt_codes if pl._area(top) else ())
+            if code.startswith("iso:"):
+                prefixes.append(f"ocha:{code[4:]}")
         if area is not None:
             prefixes.extend(area.alt_codes)
             bare = code.split(":", 1)[1]

@@ -6,10 +6,12 @@ Callers audit their writes (``tally.store.audit.append``) in the same transactio
 from __future__ import annotations
 
 import datetime as dt
+import json
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, func, insert, or_, select, update
+from sqlalchemy import Connection, Text, and_, case, cast, func, insert, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
@@ -74,13 +76,105 @@ def reject_claim(conn: Connection, claim_id: int, why: str) -> dict[str, Any]:
     return {"status": row.status, "status_reason": row.status_reason}
 
 
-def _columns() -> list[Any]:
+_US, _RS = "\x1f", "\x1e"  # unit and record separators inside the aggregated member list
+_JSON_COLUMNS = ("places", "admin1", "pcodes")
+_DATE_COLUMNS = ("date_from", "date_to")
+_TIME_COLUMNS = ("reported_at", "published")
+
+
+def _columns(fast: bool = False) -> list[Any]:
+    """The claim columns with source name, publication time and outlet.
+
+    With *fast*, JSON and date columns come back as text (parsed by :func:`_parse_fast` with
+    caches, since a scope's claims repeat few distinct place lists and dates): loading 100,000
+    claims is then bound by the database, not by per-value type processing.
+    """
+    def c(col: Any) -> Any:
+        if fast and (col.name in _JSON_COLUMNS or col.name in _DATE_COLUMNS or col.name in _TIME_COLUMNS):
+            return cast(col, Text).label(col.name)
+        return col
+
     return [claims.c.id, claims.c.document_id, claims.c.source_id, sources.c.name.label("source_name"),
-            claims.c.source_text, claims.c.event, claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high,
-            claims.c.best, claims.c.victims, claims.c.victims_text, claims.c.places, claims.c.country,
-            claims.c.admin1, claims.c.pcodes, claims.c.date_from, claims.c.date_to, claims.c.cumulative,
-            claims.c.reported_at, claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
-            documents.c.published, documents.c.outlet]
+            sources.c.kind.label("source_kind"), claims.c.source_text, claims.c.event, claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high,
+            claims.c.best, claims.c.victims, claims.c.victims_text, c(claims.c.places), claims.c.country,
+            c(claims.c.admin1), c(claims.c.pcodes), c(claims.c.date_from), c(claims.c.date_to), claims.c.cumulative,
+            c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
+            c(documents.c.published), documents.c.outlet]
+
+
+_GROUP_KEYS = ("source_id", "source_kind", "source_text", "event", "victims", "qualifier", "low", "high", "best",
+               "pcodes", "admin1", "country", "date_from", "date_to", "cumulative", "manual", "status")
+
+
+def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
+    """Rows as dicts with JSON, dates and times parsed (through caches); with *grouped*, relays merged.
+
+    Grouping happens here rather than in SQL: a GROUP BY with string aggregation costs the
+    database more than handing over the rows, and a dict of tuples groups them in one pass.
+    """
+    keys = list(result.keys())
+    pos = {k: i for i, k in enumerate(keys)}
+    json_idx = [pos[k] for k in _JSON_COLUMNS if k in pos]
+    date_idx = [pos[k] for k in _DATE_COLUMNS if k in pos]
+    time_idx = [pos[k] for k in _TIME_COLUMNS if k in pos]
+    cache: dict[Any, Any] = {}
+
+    def day(v: str) -> dt.date:
+        got = cache.get(v)
+        if got is None:
+            got = cache[v] = dt.date.fromisoformat(v[:10])
+        return got  # type: ignore[no-any-return]
+
+    def when(v: Any) -> Any:
+        if isinstance(v, str) and v:
+            t = dt.datetime.fromisoformat(v.replace(" ", "T", 1) if len(v) > 10 else v)
+            return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+        return v
+
+    rows: list[list[Any]]
+    members: list[list[tuple[int, int | None, Any, str | None]]] = []
+    if grouped:
+        getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
+        i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
+        i_doc, i_rep, i_pub, i_out = pos["document_id"], pos["reported_at"], pos["published"], pos["outlet"]
+        groups: dict[tuple[Any, ...], int] = {}
+        rows = []
+        for r in result:
+            key = (getkey(r), r[i_text] is None, 0 if r[i_status] == "active" else r[i_id])
+            member = (r[i_id], r[i_doc], r[i_rep] or r[i_pub], r[i_out])
+            g = groups.get(key)
+            if g is None:
+                groups[key] = len(rows)
+                rows.append(list(r))
+                members.append([member])
+            else:
+                members[g].append(member)
+                first = rows[g]
+                if r[i_id] < first[i_id]:
+                    first[i_id] = r[i_id]
+                if (r[i_rep] or "") < (first[i_rep] or "~"):
+                    first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
+    else:
+        rows = [list(r) for r in result]
+    out = []
+    for n, row in enumerate(rows):
+        for i in json_idx:
+            v = row[i]
+            if isinstance(v, str):
+                got = cache.get(("j", v))
+                if got is None:
+                    got = cache[("j", v)] = tuple(json.loads(v))
+                row[i] = list(got)
+        for i in date_idx:
+            if isinstance(row[i], str):
+                row[i] = day(row[i])
+        for i in time_idx:
+            row[i] = when(row[i])
+        d = dict(zip(keys, row))
+        if grouped:
+            d["reports"] = [(cid, doc, day(w) if isinstance(w, str) and w else None, o) for cid, doc, w, o in members[n]]
+        out.append(d)
+    return out
 
 
 def _joined() -> Any:
@@ -91,14 +185,19 @@ def _joined() -> Any:
 def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterable[str] = (),
                 date_from: dt.date | None = None, date_to: dt.date | None = None,
                 area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
-                source: str | None = None) -> list[dict[str, Any]]:
+                source: str | None = None, grouped: bool = False) -> list[dict[str, Any]]:
     """Claims (any status) that may bear on a scope, with source name, outlet and publication time.
 
     A loose pre-filter: event and victim category in the given sets, a period that reaches the
     scope's, and places whose codes start with one of *area_prefixes* or equal one of *area_exact*
     (plus claims with no coded place).  Reconciliation decides exactly.
+
+    With *grouped*, active claims identical in everything but their document (the same figure of
+    the same source, relayed) come back as one row whose ``reports`` lists every member as
+    ``(claim id, document id, reported at, outlet)``; the row's ``id`` is the smallest member id and
+    its ``reported_at`` the earliest.  Rejected claims are never grouped.
     """
-    q = select(*_columns()).select_from(_joined())
+    q = select(*_columns(fast=True)).select_from(_joined())
     ev, vi = list(events), list(victims)
     if ev:
         q = q.where(claims.c.event.in_(ev))
@@ -118,7 +217,9 @@ def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterab
         q = q.where(or_(*conds))
     if source:
         q = q.where(sources.c.name == source)
-    return [dict(r) for r in conn.execute(q.order_by(claims.c.id)).mappings()]
+    if grouped:
+        return _parse_fast(conn.execute(q), grouped=True)
+    return _parse_fast(conn.execute(q.order_by(claims.c.id)))
 
 
 def list_claims(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ def row(source: str, best: float, *, victims: str = "civilians", qualifier: str 
     return ClaimRow(id=i, source=source, event=event, victims=victims, qualifier=qualifier, low=best, high=hi,
                     best=best, areas=areas, date_from=date_from, date_to=date_to, cumulative=cumulative,
                     reported=reported, document_id=doc if doc is not None else i, outlet=outlet or source,
-                    attributed=attributed, named=named, status=status, status_reason=reason)
+                    attributed=attributed, relays_others=not attributed, named=named, status=status, status_reason=reason)
 
 
 def coastal_rows() -> list[ClaimRow]:
