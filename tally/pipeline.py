@@ -10,15 +10,19 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
+from sqlalchemy import select
 
+from tally.core.errors import NotFoundError
 from tally.core.models import Claim
 from tally.ingest.run import IngestReport, Progress, ingest_paths
 from tally.store import audit
+from tally.store.schema import victim_records
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
+    from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
     from tally.reconcile.scope import Scope
     from tally.reconcile.tolls import Toll
 
@@ -175,3 +179,179 @@ def _as_datetime(v: object) -> object:
 
         raise InputError(f"cannot read date {v!r}; write it as YYYY-MM-DD") from None
     return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
+
+
+# --- link -----------------------------------------------------------------------------------
+
+
+def _person_summaries(records: Any, clusters: Any) -> dict[int, dict[str, Any]]:
+    """Each person's shown fields: the first record's name, the commonest sex/place/status …"""
+    import pandas as pd
+
+    df = records.assign(person=records["record_key"].map(clusters))
+    out: dict[int, dict[str, Any]] = {}
+    first = df.sort_values("record_key").groupby("person", sort=True)
+    firsts = first.first()
+    srcs = first["source"].agg(lambda s: sorted(set(s)))
+    sizes = first.size()
+    for k in firsts.index:
+        row = firsts.loc[k]
+
+        def val(c: str) -> Any:
+            v = row.get(c)
+            return None if v is None or (not isinstance(v, (list, str)) and pd.isna(v)) else v
+
+        age = val("age")
+        out[int(k)] = {
+            "name": val("name"), "sex": val("sex") or "unknown", "age": None if age is None else int(age),
+            "date_of_death": val("date_of_death"), "governorate_code": val("governorate_code"),
+            "district_code": val("district_code"), "status": val("status") or "unknown",
+            "sources": srcs.loc[k], "records": int(sizes.loc[k]),
+        }
+    return out
+
+
+def run_link(ws: Workspace, spec: LinkSpec | None = None) -> tuple[int, LinkResult]:
+    """Link every victim record of *ws* into persons and store the run; returns (run id, result)."""
+    import pandas as pd
+
+    from tally.link import link_records
+    from tally.store import links
+
+    with ws.connect() as conn:
+        rows = links.link_input_rows(conn)
+        decided = links.decisions(conn)
+    records = pd.DataFrame(rows, columns=["record_key", *links.LINK_COLUMNS[1:]])
+    result = link_records(records, spec, decided)
+    clusters = {int(k): int(v) for k, v in result.clusters.items()}
+    pairs = [
+        {"record_l": int(a), "record_r": int(b), "match_weight": float(w), "match_probability": float(p),
+         "in_review": bool(r)}
+        for a, b, w, p, r in result.pairs[["key_l", "key_r", "match_weight", "match_probability", "in_review"]]
+        .itertuples(index=False)
+    ]
+    metrics = {**result.metrics, "warnings": list(result.warnings)}
+    with ws.begin() as conn:
+        run_id = links.save_run(conn, actor=ws.actor, engine=result.spec.engine, spec=result.spec.to_dict(),
+                                model=result.model_json, metrics=metrics, clusters=clusters, pairs=pairs,
+                                summaries=_person_summaries(records, result.clusters))
+    return run_id, result
+
+
+def explain_link(ws: Workspace, a: int, b: int) -> Waterfall:
+    """The waterfall of records *a* and *b* under the workspace's latest linkage model."""
+    import pandas as pd
+
+    from tally.link import explain_pair, prepare
+    from tally.store import links
+
+    with ws.connect() as conn:
+        run = links.latest_run(conn)
+        rows = links.link_input_rows(conn, [a, b])
+    found = {r["record_key"] for r in rows}
+    for k in (a, b):
+        if k not in found:
+            raise NotFoundError(f"no victim record with id {k}")
+    feats, _ = prepare(pd.DataFrame(rows))
+    fa = feats[feats["record_key"] == a]
+    fb = feats[feats["record_key"] == b]
+    return explain_pair(run["model"], fa, fb)
+
+
+def decide_link(ws: Workspace, a: int, b: int, decision: str, note: str | None = None) -> None:
+    """Record a reviewer's decision on records *a* and *b* (match, no_match or skip); audited."""
+    from tally.store import links
+
+    with ws.begin() as conn:
+        links.add_decision(conn, a, b, decision, actor=ws.actor, note=note)
+
+
+def evaluate_link(ws: Workspace, truth_csv: Path) -> LinkScore:
+    """Score the workspace's persons against a key CSV (source,id,person)."""
+    import pandas as pd
+
+    from tally.link import read_truth, score_clusters
+    from tally.store import links
+
+    truth = read_truth(truth_csv)
+    with ws.connect() as conn:
+        links.latest_run(conn)
+        rows = links.link_input_rows(conn)
+        pid = dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())
+    pred = pd.DataFrame({"source": [r["source"] for r in rows], "id": [r["record_id"] for r in rows],
+                         "person": [pid.get(r["record_key"]) for r in rows]})
+    pred["person"] = pred["person"].fillna(-1).astype("int64").astype(str)
+    return score_clusters(pred, truth)
+
+
+# --- estimate -------------------------------------------------------------------------------
+
+ESTIMATE_STRATA = ("governorate", "month", "sex", "status")
+
+
+def _stratum_of(person: dict[str, Any], by: list[str]) -> tuple[str, dict[str, Any]]:
+    """A person's stratum as a display name and as the stored scope (what reconciliation matches)."""
+    import calendar
+
+    names, scope = [], {}
+    for key in by:
+        if key == "month":
+            d = person["date"]
+            if d is None:
+                names.append("month=unknown")
+                scope["month"] = "unknown"
+                continue
+            last = calendar.monthrange(d.year, d.month)[1]
+            names.append(f"month={d:%Y-%m}")
+            scope.update({"from": f"{d:%Y-%m}-01", "to": f"{d:%Y-%m}-{last:02d}"})
+        else:
+            names.append(f"{key}={person[key]}")
+            scope[key] = person[key]
+    return ",".join(names), scope
+
+
+def run_estimate(ws: Workspace, *, by: Iterable[str] = (), method: str = "loglinear", **options: Any) -> Any:
+    """Multiple systems estimation on the workspace's linked persons, stored and audited.
+
+    Each person's capture pattern is the set of lists (sources) naming them.  With *by*, one
+    estimate per stratum and a total combined by :func:`tally.estimate.estimate_strata` (posterior
+    draws summed for Bayesian methods); without, one estimate for everyone.  Returns an
+    ``EstimateResult`` or a ``StratifiedResult``.
+    """
+    from tally.core.errors import EstimateError
+    from tally.estimate import CaptureHistory, estimate_strata, get_estimator
+    from tally.store.estimates import person_memberships, save_estimates
+    from tally.store.links import latest_run
+
+    by = [b for b in by]
+    bad = [b for b in by if b not in ESTIMATE_STRATA]
+    if bad:
+        raise EstimateError(f"cannot stratify by {', '.join(bad)}; use {', '.join(ESTIMATE_STRATA)}")
+    with ws.connect() as conn:
+        try:
+            run_id = int(latest_run(conn)["id"])
+        except NotFoundError as exc:
+            raise EstimateError("no linkage run in this workspace: run 'tally link' first") from exc
+        people = list(person_memberships(conn))
+    if not people:
+        raise EstimateError("no linked persons to estimate from")
+    lists = sorted(set().union(*(p["lists"] for p in people)))
+    estimator = get_estimator(method, **options)
+    spec = {"method": method, "by": by, "options": {k: v for k, v in options.items()}, "lists": lists}
+    if by:
+        grouped: dict[str, list[frozenset[str]]] = {}
+        scopes: dict[str, dict[str, Any]] = {}
+        for p in people:
+            name, scope = _stratum_of(p, by)
+            grouped.setdefault(name, []).append(p["lists"])
+            scopes[name] = scope
+        histories = {k: CaptureHistory.from_records(v, lists=lists) for k, v in sorted(grouped.items())}
+        result = estimate_strata(histories, estimator)
+        rows = [(scopes[k], r.to_dict()) for k, r in result.strata.items()]
+        rows.append(({}, result.total.to_dict()))
+    else:
+        result = estimator.fit(CaptureHistory.from_records([p["lists"] for p in people], lists=lists))
+        rows = [({}, result.to_dict())]
+    with ws.begin() as conn:
+        save_estimates(conn, actor=ws.actor, link_run_id=run_id, method=method, spec=spec, rows=rows)
+    return result

@@ -111,8 +111,16 @@ _STATUS_TO_VICTIMS = {"civilian": "civilians", "fighter": "fighters", "security_
                       "unknown": "unknown", "all": "all"}
 
 
-def stratum_key(stratum: dict[str, Any], canonical: Any = None) -> tuple[Any, ...]:
-    """Normalise an estimate's stratum to ``(places, from, to, victims, event)`` for matching."""
+_KNOWN = {*_PLACE_KEYS, "victims", "status", "from", "to", "date_from", "date_to", "event"}
+
+
+def stratum_key(stratum: dict[str, Any], canonical: Any = None) -> tuple[Any, ...] | None:
+    """Normalise an estimate's stratum to ``(places, from, to, victims, event)`` for matching.
+
+    None when the stratum has a dimension a scope cannot express (e.g. ``sex``), so it never matches.
+    """
+    if set(stratum) - _KNOWN:
+        return None
     places: list[str] = []
     for k in _PLACE_KEYS:
         v = stratum.get(k)
