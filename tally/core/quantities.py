@@ -1,127 +1,199 @@
-"""How tally reads a written quantity: the one place where the rules live.
+"""Numbers as newsrooms write them, and the one place their interpretation rules live.
 
-``parse_number(text)`` reads a number as written: digits ("1,400", "1.2 million", "1,400+"),
-words ("seven", "twenty-three", "a dozen", "two hundred") or both ("3 million").
+Simulation writes the gold claims with these rules and extraction codes claims with them, so a
+claim's ``low``/``high``/``best`` mean the same thing everywhere.  The rules follow ACLED's
+conservative coding: never read more into a text than it states.
 
-``interpret(count_text, qualifier, vague_word)`` turns a claim's written quantity into tally's
-``(low, high, best)``.  The rules, after ACLED's conservative coding of vague figures:
+=====================  ==============  ==========  ===========  =================================
+text                   qualifier       low         high         best
+=====================  ==============  ==========  ===========  =================================
+"47", "forty-seven"    ``exact``       n           n            n
+"at least 47", "47+"   ``at_least``    n           None         n
+"more than 47"         ``more_than``   n + 1       None         n
+"about 47"             ``about``       n           n            n
+"up to 47"             ``up_to``       None        n            n
+"dozens of"            ``vague``       VAGUE[w]    None         VAGUE[w]
+=====================  ==============  ==========  ===========  =================================
 
-==========================  ===============================  =====================================
-qualifier                   example                          (low, high, best)
-==========================  ===============================  =====================================
-exact                       "12 people"                      (12, 12, 12)
-at_least                    "at least 12", "12+"             (12, None, 12)   open-ended: high None
-more_than                   "more than 12", "over 12"        (13, None, 13)   the next whole number
-about                       "about 12", "nearly 12"          (12, 12, 12)     the figure itself
-up_to                       "up to 12"                       (0, 12, 12)      best is the bound
-vague + vague word          "dozens", "hundreds"             see VAGUE below; high None
-==========================  ===============================  =====================================
+``over``/``upwards of`` are ``more_than``; ``around``/``nearly``/``some``/``roughly`` are
+``about`` (a figure, not a bound); ``up to``/``as many as`` are ``up_to``.  "a dozen" is the
+exact number 12, "dozens" the vague word.  Vague words and their values are :data:`VAGUE`:
+"several"/"a few"/"a handful"/"a number of"/"numerous" 3, "dozens" 12, "scores" 20, "hundreds" 100, "thousands" 1,000, "tens of
+thousands" 10,000, "hundreds of thousands" 100,000.
 
-Vague words (low = best = the conservative ACLED value, high None):
-"a few" 3, "several" 3, "a number of" 3, "scores" 20, "dozens" 12, "tens" 10, "hundreds" 100,
-"thousands" 1,000, "tens of thousands" 10,000, "hundreds of thousands" 100,000, "millions" 1,000,000.
-Unknown vague words give (None, None, None).  "more than 1.2 million" and "1,400+" keep decimals
-and thousand separators; a count that cannot be read gives (None, None, None).
+:func:`parse_number` reads digits ("1,400", "1,400+", "1.2 million", "3k"), words ("seven",
+"forty-seven", "two hundred and five", "a dozen", "half a million") and mixtures ("2 million").
+:func:`read_number` is the same but answers None for text that is not a number.
+:func:`to_words` writes an integer in English words (the inverse, for the simulator).
 """
 
 from __future__ import annotations
 
-import math
 import re
 
-UNITS = {
-    "zero": 0, "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+from tally.core.types import Qualifier
+
+VAGUE: dict[str, float] = {
+    "a few": 3,
+    "few": 3,
+    "several": 3,
+    "a dozen or so": 12,
+    "dozens": 12,
+    "scores": 20,
+    "tens": 10,
+    "hundreds": 100,
+    "thousands": 1_000,
+    "tens of thousands": 10_000,
+    "hundreds of thousands": 100_000,
+    "millions": 1_000_000,
+    # written by news reports and read by extraction; the same conservative value as "several"
+    "a handful": 3,
+    "handful": 3,
+    "a number": 3,
+    "numerous": 3,
+}
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
 }
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-# Counting nouns that stand for an exact number: "a dozen" is 12, "two dozen" 24, "a score" 20.
-COUNT_NOUNS = {"dozen": 12, "score": 20, "couple": 2, "pair": 2}
-
-VAGUE = {
-    "a few": 3, "few": 3, "several": 3, "a number of": 3, "a handful": 3, "handful": 3, "some": 3,
-    "many": 3, "numerous": 3, "scores": 20, "dozens": 12, "tens": 10, "hundreds": 100,
-    "thousands": 1_000, "tens of thousands": 10_000, "hundreds of thousands": 100_000,
-    "millions": 1_000_000,
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
 }
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SPECIAL = {"a dozen": 12, "dozen": 12, "a": 1, "an": 1, "half": 0.5, "a half": 0.5, "a couple": 2,
+            "a couple of": 2, "couple": 2}
+_SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
 
-_DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*\+?$")
-_MIXED = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(hundred|thousand|million|billion|m|bn|k)\+?$")
+_DIGITS = re.compile(r"^(\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+|\d+)(?:\.(\d+))?$")
 
 
-def parse_number(text: str | None) -> float | None:
-    """The value of a number as written ("seven", "a dozen", "1.2 million", "1,400+"), or None."""
-    if not text:
-        return None
-    s = text.strip().lower().replace("\u2009", "").replace("\u00a0", " ")
-    s = re.sub(r"\s+", " ", s).rstrip("+").strip()
+def parse_number(text: str) -> float:
+    """The value of a number as written: "seven", "1,400+", "1.2 million", "forty-seven" → float.
+
+    Raises :class:`ValueError` when *text* is not a number.
+    """
+    s = text.strip().lower().rstrip("+").strip()
+    s = s.replace("\u2011", "-").replace("\u2010", "-")
     if not s:
-        return None
+        raise ValueError(f"not a number: {text!r}")
+    if s in _SPECIAL and s not in {"a", "an", "half", "a half"}:
+        return float(_SPECIAL[s])
     m = _DIGITS.match(s)
     if m:
-        whole = float(m.group(1).replace(",", ""))
-        return whole + (float("0." + m.group(2)) if m.group(2) else 0.0)
-    m = _MIXED.match(s)
+        return _digits(m)
+    # digits with a scale word or suffix: "1.2 million", "3k", "2 thousand"
+    m = re.match(r"^([\d.,\u202f\u00a0 ]*\d)\s*(k|m|mn|bn|hundred|thousand|million|billion)$", s)
     if m:
-        scale = {"m": 1_000_000, "bn": 1_000_000_000, "k": 1_000}.get(m.group(2)) or SCALES[m.group(2)]
-        return float(m.group(1).replace(",", "")) * scale
-    return _parse_words(s)
+        inner = _DIGITS.match(m.group(1).strip())
+        if inner:
+            return _digits(inner) * (_SUFFIX.get(m.group(2)) or _SCALES[m.group(2)])
+    return _words(s, text)
 
 
-def _parse_words(s: str) -> float | None:
-    words = [w for w in re.split(r"[\s\-]+", s.replace(" and ", " ")) if w]
-    if not words:
+def read_number(text: str | None) -> float | None:
+    """:func:`parse_number` that answers None instead of raising, for text that may not be a number."""
+    if not text:
         return None
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
+
+
+def _digits(m: re.Match[str]) -> float:
+    whole = re.sub(r"[,\u202f\u00a0 ]", "", m.group(1))
+    return float(f"{whole}.{m.group(2)}") if m.group(2) else float(whole)
+
+
+def _words(s: str, original: str) -> float:
+    tokens = [t for t in re.split(r"[\s-]+", s.replace(",", " ")) if t and t != "and"]
+    if not tokens:
+        raise ValueError(f"not a number: {original!r}")
     total, current, seen = 0.0, 0.0, False
-    for i, w in enumerate(words):
-        if w in ("a", "an") and i + 1 < len(words) and (words[i + 1] in SCALES or words[i + 1] in COUNT_NOUNS):
-            current, seen = 1, True
-        elif w in UNITS and w not in ("a", "an"):
-            current += UNITS[w]
-            seen = True
-        elif w in TENS:
-            current += TENS[w]
-            seen = True
-        elif re.fullmatch(r"\d+(?:\.\d+)?", w):
-            current += float(w)
-            seen = True
-        elif w in COUNT_NOUNS:
-            current = (current or 1) * COUNT_NOUNS[w]
-            seen = True
-        elif w == "hundred":
-            current = (current or 1) * 100
-            seen = True
-        elif w in SCALES:
-            total += (current or 1) * SCALES[w]
-            current, seen = 0, True
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1] in ("dozen", "half"):
+            i += 1
+            t = tokens[i]
+        if t == "half":
+            current += 0.5
+        elif t == "dozen":
+            current = (current or 1) * 12
+        elif t in ("a", "an") and i + 1 < len(tokens) and tokens[i + 1] in _SCALES:
+            current = current or 1  # "a million", "half a million"
+        elif t in _UNITS:
+            current += _UNITS[t]
+        elif t in _TENS:
+            current += _TENS[t]
+        elif t in _SCALES:
+            scale = _SCALES[t]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0.0
+        elif _DIGITS.match(t):
+            current += _digits(_DIGITS.match(t))  # type: ignore[arg-type]
         else:
-            return None
-    return total + current if seen else None
+            raise ValueError(f"not a number: {original!r}")
+        seen = True
+        i += 1
+    if not seen:
+        raise ValueError(f"not a number: {original!r}")
+    return total + current
 
 
-def interpret(count_text: str | None, qualifier: str, vague_word: str | None = None) -> tuple[float | None, float | None, float | None]:
-    """tally's ``(low, high, best)`` for a written quantity, by the rules in this module's docstring."""
-    if count_text is None or qualifier == "vague":
-        key = (vague_word or "").strip().lower()
-        if count_text is not None and qualifier == "vague":
-            n = parse_number(count_text)
-            if n is not None:  # "thousands" written with a figure is unusual; keep the figure
-                return n, None, n
+def interpret(count_text: str | None, qualifier: Qualifier, vague_word: str | None = None
+              ) -> tuple[float | None, float | None, float | None]:
+    """``(low, high, best)`` of a stated quantity under the conservative rules of this module."""
+    if qualifier == "vague" or count_text is None:
+        if vague_word is None:
+            return None, None, None
+        key = vague_word.strip().lower()
+        key = re.sub(r"\s+of$", "", key)
         value = VAGUE.get(key)
         if value is None:
-            return None, None, None
-        return float(value), None, float(value)
+            raise ValueError(f"unknown vague quantity: {vague_word!r}")
+        return value, None, value
     n = parse_number(count_text)
-    if n is None:
-        return None, None, None
-    if count_text.strip().endswith("+") and qualifier == "exact":
-        qualifier = "at_least"
+    if qualifier == "exact":
+        return n, n, n
     if qualifier == "at_least":
         return n, None, n
     if qualifier == "more_than":
-        nxt = math.floor(n) + 1.0
-        return nxt, None, nxt
+        return n + 1, None, n
+    if qualifier == "about":
+        return n, n, n
     if qualifier == "up_to":
-        return 0.0, n, n
-    return n, n, n
+        return None, n, n
+    raise ValueError(f"unknown qualifier: {qualifier!r}")
+
+
+_WORD_UNITS = [k for k, _ in sorted(_UNITS.items(), key=lambda kv: kv[1])]
+_WORD_TENS = {v: k for k, v in _TENS.items()}
+
+
+def to_words(n: int) -> str:
+    """*n* (0 ≤ n < 10⁹) in English words: 47 → "forty-seven", 205 → "two hundred and five"."""
+    if n < 0 or n >= 1_000_000_000:
+        raise ValueError(f"out of range: {n}")
+    if n < 20:
+        return _WORD_UNITS[n]
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        return _WORD_TENS[tens * 10] + (f"-{_WORD_UNITS[unit]}" if unit else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return f"{_WORD_UNITS[hundreds]} hundred" + (f" and {to_words(rest)}" if rest else "")
+    for scale, word in ((1_000_000, "million"), (1_000, "thousand")):
+        if n >= scale:
+            big, rest = divmod(n, scale)
+            head = f"{to_words(big)} {word}"
+            if not rest:
+                return head
+            return head + (" and " if rest < 100 else " ") + to_words(rest)
+    raise AssertionError("unreachable")

@@ -84,7 +84,10 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
             if a.event is None:
                 continue
             q = a.quantity
-            low, high, best = interpret(q.count, q.qualifier, q.vague_word)
+            try:
+                low, high, best = interpret(q.count, q.qualifier, q.vague_word)  # type: ignore[arg-type]
+            except ValueError:
+                low = high = best = None
             d_from, d_to, since = resolve_dates(s.text, pub, q.start)
             entity = _nearest(atts, q.start)
             drafts.append(_Draft(s, a.event, {

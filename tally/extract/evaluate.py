@@ -5,7 +5,7 @@ article: ``{"file": "<path relative to the root>", "claims": [Claim JSON …]}``
 simulator writes to ``DIR/truth/claims.jsonl`` with files under ``DIR/articles/``.
 
 A predicted claim matches a gold claim when the **event** is the same, the **count** agrees (the
-same value read by :func:`tally.core.quantities.parse_number`, or both vague with the same vague
+same value read by :func:`tally.core.quantities.read_number`, or both vague with the same vague
 word) and the **evidence sentence** agrees (character spans overlap; failing offsets, one quote
 contains the other).  Matching is one-to-one, greedy in gold order.  Field accuracy is measured
 over matched pairs only.  Sources agree when their names are equal after folding case and a
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from tally.core.errors import ExtractError
-from tally.core.quantities import parse_number
+from tally.core.quantities import read_number
 
 FIELDS = ("source", "victims", "qualifier", "admin1", "date", "cumulative", "country", "places", "perpetrator")
 TARGET_FIELDS = ("source", "victims", "qualifier", "admin1", "date")
@@ -182,7 +182,7 @@ def counts_agree(g: dict[str, Any], p: dict[str, Any]) -> bool:
             gw, pw = (g.get("vague_word") or "").lower(), (p.get("vague_word") or "").lower()
             return gw == pw or not gw or not pw
         return False
-    gv, pv = parse_number(str(gc)), parse_number(str(pc))
+    gv, pv = read_number(str(gc)), read_number(str(pc))
     if gv is None or pv is None:
         return _norm(str(gc)) == _norm(str(pc))
     return abs(gv - pv) < 1e-6

@@ -13,17 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tally.core.quantities import COUNT_NOUNS, SCALES, TENS, UNITS
-
-_WORDNUM = sorted([w for w in UNITS if w not in ("a", "an", "zero")] + list(TENS), key=len, reverse=True)
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+_WORDNUM = sorted(_UNITS, key=len, reverse=True)
 _W = "|".join(_WORDNUM)
 _SCALE = r"(?:hundred|thousand|million|billion)"
 _NUMBER = re.compile(
     r"(?<![\w.,])(?:"
     r"(?P<digits>\d{1,3}(?:,\d{3})++(?:\.\d+)?|\d++(?:\.\d+)?)(?:\s?(?P<dscale>million|billion|thousand|m\b|bn\b))?(?P<plus>\+)?"
-    r"|(?P<words>(?:a|one|two|three|four|five|six|seven|eight|nine|ten|a\s+few)\s+dozen"
+    r"|(?P<words>(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen"
     r"|(?:" + _W + r")(?:[\s\-](?:and\s)?(?:" + _W + r"|" + _SCALE + r")){0,5}+"
-    r"|a\s+(?:hundred|thousand|million|dozen|score))"
+    r"|a\s+(?:hundred|thousand|million|dozen))"
     r"|(?P<vague>tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|hundreds|thousands|millions|scores"
     r"|several|a\s+few|a\s+handful|a\s+number|numerous|tens)"
     r")(?![\w])",
@@ -102,6 +102,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
         vague = m.group("vague")
         if vague:
             vw = re.sub(r"\s+", " ", vague.lower())
+            if vw == "a number":
+                vw = "a number of"
             if vw in ("a number", "a handful") and not re.match(r"^\s+of\b", after, re.I):
                 continue
             if vw in ("several", "numerous", "a few", "tens") and not _people_like(after):
