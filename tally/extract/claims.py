@@ -19,7 +19,7 @@ from tally.core.gazetteer import Gazetteer, Match
 from tally.core.models import Claim, Source
 from tally.core.quantities import interpret
 from tally.extract.dates import is_cumulative, resolve_dates
-from tally.extract.events import attach
+from tally.extract.events import PREVIOUS, attach
 from tally.extract.language import detect_language
 from tally.extract.numbers import find_quantities
 from tally.extract.perpetrators import find_perpetrator
@@ -29,7 +29,8 @@ from tally.extract.sources import Attribution, Entity, SourceResolver
 
 _HAS_DIGIT_OR_WORD = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds|thousands|"
-    r"scores|several|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|millions|few|handful|number|numerous|tens)\b",
+    r"scores|several|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|millions|few|handful|number|numerous|tens|"
+    r"\w+teen|hundred|thousand|million)\b",
     re.IGNORECASE,
 )
 
@@ -57,6 +58,8 @@ class _Draft:
     fields: dict[str, object]
     entity: Entity | None
     has_date: bool
+    prev: _Draft | None = None  # the claim a back-reference ("That amounts to …") continues
+    final: dict[str, object] | None = None
 
 
 def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet: str | None,
@@ -69,7 +72,7 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         return ExtractionResult([], [], language, [f"skipped: text is not English (detected {language!r})"])
     sentences, datelines = split_sentences(text)
     resolver = SourceResolver(text, outlet)
-    places = PlaceFinder(text, gazetteer)
+    places = PlaceFinder(text, gazetteer, title)
     attributions: list[list[Attribution]] = []
     drafts: list[_Draft] = []
     for s in sentences:
@@ -81,6 +84,12 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         if not quantities:
             continue
         for a in attach(s.text, quantities):
+            prev = None
+            if a.event == PREVIOUS:
+                prev = next((d for d in reversed(drafts) if d.sentence.paragraph == s.paragraph), None)
+                if prev is None:
+                    continue
+                a.event = str(prev.fields["event"])
             if a.event is None:
                 continue
             q = a.quantity
@@ -94,14 +103,15 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
                 "event": a.event, "count": q.count, "qualifier": q.qualifier, "vague_word": q.vague_word,
                 "low": low, "high": high, "best": best, "victims": a.victims, "victims_text": a.victims_text,
                 "date_from": d_from, "date_to": d_to,
-                "cumulative": is_cumulative(s.text, d_from is not None and d_from == d_to and not since) if not since else True,
+                "cumulative": None, "_since": since,
                 "perpetrator": find_perpetrator(s.text), "quote": s.text, "start": s.start, "end": s.end,
                 "_q": q.start,
-            }, entity, d_from is not None))
+            }, entity, d_from is not None, prev))
     notes: list[str] = []
     claims: list[Claim] = []
     used: list[Entity] = []
     outlet_used = False
+    finals: list[dict[str, object]] = []
     by_index = {s.index: s for s in sentences}
     for d in _drop_heading_repeats(drafts, title):
         entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
@@ -111,14 +121,25 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
             outlet_used = outlet_used or bool(outlet)
         f = dict(d.fields)
         f.pop("_q")
+        since = bool(f.pop("_since"))
         f["source"] = entity.name if entity else outlet
-        if not d.has_date and not re.search(r"\bsince\b", d.sentence.text, re.I):
+        earlier = next((x for x in reversed(finals) if x["date_from"] is not None), None)
+        if not d.has_date and d.prev is not None and d.prev.final is not None:
+            f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
+            since = bool(d.prev.final["_since"])
+        elif not d.has_date and earlier is not None and _SAME_PERIOD.search(d.sentence.text):
+            f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
+        elif not d.has_date and not re.search(r"\bsince\b", d.sentence.text, re.I):
             f["date_from"], f["date_to"] = _neighbour_date(d.sentence, sentences, pub)
+        single = f["date_from"] is not None and f["date_from"] == f["date_to"] and not since
+        f["cumulative"] = True if since else is_cumulative(d.sentence.text, single)
         if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
             days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
             f["cumulative"] = days >= 3  # one day, a night or a weekend is one incident; longer is a running count
+        finals.append({"date_from": f["date_from"], "date_to": f["date_to"], "_since": since})
         info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
         f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
+        d.final = {**f, "_since": since}
         claims.append(Claim(**f))  # type: ignore[arg-type]
     sources = [e.source() for e in used]
     if outlet_used and outlet and all(s.name != outlet for s in sources):
@@ -126,6 +147,12 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
     if not claims and any(_HAS_DIGIT_OR_WORD.search(s.text) for s in sentences):
         notes.append("no casualty figures found")
     return ExtractionResult(claims, sources, language, notes)
+
+
+# A figure that says it covers the period of an earlier one: "over the same period", "a separate count".
+_SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|time)|separate\s+count|own\s+(?:count|tally|list)|"
+                          r"put\s+the\s+(?:toll|figure|number|count)|later\s+(?:put|raised|revised)|so\s+far\s+verified|"
+                          r"has\s+verified|had\s+verified|the\s+toll\s+rose)\b", re.I)
 
 
 def _nearest(atts: list[Attribution], pos: int) -> Entity | None:
@@ -185,7 +212,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         found = places.between(t.start, t.end)
         if found:
             return found
-    return []
+    return places.title_mentions
 
 
 def _drop_heading_repeats(drafts: list[_Draft], title: str | None) -> list[_Draft]:

@@ -52,12 +52,12 @@ _PATTERNS = re.compile(
     re.IGNORECASE,
 )
 _CUMULATIVE = re.compile(
-    r"\b(?:since|so\s+far|to\s+date|in\s+total|a\s+total\s+of|total(?:led|ed)?|toll|cumulative|overall|altogether|"
+    r"\b(?:since|so\s+far|to\s+date|in\s+total|a\s+total\s+of|total(?:led|ed)?|overall\s+toll|cumulative|overall|altogether|"
     r"in\s+all|all\s+told|throughout\s+the\s+war|during\s+the\s+war|of\s+the\s+war|tally|running|remain(?:s|ed)?)\b",
     re.IGNORECASE,
 )
 _WEAK_CUMULATIVE = re.compile(
-    r"\b(?:this\s+year|past\s+(?:\w+\s+)?(?:weeks|months|years|week|month|year)|over\s+the\s+(?:past|last)|documented|"
+    r"\b(?:toll|this\s+year|past\s+(?:\w+\s+)?(?:weeks|months|years|week|month|year)|over\s+the\s+(?:past|last)|documented|"
     r"(?:have|has|had)\s+been\s+(?:\w+\s+)?(?:killed|displaced|detained|arrested|wounded|injured|forced)|during\s+the\s+month|"
     r"in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b)\b",
     re.IGNORECASE,

@@ -60,9 +60,9 @@ for _cat, _words in {
     "children": "children child minors kids boys girls infants babies toddlers teenagers schoolchildren",
     "women": "women woman mothers",
     "families": "families households",
-    "people": "people persons individuals others person men man adults",
+    "people": "people persons individuals others person men man adults members",
     "other": "workers medics doctors nurses paramedics journalists reporters rescuers volunteers patients prisoners "
-             "detainees staff employees teachers students refugees migrants peacekeepers staffers members",
+             "detainees staff employees teachers students refugees migrants peacekeepers staffers",
 }.items():
     for _w in _words.split():
         VICTIM_NOUNS[_w] = _cat
@@ -115,6 +115,23 @@ _TOLL = re.compile(
     r"exceeded|grown|grew|swelled|totals?|totalled|totaled|reaching|rising|climbing)\b(?:\s+(?:to|at|by|of))?\s*$",
     re.IGNORECASE,
 )
+
+
+# The event of the previous claim: for counts that refer back ("That amounts to …", "put the figure at …").
+PREVIOUS = "@previous"
+_BACKREF = re.compile(r"^\s*(?:(?:That|This|It|Which)\s+(?:amounts|comes|brings|means|equals|takes|puts)\b|"
+                      r"(?:Of|Among)\s+(?:those|them|these|the\s+dead|the\s+victims|whom)\b)")
+
+
+def _predicate_victims(low: list[str], i: int) -> str | None:
+    """'… 3 were civilians': the victims named by a predicate noun."""
+    if i < len(low) and low[i] in ("were", "was", "are", "is"):
+        for k in range(i + 1, min(i + 4, len(low))):
+            if low[k] in VICTIM_NOUNS:
+                return VICTIM_NOUNS[low[k]]
+            if low[k] in EVENT_WORDS or low[k] in (",", "."):
+                return None
+    return None
 
 
 @dataclass
@@ -174,6 +191,10 @@ def attach(sentence: str, quantities: list[Quantity]) -> list[Attached]:
             event = out[parent].event
         if event is None and k > 0 and out[k - 1].event and _gapped(low, spans[k - 1][1], spans[k][0]):
             event = out[k - 1].event
+        if event is None and kind in ("none", "victim"):
+            cat = (_predicate_victims(low, head_end) if kind == "none" else None) or cat
+            if _BACKREF.match(sentence):  # "That amounts to 469 people", "Of those, 3 were civilians"
+                event = PREVIOUS
         if kind == "home":
             event = "homes_destroyed" if event == "homes_destroyed" else None
         elif event == "homes_destroyed":
@@ -249,7 +270,7 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
             i += 1
             continue
         return "reject", "people", i + 1, None  # an unknown noun: not a count of people
-    return "none", adj_cat or "people", e, None
+    return "none", adj_cat or "people", i if i > e and low[i - 1] in _ADVERB_SKIP else e, None
 
 
 def _breakdown(toks: list[tuple[str, int, int]], low: list[str], i: int, e: int) -> tuple[str, str, int, tuple[int, int] | None]:
@@ -332,6 +353,8 @@ def _right(toks: list[tuple[str, int, int]], low: list[str], i: int, qstart: dic
             if w in ("displaced",) or _active_object(low, i, qstart):
                 return None if _active_object(low, i, qstart) else "displaced"
             return EVENT_WORDS[w]
+        if w == "crossed" and i + 1 < n and low[i + 1] in ("into", "to"):
+            return "displaced"
         if w == "lost" and i + 2 < n and low[i + 2] in ("lives", "life"):
             return "killed"
         if w == "were" or w == "among":
@@ -369,8 +392,15 @@ def _left(sentence: str, toks: list[tuple[str, int, int]], low: list[str], i: in
         return next((ev for key, ev in (("injur", "injured"), ("wound", "injured"), ("displac", "displaced"),
                                         ("detain", "detained"), ("arrest", "detained"), ("missing", "missing"),
                                         ("casualt", "other")) if key in w), "killed")
-    if re.search(r"\bset\s+(?:\w+\s+)?fire\s+to\s+$|\bburn(?:ed|t|ing)\s+down\s+$", sentence[max(0, q.start - 30):q.start], re.I):
+    before = sentence[max(0, q.start - 40):q.start]
+    if re.search(r"\bset\s+(?:\w+\s+)?fire\s+to\s+$|\bburn(?:ed|t|ing)\s+down\s+$", before, re.I):
         return "homes_destroyed"
+    m = re.search(r"\bput(?:s|ting)?\s+the\s+(death\s+toll|toll|figure|number|count|tally|total)\s+(?:at|to)\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I)
+    if m:
+        return "killed" if "toll" in m.group(1).lower() else PREVIOUS
+    m = re.search(r"\bamong\s+(?:the\s+)?(dead|killed|victims|injured|wounded|detained|missing|displaced)\s+(?:were|was|are)\s+$", before, re.I)
+    if m:
+        return EVENT_WORDS.get(m.group(1).lower(), "killed")
     floor = spans[k - 1][1] if k > 0 else 0
     j = i - 1
     # skip the qualifier words, which belong to the quantity

@@ -8,7 +8,9 @@ _ACTOR = (r"forces|fighters|troops|army|military|militia|militiamen|gunmen|soldi
           r"militants|insurgents|jihadists|drones?|warplanes|jets|aircraft|artillery|navy|regime|government|junta")
 _ATTACK = r"strikes?|airstrikes?|air\s+strikes?|shelling|attacks?|bombardment|drone\s+strikes?|missile\s+strikes?|raids?|missiles?|bombing"
 _NAME = r"(?:the\s+)?(?:[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,4})"
-_BY = re.compile(r"\bby\s+(?P<p>" + _NAME + r"(?:\s+(?:-?backed\s+|-?led\s+)?(?:" + _ACTOR + r"))?|(?:the\s+)?(?:" + _ACTOR + r"))\b")
+_BY = re.compile(r"\b(?:killed|wounded|injured|shot|attacked|hit|struck|targeted|out|launched|shelling|strikes?|airstrikes?|"
+                 r"attacks?|fire|bombardment|raids?|executed|abducted|detained|arrested|stormed|bombed|shelled|massacred|"
+                 r"ambushed|seized|besieged|captured|kidnapped)\s+by\s+(?P<p>" + _NAME + r"(?:\s+(?:-?backed\s+|-?led\s+)?(?:" + _ACTOR + r"))?|(?:the\s+)?(?:" + _ACTOR + r"))\b")
 _SUBJ = re.compile(r"(?P<p>" + _NAME + r"(?:\s+(?:" + _ACTOR + r"))?)\s+(?:" + _ATTACK + r"|stormed|attacked|shelled|"
                    r"struck|bombed|opened\s+fire|fired|killed|raided|executed|detained|arrested|abducted)\b")
 _SKIP = {"the", "on", "in", "at", "at least", "some", "local", "more", "another", "a", "an", "it", "they", "he", "she",

@@ -37,17 +37,20 @@ class PlaceInfo:
 
 _STOPWORDS = set("the a an he she it they we this that these those his her its their on in at of for and or but "
                  "as by to from with said says after before when while since then there here one two some most "
-                 "many all no not new old top red white black green blue mercy hope union police".split())
+                 "many all no not new old top red white black green blue mercy hope union police january february "
+                 "march april may june july august september october november december monday tuesday wednesday "
+                 "thursday friday saturday sunday hay centre center north south east west central city".split())
 _ARTICLE = re.compile(r"(?:\b(?:El|Al|al|el|Ad|Ar|As|An|At|Az|Ash|ad|ar|as|an|at|az)[-\s])$")
 
 
 class PlaceFinder:
     """Place mentions of one article, by character offset."""
 
-    def __init__(self, text: str, gazetteer: Gazetteer | None = None) -> None:
+    def __init__(self, text: str, gazetteer: Gazetteer | None = None, title: str | None = None) -> None:
         self.gaz = gazetteer or Gazetteer.default()
         self.text = text
         everything = [m for m in self.gaz.find_mentions(text) if m.text.lower() not in _STOPWORDS]
+        titled = [m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS] if title else []
         first = [m for m in everything if _usable(text, m)]
         deep = self.gaz._deep_countries()
         votes: Counter[str] = Counter()
@@ -57,7 +60,14 @@ class PlaceFinder:
             countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
             for c in countries:
                 votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
+        for m in titled:  # the headline names the place of the story
+            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            for c in countries:
+                votes[c] += 3.0 / len(countries)
         self.country: str | None = max(votes, key=lambda c: votes[c]) if votes else None
+        self.title_mentions = [
+            Match(m.area, m.text, m.score) for m in (self.gaz.find_mentions(title, country=self.country) if title and self.country else titled)
+            if (self.country is None or m.area.country == self.country) and m.text.lower() not in _STOPWORDS]
         found = self.gaz.find_mentions(text, country=self.country) if self.country else first
         self.mentions: list[Match] = []
         self.org_mentions: list[Match] = []
@@ -118,6 +128,10 @@ def _usable(text: str, m: Match) -> bool:
         return False
     if m.area.kind == "country" and re.search(r"\bfrom\s+$", before):
         return False
+    if m.area.kind == "locality" and re.match(r"^ [A-Z][a-z]", after) and not re.match(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b", after):
+        return False  # 'Khirbet' of 'Khirbet Ghazaleh': part of a longer name
+    if re.match(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])", after):
+        return False  # 'Ain' of 'Ain al-Gharbi': part of a longer name the gazetteer does not know
     return m.text.lower() not in _STOPWORDS
 
 

@@ -40,7 +40,7 @@ _CAPSEQ = _CAP + r"(?:\s+(?:(?:of|for|the|and|on|in|de|du|des|al|el|&)\s+){0,2}"
 _NP = re.compile(
     r"(?:(?P<pron>\b(?:he|she|it|they)\b)"
     r"|(?P<desc>\b(?:the\s+|a\s+|an\s+|its\s+|local\s+|(?:[A-Z][\w\-]*(?:'s|’s)\s+))?"
-    r"(?:[\w\-']+\s+){0,3}?(?:" + _DESC_HEADS + r")\b(?:\s+(?:of|for|in)\s+(?:the\s+)?" + _CAPSEQ + r")?"
+    r"(?:[\w\-']+\s+){0,3}?(?:" + _DESC_HEADS + r")s?\b(?:\s+(?:of|for|in)\s+(?:the\s+)?" + _CAPSEQ + r")?"
     r"(?:\s+" + _CAPSEQ + r")?(?:\s+(?:in|at|of)\s+the\s+(?:city|town|hospital|camp|area|region|village|state|province))?)"
     r"|(?P<name>\b(?:the\s+)?" + _CAPSEQ + r"))$"
 )
@@ -269,6 +269,7 @@ class SourceResolver:
             before = _PRE.sub("", before[-160:]) if len(before) < 400 else before
             before = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$", "", before)
             before = _drop_appositive(before)
+            before = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$", "", before)
             nm = _NP.search(before[-120:])
             if nm and nm.group(0).strip() and not nm.group(0).strip().isdigit():
                 kind = "pron" if nm.group("pron") else "desc" if nm.group("desc") else "name"
@@ -362,9 +363,19 @@ def _drop_appositive(before: str) -> str:
     return before
 
 
+_NOT_PERSON = re.compile(
+    r"\b(?:Archives?|Victims|Documentation|Violations|Rights|Humanitarian|Relief|Aid|Health|Medical|Civil|Media|News|"
+    r"Press|Radio|TV|Television|Channel|Foundation|Trust|Partners|Campaign|Collective|Platform|Unit|Cell|Desk|Room|"
+    r"Syria|Syrian|Sudan|Sudanese|Ukraine|Ukrainian|Gaza|Palestinian|Palestine|Israel|Israeli|Lebanon|Lebanese|Myanmar|"
+    r"Congo|Congolese|Yemen|Yemeni|Levant|Arab|National|Global|World|United|Human|Democratic|Republic|State|Islamic|"
+    r"Popular|People's|Liberation|Resistance|Local|Regional|General|Central|Interior|Defence|Defense|Displacement|"
+    r"Security|Military|Armed|Counting|Casualty|Casualties|Documenting|Daily|Times|Post|Courier|Dispatch|Wire|Agency)\b"
+)
+
+
 def _person_name(m: str) -> str | None:
     """The personal name in '[title] Firstname Lastname', or None if it does not look like one."""
-    if re.search(r"\b(?:" + _ORG_WORDS + r")\b", m) or m.isupper():
+    if re.search(r"\b(?:" + _ORG_WORDS + r")\b", m) or _NOT_PERSON.search(m) or m.isupper():
         return None
     words = m.split()
     titles = {"governor", "gov.", "mayor", "president", "minister", "dr", "dr.", "general", "gen.", "colonel", "col.",
