@@ -12,6 +12,7 @@ from tally.cli.app import app, err_console, state
 from tally.core.errors import InputError, TallyError
 
 # Command modules register themselves on import (one line per stage, sorted).
+import tally.cli.extract  # noqa: E402,F401
 import tally.cli.simulate  # noqa: E402,F401
 
 
