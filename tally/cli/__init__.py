@@ -12,7 +12,8 @@ from tally.cli.app import app, err_console, state
 from tally.core.errors import InputError, TallyError
 
 # Command modules register themselves on import (one line per stage, sorted).
-import tally.cli.extract  # noqa: E402,F401
+from tally.cli import extract as _extract  # noqa: E402,F401
+from tally.cli import ingest as _ingest  # noqa: E402,F401
 import tally.cli.simulate  # noqa: E402,F401
 
 

@@ -1,0 +1,123 @@
+"""Articles: Markdown/text with a YAML front matter header, and HTML pages (via trafilatura)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tally.core.errors import IngestError
+from tally.ingest.text import read_text
+
+FRONT_KEYS = ("title", "outlet", "published", "url", "language", "source", "sensitivity")
+
+
+@dataclass
+class Article:
+    """The text and metadata of one article file."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: dt.datetime | None = None
+    url: str | None = None
+    language: str | None = None
+    source: str | None = None
+    sensitivity: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def split_front_matter(raw: str) -> tuple[dict[str, Any], str]:
+    """Split ``---`` YAML front matter from the body; the body's leading newlines are dropped."""
+    if not raw.startswith("---"):
+        return {}, raw
+    lines = raw.split("\n")
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            try:
+                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
+            except yaml.YAMLError as exc:
+                raise ValueError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
+            if not isinstance(meta, dict):
+                raise ValueError("front matter is not a mapping of keys to values")
+            return meta, "\n".join(lines[i + 1:]).lstrip("\n")
+    raise ValueError("front matter opened with '---' is never closed")
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """A front-matter date or datetime as an aware datetime (UTC when no zone is given)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        out = value
+    elif isinstance(value, dt.date):
+        out = dt.datetime(value.year, value.month, value.day)
+    else:
+        try:
+            out = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            import dateparser
+
+            parsed = dateparser.parse(str(value), settings={"DATE_ORDER": "DMY"})
+            if parsed is None:
+                raise ValueError(f"cannot read date {value!r}") from None
+            out = parsed
+    return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
+
+
+def read_article(path: Path) -> Article:
+    """Read one article file (``.md``, ``.txt``, ``.html``)."""
+    raw = read_text(path)
+    if path.suffix.lower() in (".html", ".htm"):
+        return _read_html(path, raw)
+    try:
+        meta, body = split_front_matter(raw)
+        published = parse_datetime(meta.get("published") or meta.get("date"))
+    except ValueError as exc:
+        raise IngestError(f"{path}: {exc}") from exc
+    if not body.strip():
+        raise IngestError(f"{path}: article has no text")
+    return Article(
+        text=body,
+        title=_s(meta.get("title")),
+        outlet=_s(meta.get("outlet")),
+        published=published,
+        url=_s(meta.get("url")),
+        language=_s(meta.get("language")),
+        source=_s(meta.get("source")),
+        sensitivity=_s(meta.get("sensitivity")),
+        meta={k: v for k, v in meta.items() if k not in FRONT_KEYS},
+    )
+
+
+def _read_html(path: Path, raw: str) -> Article:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    if doc is None:
+        raise IngestError(f"{path}: no article text found in the HTML")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = data.get("text") or ""
+    if not text.strip():
+        raise IngestError(f"{path}: no article text found in the HTML")
+    try:
+        published = parse_datetime(data.get("date"))
+    except ValueError:
+        published = None
+    return Article(
+        text=text,
+        title=_s(data.get("title")),
+        outlet=_s(data.get("sitename")),
+        published=published,
+        url=_s(data.get("url")),
+        language=_s(data.get("language")),
+        source=None,
+        meta={k: data[k] for k in ("author", "hostname", "description") if data.get(k)},
+    )
+
+
+def _s(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)

@@ -1,0 +1,90 @@
+"""The audit log: an append-only hash chain of every write.
+
+Each event stores the SHA-256 of the previous event; its own hash covers its id, time, actor,
+action, object type, object ids, details and that previous hash.  Editing, deleting or reordering
+any row breaks the chain at that row, which :func:`verify` reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from tally.store.schema import audit_events, audit_head
+
+GENESIS = "0" * 64
+
+
+def _canonical(event: dict[str, Any]) -> bytes:
+    return json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def event_hash(ev: dict[str, Any]) -> str:
+    """The hash of one event (all fields but ``hash`` itself)."""
+    body = {k: ev[k] for k in ("id", "at", "actor", "action", "object_type", "object_ids", "details", "prev_hash")}
+    return hashlib.sha256(_canonical(body)).hexdigest()
+
+
+def append(conn: Connection, actor: str, action: str, object_type: str,
+           object_ids: Iterable[int | str] = (), details: dict[str, Any] | None = None) -> int:
+    """Append one event inside the caller's transaction; returns its id."""
+    # Touch the head row first: this takes the write lock, serialising concurrent appenders.
+    res = conn.execute(update(audit_head).where(audit_head.c.id == 1).values(last_id=audit_head.c.last_id))
+    if res.rowcount == 0:
+        conn.execute(insert(audit_head).values(id=1, last_id=0, last_hash=GENESIS))
+    head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)).one()
+    ev = {
+        "id": head.last_id + 1,
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "object_ids": [i for i in object_ids],
+        "details": json.loads(_canonical(details or {})),
+        "prev_hash": head.last_hash,
+    }
+    ev["hash"] = event_hash(ev)
+    conn.execute(insert(audit_events).values(**ev))
+    conn.execute(update(audit_head).where(audit_head.c.id == 1).values(last_id=ev["id"], last_hash=ev["hash"]))
+    return int(ev["id"])
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Result of :func:`verify`: how many events were checked and the first broken one."""
+
+    checked: int
+    ok: bool
+    broken_id: int | None = None
+    reason: str | None = None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"audit log intact: {self.checked} events, hash chain verified"
+        return f"audit log broken at event {self.broken_id}: {self.reason}"
+
+
+def verify(conn: Connection) -> AuditReport:
+    """Walk the chain in id order and report the first event that does not fit."""
+    prev, expected_id, n = GENESIS, 1, 0
+    rows = conn.execute(select(audit_events).order_by(audit_events.c.id))
+    for row in rows.mappings():
+        ev = dict(row)
+        n += 1
+        if ev["id"] != expected_id:
+            return AuditReport(n, False, expected_id, f"event {expected_id} is missing (next id is {ev['id']})")
+        if ev["prev_hash"] != prev:
+            return AuditReport(n, False, ev["id"], "previous-hash link does not match (row deleted or reordered)")
+        if event_hash(ev) != ev["hash"]:
+            return AuditReport(n, False, ev["id"], "content does not match its hash (row edited)")
+        prev, expected_id = ev["hash"], expected_id + 1
+    head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash)).first()
+    if head is not None and (head.last_id != expected_id - 1 or head.last_hash != prev):
+        return AuditReport(n, False, head.last_id, "chain ends before the recorded head (events deleted at the end)")
+    return AuditReport(n, True)
