@@ -113,6 +113,8 @@ class Gazetteer:
     _firsts: set[str] | None = None
     _firsts_size: int = 0
     _deep: tuple[int, set[str]] | None = None
+    _fuzzy_cache: dict[tuple[str, str | None], Match | None] | None = None
+    _fuzzy_cache_size: int = 0
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -332,7 +334,7 @@ class Gazetteer:
             word = tokens[i][0]
             if (found is None and len(word) >= 5 and _looks_like_name(word) and not _sentence_initial(text, tokens[i][1])
                     and word.lower() not in _COMMON_CAPITALISED):
-                m = self.resolve(word, country=country, fuzzy=True)
+                m = self._fuzzy_word(word, country)
                 if m is not None and m.score < 100 and m.area.country in deep and m.area.kind in kinds \
                         and m.area.kind in ("admin1", "admin2", "region"):
                     found = (1, Match(m.area, word, m.score, tokens[i][1], tokens[i][2]))
@@ -342,6 +344,17 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+    def _fuzzy_word(self, word: str, country: str | None) -> Match | None:
+        """:meth:`resolve` of one capitalised running-text word, cached (the same words recur)."""
+        if self._fuzzy_cache is None or self._fuzzy_cache_size != len(self._names):
+            self._fuzzy_cache, self._fuzzy_cache_size = {}, len(self._names)
+        key = (word, country)
+        if key not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) > 50_000:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True)
+        return self._fuzzy_cache[key]
 
     def _prefixes(self) -> set[str]:
         """Every word-prefix of every indexed name key, for a linear scan of running text."""

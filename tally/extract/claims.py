@@ -35,6 +35,10 @@ _HAS_DIGIT_OR_WORD = re.compile(
 )
 
 
+_LOOK_BACK = 6  # sentences of the same paragraph searched for a missing source, date or place
+MAX_CHARS = 100_000  # characters of an article that are read (a long feature is ~30,000)
+
+
 @dataclass(frozen=True)
 class ExtractionResult:
     """Claims of one article, the sources they cite (with aliases), its language and notes."""
@@ -70,6 +74,12 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
     language = detect_language(((title or "") + "\n" + text)[:20000])
     if language != "en":
         return ExtractionResult([], [], language, [f"skipped: text is not English (detected {language!r})"])
+    notes: list[str] = []
+    if len(text) > MAX_CHARS:
+        # No news article is this long; bounding the work keeps any input fast (offsets stay valid).
+        cut = text.rfind("\n", 0, MAX_CHARS)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+        notes.append(f"text longer than {MAX_CHARS:,} characters: only the first {len(text):,} were read")
     sentences, datelines = split_sentences(text)
     resolver = SourceResolver(text, outlet)
     places = PlaceFinder(text, gazetteer, title)
@@ -86,7 +96,7 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         for a in attach(s.text, quantities):
             prev = None
             if a.event == PREVIOUS:
-                prev = next((d for d in reversed(drafts) if d.sentence.paragraph == s.paragraph), None)
+                prev = drafts[-1] if drafts and drafts[-1].sentence.paragraph == s.paragraph else None
                 if prev is None:
                     continue
                 a.event = str(prev.fields["event"])
@@ -107,11 +117,10 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
                 "perpetrator": find_perpetrator(s.text), "quote": s.text, "start": s.start, "end": s.end,
                 "_q": q.start,
             }, entity, d_from is not None, prev))
-    notes: list[str] = []
     claims: list[Claim] = []
     used: list[Entity] = []
     outlet_used = False
-    finals: list[dict[str, object]] = []
+    last_dated: dict[str, object] | None = None
     by_index = {s.index: s for s in sentences}
     for d in _drop_heading_repeats(drafts, title):
         entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
@@ -123,7 +132,7 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         f.pop("_q")
         since = bool(f.pop("_since"))
         f["source"] = entity.name if entity else outlet
-        earlier = next((x for x in reversed(finals) if x["date_from"] is not None), None)
+        earlier = last_dated
         if not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
@@ -136,7 +145,8 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
             days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
             f["cumulative"] = days >= 3  # one day, a night or a weekend is one incident; longer is a running count
-        finals.append({"date_from": f["date_from"], "date_to": f["date_to"], "_since": since})
+        if f["date_from"] is not None:
+            last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since}
         info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
         f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
         d.final = {**f, "_since": since}
@@ -164,7 +174,7 @@ def _nearest(atts: list[Attribution], pos: int) -> Entity | None:
 def _neighbour_source(s: Sentence, sentences: list[Sentence], atts: list[list[Attribution]],
                       by_index: dict[int, Sentence]) -> Entity | None:
     """Attribution from the same paragraph: the nearest earlier sentence, else the next one."""
-    for i in range(s.index - 1, -1, -1):
+    for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
         if sentences[i].paragraph != s.paragraph:
             break
         if atts[i]:
@@ -177,7 +187,7 @@ def _neighbour_source(s: Sentence, sentences: list[Sentence], atts: list[list[At
 
 def _neighbour_date(s: Sentence, sentences: list[Sentence], pub: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
     """The time of the nearest earlier sentence of the same paragraph that gives one (not a "since")."""
-    for i in range(s.index - 1, -1, -1):
+    for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
         if sentences[i].paragraph != s.paragraph:
             break
         d_from, d_to, since = resolve_dates(sentences[i].text, pub, len(sentences[i].text))
@@ -196,7 +206,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
         if found:
             return found
-    for i in range(s.index - 1, -1, -1):
+    for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
         if sentences[i].paragraph != s.paragraph:
             break
         found = places.between(sentences[i].start, sentences[i].end)
@@ -206,13 +216,23 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
         if m is not None and (places.country is None or m.area.country == places.country):
             return [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
-    for t in sentences:
-        if t.heading:
-            continue
-        found = places.between(t.start, t.end)
-        if found:
-            return found
-    return places.title_mentions
+    lead = _lead_places(sentences, places)
+    return lead if lead else places.title_mentions
+
+
+def _lead_places(sentences: list[Sentence], places: PlaceFinder) -> list[Match]:
+    """Places of the first body sentence that names any (computed once per article)."""
+    cached = getattr(places, "_lead", None)
+    if cached is None:
+        cached = []
+        first = next((m for m in places.mentions if m.start is not None), None)
+        if first is not None:
+            t = next((t for t in sentences if not t.heading and t.start <= (first.start or 0) < t.end), None)
+            if t is None:  # the first mention is in a heading; take the first body sentence that has one
+                t = next((t for t in sentences if not t.heading and places.between(t.start, t.end)), None)
+            cached = places.between(t.start, t.end) if t is not None else []
+        places._lead = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _drop_heading_repeats(drafts: list[_Draft], title: str | None) -> list[_Draft]:

@@ -19,6 +19,7 @@ date of the report is never taken for the date of the event.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 _WD = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -86,6 +87,25 @@ def resolve_dates(sentence: str, published: dt.date | None, anchor: int) -> tupl
     if published is None:
         return None, None, False
     best: tuple[int, tuple[dt.date | None, dt.date | None], bool] | None = None
+    for start, end, span, since in _expressions(sentence, published):
+        dist = abs(((start + end) // 2) - anchor) - (10_000 if since else 0)
+        if best is None or dist < best[0]:
+            best = (dist, span, since)
+    if best is None:
+        return None, None, False
+    return best[1][0], best[1][1], best[2]
+
+
+_TIME_HINT = re.compile(r"\d|day|night|week|month|year|since|today|overnight|"
+                        r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _expressions(sentence: str, published: dt.date) -> tuple[tuple[int, int, tuple[dt.date, dt.date], bool], ...]:
+    """Every resolvable time expression of *sentence* (cached: each sentence is asked per count)."""
+    if not _TIME_HINT.search(sentence):
+        return ()
+    out = []
     for m in _PATTERNS.finditer(sentence):
         if _REPORT_DATE.search(sentence, max(0, m.start() - 60), m.start()):
             continue  # "…, the ministry said on Monday": the date of the report, not of the event
@@ -100,12 +120,8 @@ def resolve_dates(sentence: str, published: dt.date | None, anchor: int) -> tupl
             continue  # "the highest monthly toll since September": a comparison, not a period
         if since:
             span = (span[0], published)
-        dist = abs(((m.start() + m.end()) // 2) - anchor) - (10_000 if since else 0)
-        if best is None or dist < best[0]:
-            best = (dist, span, since)
-    if best is None:
-        return None, None, False
-    return best[1][0], best[1][1], best[2]
+        out.append((m.start(), m.end(), span, since))
+    return tuple(out)  # type: ignore[arg-type]
 
 
 def is_cumulative(clause: str, has_single_date: bool) -> bool | None:

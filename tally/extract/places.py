@@ -9,6 +9,7 @@ not places of the event.  A town maps to its province through the gazetteer, a n
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -78,11 +79,21 @@ class PlaceFinder:
                 continue
             m = _with_article(text, m)
             (self.mentions if _usable(text, m) else self.org_mentions).append(m)
+        self._starts = [m.start or 0 for m in self.mentions]
+        self._org_starts = [m.start or 0 for m in self.org_mentions]
 
     def between(self, start: int, end: int, *, in_org: bool = False) -> list[Match]:
         """Mentions inside [start, end) (with *in_org*: those inside a source's name, "Gaza's health ministry")."""
         pool = self.org_mentions if in_org else self.mentions
-        return [m for m in pool if m.start is not None and start <= m.start and (m.end or 0) <= end]
+        starts = self._org_starts if in_org else self._starts
+        out = []
+        for k in range(bisect.bisect_left(starts, start), len(pool)):
+            m = pool[k]
+            if (m.start or 0) >= end:
+                break
+            if (m.end or 0) <= end:
+                out.append(m)
+        return out
 
     def info(self, matches: list[Match]) -> PlaceInfo:
         """Places, country, admin1 codes and P-codes of *matches*."""
@@ -106,7 +117,8 @@ class PlaceFinder:
 
     def _expand(self, m: Match) -> list:
         area = m.area
-        if m.text == "Gaza" and area.code == "iso:PS-GZA":  # "in Gaza" is the Strip, "Gaza City" the governorate
+        if m.text == "Gaza" and area.code == "iso:PS-GZA" and not self.text[m.end or 0:(m.end or 0) + 5].lower().startswith(" city"):
+            # "in Gaza" is the Strip, "Gaza City" the governorate
             strip = self.gaz.areas.get("tally:PS-GAZA")
             if strip is not None:
                 return self.gaz.expand(strip)

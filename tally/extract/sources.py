@@ -248,7 +248,7 @@ class SourceResolver:
                 return self._touch(pick, m, pos)  # type: ignore[return-value]
         kind = "person" if head in _PERSON_HEADS else "authority" if head in (
             "ministry", "authorities", "army", "military", "police") else "organisation"
-        ent = Entity(m, [], kind, pos, described=True)
+        ent = Entity(re.sub(r"^(?:the|a|an)\s+", "", m, flags=re.I), [m], kind, pos, described=True)
         self.entities.append(ent)
         return ent
 
