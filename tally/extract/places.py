@@ -66,10 +66,9 @@ class PlaceFinder:
             for c in countries:
                 votes[c] += 3.0 / len(countries)
         self.country: str | None = max(votes, key=lambda c: votes[c]) if votes else None
-        self.title_mentions = [
-            Match(m.area, m.text, m.score) for m in (self.gaz.find_mentions(title, country=self.country) if title and self.country else titled)
-            if (self.country is None or m.area.country == self.country) and m.text.lower() not in _STOPWORDS]
-        found = self.gaz.find_mentions(text, country=self.country) if self.country else first
+        self.title_mentions = [Match(m.area, m.text, m.score) for m in (self._in_country(t) for t in titled)
+                               if self.country is None or m.area.country == self.country]
+        found = [self._in_country(m) for m in everything]
         self.mentions: list[Match] = []
         self.org_mentions: list[Match] = []
         for m in found:
@@ -81,6 +80,13 @@ class PlaceFinder:
             (self.mentions if _usable(text, m) else self.org_mentions).append(m)
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
+
+    def _in_country(self, m: Match) -> Match:
+        """The same name's area in the article's country, when it has one there ("Gaza City" in Palestine)."""
+        if self.country is None or m.area.country == self.country:
+            return m
+        area = self.gaz._pick([a.code for a in self.gaz.candidates(m.text)], self.country, None, None)
+        return Match(area, m.text, m.score, m.start, m.end) if area is not None else m
 
     def between(self, start: int, end: int, *, in_org: bool = False) -> list[Match]:
         """Mentions inside [start, end) (with *in_org*: those inside a source's name, "Gaza's health ministry")."""

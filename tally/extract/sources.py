@@ -305,6 +305,21 @@ class SourceResolver:
         return [e.source() for e in self.entities]
 
 
+def proper_aliases(source: Source) -> list[str]:
+    """The aliases of *source* that name it anywhere (acronyms, full names), not this article's descriptions.
+
+    "the network" means the Sudan Doctors Network in one article and another network in the next, so
+    only proper names are fit to be remembered across documents.
+    """
+    out = []
+    for a in source.aliases:
+        bare = re.sub(r"^(?:the|a|an)\s+", "", a.strip(), flags=re.I)
+        last = bare.split()[-1] if bare.split() else ""
+        if bare[:1].isupper() and last[:1].isupper():  # "SOHR", "White Helmets"; not "Britain-based monitor"
+            out.append(bare)
+    return out
+
+
 def _desc_fits(desc: str, name: str, aliases: list[str] | tuple[str, ...] = ()) -> bool:
     """Whether description *desc* ("the medical group") can refer to the entity called *name*."""
     words = re.findall(r"[\w'’\-]+", _key(desc))
