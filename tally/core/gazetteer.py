@@ -225,7 +225,7 @@ class Gazetteer:
 
     def candidates(self, text: str) -> list[Area]:
         """Every area whose name folds to exactly the same key as *text*."""
-        return [self.areas[c] for c in self._names.get(normalise_place(text), [])]
+        return [self.areas[c] for c in self._names.get(_normalise_word(text), [])]
 
     def resolve(self, text: str | None, *, country: str | None = None, kind: str | None = None,
                 parent: str | None = None, fuzzy: bool = True) -> Match | None:

@@ -16,21 +16,25 @@ _FR = set("le la les des et est une un du dans pour que qui sur au aux ont été
 _ES = set("el la los las de y en que una un del por con para se fue han sido".split())
 _DE = set("der die das und ist ein eine den dem nicht mit von zu wurden sind bei".split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 def detect_language(text: str, sample: int = 20000) -> str:
     """ISO 639-1 code of *text*'s language as far as this cheap test can tell ("en", "ar", "uk", "fr", … or "und")."""
     s = text[:sample]
-    letters = [c for c in s if c.isalpha()]
-    if not letters:
+    n_letters = len(_LETTER.findall(s))
+    if not n_letters:
         return "und"
-    latin = sum(1 for c in letters if c < "\u0250")
-    if latin / len(letters) < 0.6:
-        arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff")
-        cyr = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-        if arabic >= cyr and arabic > len(letters) * 0.3:
+    latin = len(_LATIN.findall(s))
+    if latin / n_letters < 0.6:
+        arabic = len(_ARABIC.findall(s))
+        cyr = len(_CYRILLIC.findall(s))
+        if arabic >= cyr and arabic > n_letters * 0.3:
             return "ar"
-        if cyr > len(letters) * 0.3:
+        if cyr > n_letters * 0.3:
             return "uk" if any(c in "іїєґ" for c in s.lower()) else "ru"
         return "und"
     words = [w.lower() for w in _WORD.findall(s)]
