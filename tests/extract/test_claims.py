@@ -72,3 +72,17 @@ def test_extract_claims_is_linear_on_a_one_megabyte_article() -> None:
         t0 = time.perf_counter()
         extract_claims(text, published=PUB, outlet="X")
         assert time.perf_counter() - t0 < 2.0, text[:20]
+
+
+_FOREIGN = st.sampled_from([
+    "le", "la", "les", "des", "et", "est", "une", "personnes", "ont", "été", "tuées", "dans", "frappe", "12", "mardi",
+    "el", "los", "de", "que", "murieron", "personas", "en", "ataque", "der", "die", "und", "wurden", "getötet",
+    "قتل", "خمسة", "مدنيين", "في", "قصف", "загинули", "люди", "внаслідок", "обстрілу",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_FOREIGN, min_size=25, max_size=120))
+def test_extract_claims_skips_non_english_text(words: list[str]) -> None:
+    r = extract_claims(" ".join(words) + ".", published=PUB, outlet="X")
+    assert r.claims == [] and r.language != "en" and r.notes

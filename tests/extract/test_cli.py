@@ -34,3 +34,15 @@ def test_cli_eval_extract_prints_scores() -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["f1"] >= 0.95 and "source" in out["fields"]
+
+
+def test_cli_extract_and_claims_in_a_workspace(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    assert runner.invoke(app, ["-w", ws, "init"]).exit_code == 0
+    assert runner.invoke(app, ["-w", ws, "ingest", str(GOLD / "dev" / "d09-ua-sumy.md")]).exit_code == 0
+    res = runner.invoke(app, ["-w", ws, "extract", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["claims"] == 3
+    res = runner.invoke(app, ["-w", ws, "claims", "--json"])
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    assert [(r["event"], r["count"]) for r in rows] == [("killed", "35"), ("killed", "two"), ("injured", "117")]
