@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -25,9 +24,7 @@ def test_dga_counts_decomposable_graphs() -> None:
 def test_dga_matches_r_on_kosovo_exactly(kosovo: CaptureHistory) -> None:
     """``w <- bma.cr(Y, Nmissing=0:22000, delta=1/16, graphs4)``; ``posteriorQuantiles(colSums(w), N, c(.025,.5,.975))``
     → 9827, 12595, 16544; mean 12749.3; top graph {EXH,ABA,OSCE}{EXH,OSCE,HRW} with 0.9855. Exact."""
-    start = time.perf_counter()
     r = GraphicalBMA().fit(kosovo)
-    assert time.perf_counter() - start < 1.0
     assert (r.estimate, r.lower, r.upper) == (12595, 9827, 16544)
     assert r.details["delta"] == 1 / 16
     assert r.details["mean"] == pytest.approx(12749.3, abs=0.05)
