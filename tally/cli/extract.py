@@ -8,11 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from tally.cli.app import JsonOpt, app, console, print_json
+from tally.cli.app import JsonOpt, app, console, eval_app, print_json
 from tally.core.errors import InputError
 
-eval_app = typer.Typer(help="Score a stage's output against gold data.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
 
 
 @app.command("extract")
