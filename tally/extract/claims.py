@@ -96,7 +96,8 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         for a in attach(s.text, quantities):
             prev = None
             if a.event == PREVIOUS:
-                prev = drafts[-1] if drafts and drafts[-1].sentence.paragraph == s.paragraph else None
+                # the claim this figure continues: in this paragraph or the one before
+                prev = drafts[-1] if drafts and drafts[-1].sentence.paragraph >= s.paragraph - 1 else None
                 if prev is None:
                     continue
                 a.event = str(prev.fields["event"])

@@ -108,7 +108,8 @@ _LEFT_EVENT_VERBS = {"killing": "killed", "killed": "killed", "wounding": "injur
                      "casualties": "other", "uprooted": "displaced", "uprooting": "displaced", "forced": "displaced",
                      "evacuated": "displaced", "evacuating": "displaced"}
 _TOLL = re.compile(
-    r"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?P<w>dead|deaths|people\s+killed|killed|fatalities|"
+    r"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:(?:civilians|people|persons|children|women|fighters|"
+    r"soldiers)\s+)?(?P<w>dead|deaths|people\s+killed|killed|fatalities|"
     r"victims|injured|wounded|displaced|people\s+displaced|detainees|detained|arrests|missing|people\s+missing|"
     r"injuries|casualties|internally\s+displaced(?:\s+people|\s+persons)?))\b[^.;]{0,90}?"
     r"\b(?:rose|risen|climbed|reached|jumped|increased|stands|stood|stand|hit|is|was|now|surpassed|passed|topped|"
@@ -250,6 +251,8 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
                 cat = adj_cat
             if w in ("personnel", "members") and cat == "other":
                 cat = "security_forces" if any(low[x] in ("security", "military", "army", "police") for x in range(first, i)) else "other"
+            if end + 1 < len(low) and low[end] == "in" and low[end + 1] in ("need", "needs"):
+                return "reject", "people", end, None  # "3 million people in need": not casualties
             end2, appos = _appositive(toks, low, end)
             return ("adj:" + adj_event[0]) if adj_event else "victim", cat, end, _span(toks, first, end2 if appos else end)
         if w in ("security", "military", "army", "government", "regime", "police"):
@@ -398,6 +401,10 @@ def _left(sentence: str, toks: list[tuple[str, int, int]], low: list[str], i: in
     m = re.search(r"\bput(?:s|ting)?\s+the\s+(death\s+toll|toll|figure|number|count|tally|total)\s+(?:at|to)\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I)
     if m:
         return "killed" if "toll" in m.group(1).lower() else PREVIOUS
+    if re.search(r"\b(?:counts|counted|lists|listed|tallies|tallied|registers|registered|names|named|verified|has\s+verified|"
+                 r"confirmed|has\s+confirmed|recorded|has\s+recorded|documented|has\s+documented)\s+(?:at\s+least\s+|more\s+than\s+|"
+                 r"about\s+|around\s+|over\s+|some\s+|nearly\s+|almost\s+|up\s+to\s+)?$", before, re.I):
+        return PREVIOUS  # "X counts 741 people": a count of whatever the story is counting
     m = re.search(r"\bamong\s+(?:the\s+)?(dead|killed|victims|injured|wounded|detained|missing|displaced)\s+(?:were|was|are)\s+$", before, re.I)
     if m:
         return EVENT_WORDS.get(m.group(1).lower(), "killed")
