@@ -163,7 +163,8 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
 # A figure that says it covers the period of an earlier one: "over the same period", "a separate count".
 _SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|time)|separate\s+count|own\s+(?:count|tally|list)|"
                           r"put\s+the\s+(?:toll|figure|number|count)|later\s+(?:put|raised|revised)|so\s+far\s+verified|"
-                          r"has\s+verified|had\s+verified|the\s+toll\s+rose)\b", re.I)
+                          r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
+                          r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
 
 
 def _nearest(atts: list[Attribution], pos: int) -> Entity | None:

@@ -70,6 +70,8 @@ _REPORT_DATE = re.compile(
     r"(?:\s+(?:the\s+)?(?:[A-Z]\w+|reporters|journalists|media|press|in|a|an|statement|update|briefing)){0,4}"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
 )
+# "X said Sunday had been the deadliest day": the day is what was said about, not when it was said.
+_DAY_AS_SUBJECT = re.compile(r"\s+(?:had|has|was|is|saw|marked|became|brought|proved|were)\b")
 _SINCE_BEFORE = re.compile(r"\bsince\b[^.;,]{0,70}$", re.IGNORECASE)
 _COMPARATIVE = re.compile(r"\b(?:highest|deadliest|worst|largest|biggest|lowest|most|first\s+time)\b[^.;]{0,60}\bsince\b",
                           re.IGNORECASE)
@@ -107,7 +109,7 @@ def _expressions(sentence: str, published: dt.date) -> tuple[tuple[int, int, tup
         return ()
     out = []
     for m in _PATTERNS.finditer(sentence):
-        if _REPORT_DATE.search(sentence, max(0, m.start() - 60), m.start()):
+        if _REPORT_DATE.search(sentence, max(0, m.start() - 60), m.start()) and not _DAY_AS_SUBJECT.match(sentence, m.end()):
             continue  # "…, the ministry said on Monday": the date of the report, not of the event
         try:
             span = _resolve(m, published)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from tally.core.models import Source
 
-_VERBS = (r"said|says|say|told|tells|reported|reports|report|announced|announces|stated|states|confirmed|confirms|"
+_VERBS = (r"counts|lists|listed|tallies|verified|verifies|said|says|say|told|tells|reported|reports|report|announced|announces|stated|states|confirmed|confirms|"
           r"added|adds|estimated|estimates|documented|documents|recorded|records|counted|tallied|noted|warned|wrote|"
           r"posted|put|puts|updated|revised|raised|gave|give|gives|released|published|listed|registered|verified|"
           r"accused|blamed|said\s+in\s+a\s+statement|has\s+said|have\s+said|had\s+said|has\s+documented|has\s+recorded|has\s+counted")
@@ -48,7 +48,7 @@ _PRE = re.compile(r"(?:\s+(?:on|late|early|last)\s+\w+|\s+(?:also|later|previous
 _VERB_RE = re.compile(r"\b(?:" + _VERBS + r")\b")
 _AFTER_VERB = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+\s+)?(?P<np>(?:the\s+)?(?:" + _CAPSEQ + r"|(?:[\w\-']+\s+){0,3}?(?:"
                          + _DESC_HEADS + r")\b(?:\s+" + _CAPSEQ + r")?))")
-_ACCORDING = re.compile(r"\b(?:according\s+to|citing|figures\s+from|data\s+from|a\s+tally\s+by|a\s+count\s+by|figures\s+by|"
+_ACCORDING = re.compile(r"\b(?:according\s+to|by\s+the\s+(?:count|tally|figures?|reckoning)\s+of|citing|figures\s+from|data\s+from|a\s+tally\s+by|a\s+count\s+by|figures\s+by|"
                         r"statistics\s+from|a\s+statement\s+(?:from|by)|a\s+report\s+(?:from|by)|as\s+reported\s+by|"
                         r"figures\s+(?:released|published|issued)\s+by|data\s+(?:released|published|compiled)\s+by|"
                         r"said\s+by)\s+(?P<np>.{0,120})", re.I)
@@ -373,6 +373,8 @@ def _drop_appositive(before: str) -> str:
         k = inner.rfind(",")
         if k >= 0 and re.fullmatch(r",\s+(?:[A-Z][\w'’\-]+\s+){0,3}[A-Z][\w'’\-]+", inner[k:]):
             return inner[k + 1:].strip()
+        if k >= 0 and re.fullmatch(r",\s+the\s+" + _CAPSEQ + r"(?:\s*\([A-Z][\w&\-]{1,9}\))?", inner[k:]):
+            return inner[k + 1:].strip()  # "A third group, the Centre for Documentation of Violations,": the name
         if k >= 0 and len(inner) - k < 90 and re.match(r",\s+(?:a|an|the|which|who|whose|its|one|part)\b", inner[k:]):
             return inner[:k]
     return before
