@@ -90,7 +90,10 @@ def resolve_dates(sentence: str, published: dt.date | None, anchor: int) -> tupl
         return None, None, False
     best: tuple[int, tuple[dt.date | None, dt.date | None], bool] | None = None
     for start, end, span, since in _expressions(sentence, published):
-        dist = abs(((start + end) // 2) - anchor) - (10_000 if since else 0)
+        lo, hi = (end, anchor) if end <= anchor else (anchor, start)
+        same_clause = not _CLAUSE_BREAK.search(sentence, lo, hi)
+        # an expression in the count's own clause first, a "since" period first within it, then the nearest
+        dist = abs(((start + end) // 2) - anchor) - (10_000 if since and same_clause else 0) + (0 if same_clause else 5_000)
         if best is None or dist < best[0]:
             best = (dist, span, since)
     if best is None:
@@ -98,6 +101,7 @@ def resolve_dates(sentence: str, published: dt.date | None, anchor: int) -> tupl
     return best[1][0], best[1][1], best[2]
 
 
+_CLAUSE_BREAK = re.compile(r"[;,]\s+(?:raising|bringing|taking|while|whereas|and\s+(?:that|the\s+toll))|;")
 _TIME_HINT = re.compile(r"\d|day|night|week|month|year|since|today|overnight|"
                         r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 

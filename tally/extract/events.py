@@ -52,7 +52,7 @@ _EVENT_NOUNS = {"dead", "deaths", "fatalities", "bodies", "corpses", "killings",
 VICTIM_NOUNS: dict[str, str] = {}
 for _cat, _words in {
     "civilians": "civilians civilian non-combatants noncombatants residents villagers inhabitants worshippers "
-                 "passengers farmers shoppers",
+                 "passengers farmers shoppers protesters demonstrators fishermen shepherds",
     "security_forces": "soldiers soldier troops servicemen servicemembers policemen policewomen officers police "
                        "personnel guards gendarmes conscripts sailors marines airmen",
     "fighters": "fighters fighter militants militant militiamen militia combatants rebels insurgents gunmen "
@@ -60,9 +60,10 @@ for _cat, _words in {
     "children": "children child minors kids boys girls infants babies toddlers teenagers schoolchildren",
     "women": "women woman mothers",
     "families": "families households",
-    "people": "people persons individuals others person men man adults members",
+    "people": "people persons individuals others person men man adults members youths",
     "other": "workers medics doctors nurses paramedics journalists reporters rescuers volunteers patients prisoners "
-             "detainees staff employees teachers students refugees migrants peacekeepers staffers",
+             "detainees staff employees teachers students refugees migrants peacekeepers staffers activists suspects "
+             "monks priests imams lawyers",
 }.items():
     for _w in _words.split():
         VICTIM_NOUNS[_w] = _cat
@@ -113,7 +114,8 @@ _TOLL = re.compile(
     r"victims|injured|wounded|displaced|people\s+displaced|detainees|detained|arrests|missing|people\s+missing|"
     r"injuries|casualties|internally\s+displaced(?:\s+people|\s+persons)?))\b[^.;]{0,90}?"
     r"\b(?:rose|risen|climbed|reached|jumped|increased|stands|stood|stand|hit|is|was|now|surpassed|passed|topped|"
-    r"exceeded|grown|grew|swelled|totals?|totalled|totaled|reaching|rising|climbing)\b(?:\s+(?:to|at|by|of))?\s*$",
+    r"exceeded|grown|grew|swelled|totals?|totalled|totaled|reaching|rising|climbing|raising|bringing|taking|pushing)\b"
+    r"(?:\s+(?:[\w,]+\s+){0,6}?(?:to|at|by|of))?\s*$",
     re.IGNORECASE,
 )
 
@@ -329,6 +331,11 @@ def _right(toks: list[tuple[str, int, int]], low: list[str], i: int, qstart: dic
             continue
         if w in (",", "—", "–", "-"):
             nxt = low[i + 1] if i + 1 < n else ""
+            if nxt in ("aged", "ages", "age", "both", "all"):  # "Two children, aged 7 and 10, were …"
+                j = next((k for k in range(i + 2, min(n, i + 12)) if low[k] in (",", ";", ".")), None)
+                if j is not None and low[j] == ",":
+                    i = j + 1
+                    continue
             if nxt in _APPOS_START or (i + 1) in qstart or toks[i + 1][0][:1].isupper() if i + 1 < n else False:
                 j = i + 1
                 while j < n and low[j] not in (",", ";", ".", "—", "–") and j < i + 14:
@@ -340,13 +347,24 @@ def _right(toks: list[tuple[str, int, int]], low: list[str], i: int, qstart: dic
         if i in qstart:
             k = qstart[i]
             prev = low[i - 1] if i > 0 else ""
-            if prev in ("and", ",", "or") or (i >= 2 and low[i - 2:i] == ["as", "well"]):
+            if prev in ("and", ",", "or", "the") or (i >= 2 and low[i - 2:i] == ["as", "well"]):
                 i = max(heads[k][2], spans[k][1])
                 continue
             return None
         if w in ("and", "or") and i + 1 < n and (i + 1 in qstart or (i + 2 < n and i + 2 in qstart and low[i + 1] in ("another", "at", "some"))):
             i += 1
             continue
+        if w in ("and", "or") and i + 1 < n and low[i + 1] in ("a", "an", "one", "another", "the", "his", "her", "their"):
+            # "Three soldiers and a civilian were killed": an uncounted conjunct shares the predicate
+            j = next((k for k in range(i + 2, min(n, i + 6)) if low[k] in _AUX or low[k] in (",", ";", ".")), None)
+            if j is not None and low[j] in _AUX:
+                i = j
+                continue
+            return None
+        if w == "the" and i > 0 and low[i - 1] in ("among", "of"):
+            i += 1
+            continue
+
         if w in _AUX or w in ("not",) or (len(w) > 4 and w.endswith("ly") and w not in EVENT_WORDS):
             if w in ("said", "reported", "confirmed") and i + 1 < n and low[i + 1] in ("that", "on"):
                 return None
@@ -395,9 +413,12 @@ def _left(sentence: str, toks: list[tuple[str, int, int]], low: list[str], i: in
         return next((ev for key, ev in (("injur", "injured"), ("wound", "injured"), ("displac", "displaced"),
                                         ("detain", "detained"), ("arrest", "detained"), ("missing", "missing"),
                                         ("casualt", "other")) if key in w), "killed")
-    before = sentence[max(0, q.start - 40):q.start]
+    before = sentence[max(0, q.start - 90):q.start]
     if re.search(r"\bset\s+(?:\w+\s+)?fire\s+to\s+$|\bburn(?:ed|t|ing)\s+down\s+$", before, re.I):
         return "homes_destroyed"
+    if re.search(r"\b(?:raising|bringing|taking|pushing|raised|brought|took|pushed)\s+(?:the\s+)?(?:overall\s+|total\s+|death\s+)?"
+                 r"toll\b[^.;]{0,60}?\bto\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I):
+        return "killed"
     m = re.search(r"\bput(?:s|ting)?\s+the\s+(death\s+toll|toll|figure|number|count|tally|total)\s+(?:at|to)\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I)
     if m:
         return "killed" if "toll" in m.group(1).lower() else PREVIOUS

@@ -34,6 +34,8 @@ def find_perpetrator(sentence: str) -> str | None:
     """The perpetrator named in *sentence*, as written, or None."""
     for rx in (_BY, _SUBJ, _BARE):
         for m in rx.finditer(sentence):
+            if re.search(r"\b(?:were|was|been|are|is)\b", m.group(0)):
+                continue  # "Three Ukrainian soldiers … were killed": victims, not perpetrators
             p = _LEAD.sub("", m.group("p").strip())
             words = p.split()
             if not words or words[0].lower() in _NOT or p.lower() in _NOT:

@@ -28,7 +28,7 @@ _ORG_WORDS = (r"Ministry|Network|Observatory|Monitor|Office|Agency|Committee|Cou
               r"Department|Service|Services|Administration|Government|Association|Federation|Society|Council|Helmets|"
               r"Command|Directorate|Bureau|Board|Tribunal|Court|Parliament|Assembly|Lawyers|Committees|Movement|Front|"
               r"Initiative|Alliance|Team|Prosecutor|Emergency|Hospital|UNICEF|UNHCR|OCHA|WHO|IOM|UNRWA|ICRC|MSF|ACLED|OHCHR")
-_DESC_HEADS = (r"broadcaster|agencies|commissioner|coordinator|envoy|worker|doctor|leader|minister|ministry|network|observatory|monitor|group|office|agency|committee|council|organi[sz]ation|authority|"
+_DESC_HEADS = (r"media|outlets|television|broadcaster|agencies|commissioner|coordinator|envoy|worker|doctor|leader|minister|ministry|network|observatory|monitor|group|office|agency|committee|council|organi[sz]ation|authority|"
                r"authorities|army|military|police|governor|administration|coalition|union|syndicate|hospital|mission|"
                r"service|department|spokesman|spokesperson|spokeswoman|official|officials|commission|programme|fund|"
                r"charity|body|team|medics|doctors|residents|witnesses|activists|rescuers|sources|prosecutor|"
