@@ -105,7 +105,7 @@ def eval_extract_command(
             out["errors"] = result.errors
         print_json(out)
         return
-    console.print(result.summary(), highlight=False)
+    console.print(result.summary(), highlight=False, markup=False)
     if errors:
         for e in result.errors:
-            console.print(json.dumps(e, ensure_ascii=False, default=str), highlight=False, soft_wrap=True)
+            console.print(json.dumps(e, ensure_ascii=False, default=str), highlight=False, markup=False, soft_wrap=True)

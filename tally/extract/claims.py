@@ -145,7 +145,7 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         f["cumulative"] = True if since else is_cumulative(d.sentence.text, single)
         if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
             days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
-            f["cumulative"] = days >= 3  # one day, a night or a weekend is one incident; longer is a running count
+            f["cumulative"] = days >= 2  # one day, a night or a weekend is one incident; three days or more a running count
         if f["date_from"] is not None:
             last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since}
         info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))

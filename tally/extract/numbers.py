@@ -127,9 +127,7 @@ def _before_blocks(before: str, m: re.Match[str]) -> bool:
         digits = m.group("digits")
         if digits and _YEAR.match(digits):
             return True
-        if re.search(r"\b(?:past|last|next|first|previous|top)$", tail):
-            return bool(re.match(r"^\s*\S+\s+(?:years?|months?|weeks?|days?|hours?)", m.string[m.end():m.end() + 30] + " ", re.I)) or True
-        return False
+        return bool(re.search(r"\b(?:past|last|next|first|previous|top)$", tail))  # "the past 24", "the first two"
     return True
 
 
