@@ -95,5 +95,5 @@ def build(split: str) -> None:
 
 
 if __name__ == "__main__":
-    for split in sys.argv[1:] or ["dev", "heldout"]:
+    for split in sys.argv[1:] or ["dev", "heldout", "heldout2"]:
         build(split)
