@@ -50,7 +50,7 @@ _AFTER_VERB = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+\s+)?(?P<np>(?:the
                          + _DESC_HEADS + r")\b(?:\s+" + _CAPSEQ + r")?))")
 _ACCORDING = re.compile(r"\b(?:according\s+to|by\s+the\s+(?:count|tally|figures?|reckoning)\s+of|citing|figures\s+from|data\s+from|a\s+tally\s+by|a\s+count\s+by|figures\s+by|"
                         r"statistics\s+from|a\s+statement\s+(?:from|by)|a\s+report\s+(?:from|by)|as\s+reported\s+by|"
-                        r"figures\s+(?:released|published|issued)\s+by|data\s+(?:released|published|compiled)\s+by|"
+                        r"(?:released|published|issued|compiled)\s+by|"
                         r"said\s+by)\s+(?P<np>.{0,120})", re.I)
 _POSSESSIVE = re.compile(r"(?P<np>(?:the\s+)?" + _CAPSEQ + r")(?:'s|’s)\s+(?:latest\s+|new\s+|own\s+|daily\s+|updated\s+)?"
                          r"(?:figures|tally|count|data|toll|report|statement|records|estimate|update)\b")
@@ -352,6 +352,9 @@ def _trim_name(np: str) -> str:
 
 def _leading_np(text: str) -> tuple[str, str]:
     text = text.strip()
+    # "a statement from the Ministry of Health": the statement's author
+    text = re.sub(r"^(?:an?|the|its|their)\s+(?:\w+\s+)?(?:statement|report|post|tally|count|update|figures|data|"
+                  r"estimate|bulletin)\s+(?:from|by|of|issued\s+by|released\s+by|published\s+by)\s+", "", text)
     m = re.match(r"(?:the\s+)?" + _CAPSEQ + r"(?:'s\s+(?:[\w\-]+\s+){0,2}(?:" + _DESC_HEADS + r"))?", text)
     if m and m.group(0)[:1].isupper() or (m and m.group(0).lower().startswith("the ") and len(m.group(0)) > 4 and m.group(0)[4:5].isupper()):
         return _trim_name(m.group(0)), "desc" if "'s " in m.group(0) else "name"

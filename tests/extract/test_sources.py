@@ -46,3 +46,10 @@ def test_sources_pronoun_and_appositive_person() -> None:
     text = ("About 3,000 people were evacuated, the regional governor, Vadym Filashkin, said. "
             "Shelling killed two people on Tuesday, he said.")
     assert _sources(text) == ["Vadym Filashkin", "Vadym Filashkin"]
+
+
+def test_sources_statements_and_releases_name_their_author() -> None:
+    assert _sources("According to a statement from the Ministry of Health, 19 people died.") == ["Ministry of Health"]
+    text = "The figures, released by the Office of the UN High Commissioner for Human Rights, show that 300 civilians were killed."
+    assert _sources(text) == ["Office of the UN High Commissioner for Human Rights"]
+    assert _sources("Twelve people were killed in the strike, said Mohammed Ali, a doctor at the hospital.") == ["Mohammed Ali"]
