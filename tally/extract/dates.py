@@ -48,7 +48,9 @@ _PATTERNS = re.compile(
     r"|(?P<thisyear>\bthis\s+year\b|\bthe\s+(?:start|beginning)\s+of\s+(?:the\s+|this\s+)?year\b)"
     r"|(?P<past>\b(?:past|last|previous)\s+(?P<pn>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few)?\s*(?P<pu>hours|days|weeks|months|day|week|month|year)\b)"
     r"|(?P<mon>\b(?:(?:early|mid|late)[\s-]+|the\s+(?:start|beginning|end|middle)\s+of\s+)?(?-i:(?P<monn>January|February|March|April|May|June|July|August|September|October|November|December))\b(?!\s+\d))"
-    r"|(?P<year>\bin\s+(?P<yy>20\d\d)\b)"
+    r"|(?P<year>\b(?:in|during|of)\s+(?:the\s+(?:start|beginning)\s+of\s+)?(?P<yy>20\d\d)\b)"
+    r"|(?P<yearsince>(?<=since\s)(?:the\s+(?:start|beginning)\s+of\s+)?(?P<ys>20\d\d)\b)"
+    r"|(?P<ago>\b(?P<an>\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<au>days?|weeks?)\s+ago\b)"
     r")",
     re.IGNORECASE,
 )
@@ -222,9 +224,17 @@ def _resolve(m: re.Match[str], p: dt.date) -> tuple[dt.date | None, dt.date | No
         mon = _MONTHS[g("monn").lower()]
         y = p.year if mon <= p.month else p.year - 1
         return dt.date(y, mon, 1), min(_month_end(y, mon), p) if (y, mon) == (p.year, p.month) else _month_end(y, mon)
-    if g("year"):
-        y = int(g("yy"))
+    if g("year") or g("yearsince"):
+        y = int(g("yy") or g("ys"))
         return dt.date(y, 1, 1), min(dt.date(y, 12, 31), p)
+    if g("ago"):
+        n = g("an").lower()
+        k = int(n) if n.isdigit() else _NUMW.get(n, 1)
+        if g("au").lower().startswith("day"):
+            d = p - dt.timedelta(days=k)
+            return d, d
+        end = p - dt.timedelta(days=7 * (k - 1) + 1)
+        return end - dt.timedelta(days=6), end
     return None
 
 

@@ -24,6 +24,9 @@ D = dt.date
     ("12 were killed in December", (D(2024, 12, 1), D(2024, 12, 31), False)),
     ("12 were killed between Friday and Sunday", (D(2025, 3, 7), D(2025, 3, 9), False)),
     ("12 have died since the start of the year", (D(2025, 1, 1), PUB, True)),
+    ("since the start of 2025, 12 have died", (D(2025, 1, 1), PUB, True)),
+    ("12 were killed three days ago", (D(2025, 3, 7), D(2025, 3, 7), False)),
+    ("12 were killed in late January", (D(2025, 1, 1), D(2025, 1, 31), False)),
 ])
 def test_resolve_dates_reads_relative_and_absolute_expressions(text: str, expected: tuple) -> None:
     assert resolve_dates(text, PUB, 3) == expected
