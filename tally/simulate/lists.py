@@ -279,7 +279,25 @@ def _names(world: World, org: OrganisationSpec, persons: np.ndarray, habit: np.n
                 res[s] = upper + " " + given[s]
             elif fname == "bin":
                 res[s] = given[s] + " " + son[s] + " " + father[s] + " " + family[s]
+        if hname == "arabic":
+            res = _arabic_orthography(res, rng)
         out[sel] = res
+    return out
+
+
+_HAMZA = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+HAMZA_DROP = 0.25  # share of Arabic names typed without hamza on alif (أحمد -> احمد)
+ABD_JOIN = 0.3  # share written with compounds joined (عبد الرحمن -> عبدالرحمن, أبو زيد -> أبوزيد)
+
+
+def _arabic_orthography(names: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Everyday Arabic spelling variation that is not a typo: hamza left off, compounds joined."""
+    out = names.copy()
+    hamza = rng.random(len(out)) < HAMZA_DROP
+    out[hamza] = np.array([n.translate(_HAMZA) for n in out[hamza]], dtype=object)
+    join = rng.random(len(out)) < ABD_JOIN
+    out[join] = np.array([n.replace("عبد ", "عبد").replace("أبو ", "أبو").replace("ابو ", "ابو") for n in out[join]],
+                         dtype=object)
     return out
 
 

@@ -75,9 +75,11 @@ def simulate(spec: SimulationSpec, out: Path, progress: Progress | None = None) 
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a directory")
+    if out.exists() and any(out.iterdir()) and not (out / "truth" / "spec.json").exists():
+        raise InputError(f"{out} is not empty and holds no earlier simulation; choose an empty or new directory")
     for sub in ("lists", "articles", "truth"):
         if (out / sub).exists():
-            shutil.rmtree(out / sub)  # stale files from another seed would break the key
+            shutil.rmtree(out / sub)  # an earlier simulation's files would not match this key
         (out / sub).mkdir(parents=True, exist_ok=True)
 
     step("geography")

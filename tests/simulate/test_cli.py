@@ -41,3 +41,10 @@ def test_cli_simulate_reruns_from_its_spec_json(tmp_path: Path) -> None:
     assert again.exit_code == 0, again.output
     for name in ("truth/key.csv", "truth/claims.jsonl", "truth/victims.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_cli_simulate_needs_an_in_depth_country(tmp_path: Path) -> None:
+    from tally.core.errors import InputError
+
+    result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--victims", "20", "--country", "FR"])
+    assert result.exit_code != 0 and isinstance(result.exception, InputError)
