@@ -52,13 +52,19 @@ def tolls(
         est = t.estimated
         rows.append((t.group_name or t.group or "", _num(t.reported_low), _num(t.best), _num(t.reported_high),
                      t.documented, f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
-                     len(t.sources), t.grade, "; ".join(t.flags)))
-    console.print(table(scope.label(), [by or "", "low", "best", "high", "documented", "estimated", "sources", "grade", "flags"],
+                     len(t.sources), t.grade))
+    console.print(table(scope.label(), [by or "", "low", "best", "high", "documented", "estimated", "sources", "grade"],
                         rows))
-    if by is None and result:
-        for s in result[0].sources:
-            console.print(f"  {s['source']}: {_num(s['best'])} ({s['qualifier']}, {s['date']}), "
-                          f"{s['reports']} report(s)" + (" — correction" if s["correction"] else ""), highlight=False)
+    for t in result:
+        head = f"{t.group_name or t.group}: " if by else ""
+        if by is None:
+            for s in t.sources:
+                console.print(f"  {s['source']}: {_num(s['best'])} ({s['qualifier']}, {s['date']}), {s['reports']} report(s)"
+                              + (f", supersedes {len(s['superseded'])}" if s["superseded"] else "")
+                              + (" — correction" if s["correction"] else ""), highlight=False)
+            console.print(f"  grade {t.grade}: {t.grade_reason}", highlight=False)
+        for f in t.flags:
+            console.print(f"  [yellow]flag[/yellow] {head}{f}", highlight=False)
 
 
 claims_app = typer.Typer(help="Claims: list them, add a manual claim, reject one.", invoke_without_command=True)
@@ -68,17 +74,23 @@ app.add_typer(claims_app, name="claims")
 @claims_app.callback()
 def claims_list(
     ctx: typer.Context,
-    status: Annotated[Optional[str], typer.Option(help="Only active or rejected claims.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many (0: all).")] = 50,
+    event: Annotated[Optional[str], typer.Option("--event", help="Only claims of this event (killed, injured, …).")] = None,
+    status: Annotated[Optional[str], typer.Option(help="active (default), rejected or all.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List claims, newest first (when no subcommand is given)."""
+    """List the claims in the workspace (when no subcommand is given); rejected ones with --status."""
     if ctx.invoked_subcommand is not None:
         return
-    from tally.store.claims import list_claims
+    if status in (None, "active"):
+        from tally.cli.extract import claims_command
+
+        claims_command(as_json=json_out, event=event)
+        return
+    from tally.store.claims import claim_rows
 
     with workspace().connect() as conn:
-        rows = list_claims(conn, status=status, limit=limit or None)
+        rows = [r for r in claim_rows(conn, status=None if status == "all" else status)
+                if event is None or r["event"] == event]
     if json_out:
         print_json(rows)
         return

@@ -81,7 +81,9 @@ class ClaimRow:
         if cumulative is None:
             cumulative = bool(date_from and (date_to or reported) and ((date_to or reported) - date_from).days >= 2)
         text = " ".join(str(m.get(k) or "") for k in ("victims_text", "quote"))
-        source = m.get("source_name") or m.get("source") or m.get("outlet") or "unknown source"
+        # an unattributed figure is the document's: its declared source, else its outlet
+        source = (m.get("source_name") or m.get("source") or m.get("document_source") or m.get("outlet")
+                  or "unknown source")
         return cls(
             id=int(m.get("id") or 0), source=str(source), event=str(m.get("event") or "killed"),
             victims=CLAIM_CATEGORY.get(str(m.get("victims") or "people"), "unknown"),
@@ -89,7 +91,8 @@ class ClaimRow:
             best=_num(m.get("best")), areas=tuple(codes), date_from=date_from, date_to=date_to,
             cumulative=bool(cumulative), reported=reported, document_id=m.get("document_id"),
             outlet=m.get("outlet"), attributed=bool(m.get("attributed", m.get("source_text") is not None or m.get("manual"))),
-            relays_others=str(m.get("source_kind") or "outlet") == "outlet",
+            relays_others=(m.get("source_name") is None and m.get("document_source") in (None, m.get("outlet"))) or (
+                str(m.get("source_kind") or "") == "outlet"),
             named=bool(_NAMED.search(text)), status=str(m.get("status") or "active"),
             status_reason=m.get("status_reason"), manual=bool(m.get("manual")),
             count_text=m.get("count_text") or m.get("count"),

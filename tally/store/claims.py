@@ -1,4 +1,4 @@
-"""Claims: insert extracted and manual claims, reject them, and load them for reconciliation.
+"""Claims: save extracted claims, insert manual ones, reject them, list them, load them for reconciliation.
 
 Callers audit their writes (``tally.store.audit.append``) in the same transaction.
 """
@@ -11,12 +11,74 @@ import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, case, cast, func, insert, or_, select, update
+from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
 from tally.store.schema import claims, documents, sources
 from tally.store.sources import get_or_create
+
+# Claim JSON key -> claims column, where they differ.
+_COLUMN = {"count": "count_text", "source": "source_text"}
+CLAIM_KEYS = ("event", "count", "qualifier", "vague_word", "low", "high", "best", "victims", "victims_text", "source",
+              "places", "country", "admin1", "pcodes", "date_from", "date_to", "cumulative", "perpetrator", "quote",
+              "start", "end")
+
+
+def unextracted_articles(conn: Connection) -> list[dict[str, Any]]:
+    """Articles with text that have not been through extraction yet, in id order."""
+    q = (select(documents.c.id, documents.c.text, documents.c.title, documents.c.outlet, documents.c.published,
+                documents.c.language)
+         .where(documents.c.kind == "article", documents.c.extracted_at.is_(None), documents.c.text.is_not(None))
+         .order_by(documents.c.id))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, Any]],
+                found_sources: Iterable[dict[str, Any]], *, actor: str, reported_at: dt.datetime | None = None) -> int:
+    """Replace the extracted claims of *document_id* with *found* (claim JSON dicts) and mark it extracted."""
+    ids: dict[str, int] = {}
+    now = dt.datetime.now(dt.UTC)
+    for s in found_sources:
+        ids[s["name"]] = get_or_create(conn, s["name"], kind=s.get("kind") or "unknown", aliases=s.get("aliases") or ())
+    conn.execute(delete(claims).where(claims.c.document_id == document_id, claims.c.manual.is_(False)))
+    rows = []
+    for c in found:
+        row = {_COLUMN.get(k, k): c.get(k) for k in CLAIM_KEYS}
+        for k in ("date_from", "date_to"):
+            if isinstance(row[k], str):
+                row[k] = dt.date.fromisoformat(row[k])
+        name = c.get("source")
+        if name and name not in ids:
+            ids[name] = get_or_create(conn, name)
+        row.update(document_id=document_id, source_id=ids.get(name) if name else None, reported_at=reported_at,
+                   manual=False, status="active", created_at=now, created_by=actor)
+        rows.append(row)
+    if rows:
+        conn.execute(insert(claims), rows)
+    conn.execute(update(documents).where(documents.c.id == document_id).values(extracted_at=now))
+    return len(rows)
+
+
+def list_claims(conn: Connection, *, event: str | None = None, document_id: int | None = None) -> list[dict[str, Any]]:
+    """Active claims as claim JSON dicts plus ``id``, ``document_id`` and the source's canonical name."""
+    q = (select(claims, sources.c.name.label("source_name"))
+         .select_from(claims.outerjoin(sources, claims.c.source_id == sources.c.id))
+         .where(claims.c.status == "active").order_by(claims.c.id))
+    if event:
+        q = q.where(claims.c.event == event)
+    if document_id is not None:
+        q = q.where(claims.c.document_id == document_id)
+    out = []
+    for r in conn.execute(q).mappings():
+        d: dict[str, Any] = {"id": r["id"], "document_id": r["document_id"]}
+        for k in CLAIM_KEYS:
+            v = r[_COLUMN.get(k, k)]
+            d[k] = v.isoformat() if isinstance(v, dt.date) else v
+        d["source"] = r["source_name"] or r["source_text"]
+        out.append(d)
+    return out
+
 
 CLAIM_FIELDS = ("event", "qualifier", "vague_word", "low", "high", "best", "victims", "victims_text", "places",
                 "country", "admin1", "pcodes", "date_from", "date_to", "cumulative", "perpetrator", "quote",
@@ -99,7 +161,7 @@ def _columns(fast: bool = False) -> list[Any]:
             claims.c.best, claims.c.victims, claims.c.victims_text, c(claims.c.places), claims.c.country,
             c(claims.c.admin1), c(claims.c.pcodes), c(claims.c.date_from), c(claims.c.date_to), claims.c.cumulative,
             c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
-            c(documents.c.published), documents.c.outlet]
+            c(documents.c.published), documents.c.outlet, _doc_sources.c.name.label("document_source")]
 
 
 _GROUP_KEYS = ("source_id", "source_kind", "source_text", "event", "victims", "qualifier", "low", "high", "best",
@@ -177,9 +239,13 @@ def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
     return out
 
 
+_doc_sources = sources.alias("doc_sources")
+
+
 def _joined() -> Any:
     return claims.outerjoin(sources, claims.c.source_id == sources.c.id).outerjoin(
-        documents, claims.c.document_id == documents.c.id)
+        documents, claims.c.document_id == documents.c.id).outerjoin(
+        _doc_sources, documents.c.source_id == _doc_sources.c.id)
 
 
 def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterable[str] = (),
@@ -222,8 +288,8 @@ def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterab
     return _parse_fast(conn.execute(q.order_by(claims.c.id)))
 
 
-def list_claims(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """Claims with their source, newest first."""
+def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Claims of any status as stored rows with their source, newest first."""
     q = select(*_columns()).select_from(_joined()).order_by(claims.c.id.desc())
     if status:
         q = q.where(claims.c.status == status)

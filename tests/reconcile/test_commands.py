@@ -45,7 +45,9 @@ def test_tolls_json_rows_and_manual_claims(tmp_path):
     r = _run(ws, "tolls", "--where", COAST, "--from", "2025-03-06", "--victims", "security_forces", "--json")
     [row] = json.loads(r.stdout)
     assert row["grade"] == "discounted" and row["discounted"] == [{"claim_id": c, "reason": "rejected: unsourced"}]
-    r = _run(ws, "claims", "--json")
+    r = _run(ws, "claims", "--json")  # the extraction's listing: active claims, one JSON object a line
+    assert sorted(json.loads(line)["id"] for line in r.stdout.splitlines()) == [a, b]
+    r = _run(ws, "claims", "--status", "all", "--json")
     assert sorted(x["id"] for x in json.loads(r.stdout)) == [a, b, c]
     r = _run(ws, "tolls", "--where", COAST, "--from", "2025-03-06", "--to", "2025-03-19", "--by", "week", "--json")
     assert [(x["group"], x["scope"]["to"]) for x in json.loads(r.stdout)] == [("2025-03-06", "2025-03-12"),

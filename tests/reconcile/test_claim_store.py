@@ -12,7 +12,7 @@ from tally.core.models import Claim
 from tally.pipeline import add_manual_claim, record_claims, reject_claim, run_tolls
 from tally.reconcile.scope import Scope, claim_filter
 from tally.store import audit
-from tally.store.claims import get_claim, insert_claims, list_claims, load_claims
+from tally.store.claims import claim_rows, get_claim, insert_claims, load_claims
 from tally.store.documents import insert_document, insert_records
 from tally.store.schema import estimates, link_runs, persons, victim_records
 from tally.store.scopes import documented_count, latest_estimate
@@ -78,7 +78,7 @@ def test_manual_claim_and_reject_are_audited_and_discounted(ws):
     assert t.discounted == [{"claim_id": cid, "reason": "rejected: the caller retracted it"}]
     with ws.connect() as conn:
         assert audit.verify(conn).ok
-        assert [r["status"] for r in list_claims(conn)] == ["rejected"]
+        assert [r["status"] for r in claim_rows(conn)] == ["rejected"]
         log = [r for r in conn.execute(audit.audit_events.select()).mappings()]
     assert [e["action"] for e in log][-2:] == ["claim.add", "claim.reject"]
     with pytest.raises(InputError):
