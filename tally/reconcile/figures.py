@@ -81,6 +81,14 @@ class ClaimRow:
         if cumulative is None:
             cumulative = bool(date_from and (date_to or reported) and ((date_to or reported) - date_from).days >= 2)
         text = " ".join(str(m.get(k) or "") for k in ("victims_text", "quote"))
+        named = bool(_NAMED.search(text))
+        # A running count dated to a single day, or a count of verified/named victims without a
+        # period, counts everyone so far: its start is unknown (see RULES, R1).
+        one_day = date_from is not None and date_from == (date_to or reported)
+        if named and (date_from is None or one_day):
+            cumulative, date_from = True, None
+        elif cumulative and one_day:
+            date_from = None
         # an unattributed figure is the document's: its declared source, else its outlet
         source = (m.get("source_name") or m.get("source") or m.get("document_source") or m.get("outlet")
                   or "unknown source")
@@ -93,7 +101,7 @@ class ClaimRow:
             outlet=m.get("outlet"), attributed=bool(m.get("attributed", m.get("source_text") is not None or m.get("manual"))),
             relays_others=(m.get("source_name") is None and m.get("document_source") in (None, m.get("outlet"))) or (
                 str(m.get("source_kind") or "") == "outlet"),
-            named=bool(_NAMED.search(text)), status=str(m.get("status") or "active"),
+            named=named, status=str(m.get("status") or "active"),
             status_reason=m.get("status_reason"), manual=bool(m.get("manual")),
             count_text=m.get("count_text") or m.get("count"),
             copies=tuple(tuple(x) for x in m.get("reports") or ()),  # type: ignore[misc]

@@ -30,7 +30,9 @@ R1 Scope. A toll answers for a scope: places (admin areas; village in district i
    civilians include women, children, families) and an event (executed counts as killed). Only
    figures that lie inside the scope on every axis make up its toll. Figures that contain the
    scope only bound it: they are checked against it, never split or counted. Figures that
-   straddle its edge are left out.
+   straddle its edge are left out. A running count whose stated period is a single day, and a
+   count of verified or named victims without a period, count everyone so far: their start is
+   unknown, so they lie inside only scopes without a start date.
 R2 Relays. A figure relayed by many outlets is one claim of its source with many reports: claims
    of the same source with the same event, victims and numbers, and compatible places and start,
    are one figure, dated by its first report; every report is kept as provenance (reports,

@@ -358,13 +358,13 @@ def claim_filter(scope: Scope, places: Places | None = None) -> dict[str, Any]:
                 prefixes.append(f"ocha:{code[4:]}")
         if area is not None:
             prefixes.extend(area.alt_codes)
-            bare = code.split(":", 1)[1]
-            if code.startswith("ocha:"):
-                prefixes.append(bare)
             exact.extend(a for a in pl.ancestors(code) if a != code)
             exact.extend(r.code for r in pl.gazetteer.areas.values() if r.members and any(
                 m in pl.ancestors(code) for m in r.members))
             exact.extend(r.code for r in pl.gazetteer.areas.values() if r.members and any(
                 code in pl.ancestors(m) for m in r.members) and r.code not in exact)
+    # claims may carry codes without their scheme ("SY06", "SY-LA"): match those too
+    prefixes += [p.split(":", 1)[1] for p in prefixes if ":" in p and p.split(":", 1)[1] not in prefixes]
+    exact += [p.split(":", 1)[1] for p in exact if p.startswith("iso:") and p.split(":", 1)[1] not in exact]
     return {"events": sorted(events), "victims": sorted(victims), "date_from": scope.date_from,
             "date_to": scope.date_to, "area_prefixes": prefixes, "area_exact": exact}
