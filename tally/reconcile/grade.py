@@ -13,8 +13,8 @@ GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
 
 GRADE_RULE = f"""\
 Grades, first that applies:
-  discounted  no figure in the scope stands: every one was rejected, retracted or contradicted by
-              its own source.
+  discounted  no figure in the scope stands (every one was rejected, retracted or contradicted by
+              its own source) and no named victim is documented there.
   contested   independent sources disagree about the same killings by more than {CONTESTED_RATIO:g}x
               (highest complete figure over lowest), after corrections and relays are resolved.
   confirmed   two or more independent sources report the killings of every cluster (relays
@@ -42,7 +42,7 @@ class Evidence:
 
 def grade(ev: Evidence) -> tuple[str, str]:
     """The grade and the reason, by :data:`GRADE_RULE`."""
-    if ev.active == 0 and ev.discounted > 0:
+    if ev.active == 0 and ev.discounted > 0 and not ev.documented:
         return "discounted", f"all {ev.discounted} claim(s) in scope were rejected or contradicted by their own source"
     if ev.max_ratio > CONTESTED_RATIO:
         return "contested", (f"sources disagree by {ev.max_ratio:.1f}x (> {CONTESTED_RATIO:g}x): "

@@ -12,6 +12,7 @@ def _ev(**kw):
 
 def test_grade_discounted_when_nothing_stands():
     assert grade(_ev(active=0, discounted=2, sources=(), clusters=0))[0] == "discounted"
+    assert grade(_ev(active=0, discounted=2, sources=(), clusters=0, documented=3))[0] == "confirmed"
 
 
 def test_grade_contested_beyond_the_ratio():

@@ -93,3 +93,12 @@ def test_group_scopes_by_governorate_week_victims_source():
     assert [k for k, *_ in group_scopes(CIVILIANS, "source", rows)] == ["Levant Monitor", "United Nations"]
     districts = group_scopes(Scope(places=("ocha:SY06",)), "district", rows)
     assert all(s.places[0].startswith("ocha:SY06") and len(s.places[0]) == 11 for _, _, s, _ in districts)
+
+
+def test_readme_states_the_rules_verbatim():
+    from pathlib import Path
+
+    from tally.reconcile import GRADE_RULE, RULES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert RULES in readme and GRADE_RULE in readme
