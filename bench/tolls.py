@@ -52,8 +52,8 @@ def build(home: Path, n_claims: int, seed: int = 1) -> float:
     outlets = [f"Outlet {i}" for i in range(150)]
     names = monitors + agencies + outlets
     with ws.begin() as conn:
-        conn.execute(insert(sources), [{"id": i + 1, "name": n, "kind": "outlet", "created_at": now}
-                                       for i, n in enumerate(names)])
+        conn.execute(insert(sources), [{"id": i + 1, "name": n, "kind": "outlet" if n in outlets else "organisation",
+                                        "created_at": now} for i, n in enumerate(names)])
     sid = {n: i + 1 for i, n in enumerate(names)}
     docs: list[dict] = []
     rows: list[dict] = []
