@@ -74,7 +74,7 @@ def relation(c: ClaimRow, scope: Scope, places: Places) -> str:
             and places.within(c.areas, scope.places) and _period_within(c.start, c.end, scope.date_from, scope.date_to)):
         return "inside"
     if (event_within(scope.event, c.event) and category_within(scope.victims, c.victims)
-            and (not c.areas or places.within(scope.places, c.areas) and bool(scope.places))
+            and bool(c.areas) and bool(scope.places) and places.within(scope.places, c.areas)
             and _period_contains(c.start, c.end, scope.date_from, scope.date_to)):
         return "bounds"
     return "outside"

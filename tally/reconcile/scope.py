@@ -172,7 +172,7 @@ class Places:
     def weight(self, areas: tuple[str, ...]) -> int:
         """Rough size of a set of areas for ordering (a country outweighs a governorate, …)."""
         if not areas:
-            return 10**6
+            return 0  # an unknown place must not outrank a known extent that may contain it
         total = 0
         for code in areas:
             area = self._area(code)

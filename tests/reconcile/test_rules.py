@@ -99,3 +99,10 @@ def test_rules_text_states_every_rule():
     assert "Repetition is not corroboration" in RULES
     assert "never added" in RULES and dt.date  # the incident rule is written down
     assert COAST
+
+
+def test_combine_unplaced_incident_does_not_displace_a_running_toll():
+    toll = row("A", 300, areas=("ocha:SY06",), date_from=D(2025, 3, 6), reported=D(2025, 3, 9))
+    unplaced = row("A", 6, areas=(), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
+    chosen, left = combine(collapse_relays([toll, unplaced], PL), PL)
+    assert [f.claim.best for f in chosen] == [300] and [f.claim.best for f in left] == [6]

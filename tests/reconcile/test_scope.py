@@ -80,3 +80,10 @@ def test_claim_filter_reaches_districts_and_bounding_areas():
     assert "iso:SY" in f["area_exact"] and "region:SY-COAST" in f["area_exact"]
     assert set(f["victims"]) == {"civilians", "children", "women", "families", "people"}
     assert f["events"] == ["executed", "killed"]
+
+
+def test_relation_unplaced_claim_neither_inside_nor_bounds_a_placed_scope():
+    pl = default_places()
+    unplaced = row("A", 6, areas=(), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
+    assert relation(unplaced, Scope(places=("ocha:SY06",)), pl) == "outside"
+    assert relation(unplaced, Scope(), pl) == "inside"
