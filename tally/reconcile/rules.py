@@ -23,6 +23,8 @@ from tally.reconcile.scope import (
 
 CONTESTED_RATIO = 2.0  # independent figures for the same thing further apart than this: contested
 MAGNITUDE_RATIO = 10.0  # ... and further apart than this: flagged as an order of magnitude apart
+INCIDENT_SLACK = 1  # days: incident figures of different sources this far apart may be the same killings
+_PAD = dt.timedelta(days=INCIDENT_SLACK)
 
 RULES = f"""\
 R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in
@@ -49,8 +51,9 @@ R4 Sums within a source. A source's figures are taken largest extent first (plac
    cumulative figure of the same source already contains them, and a daily figure is never added
    to a running toll that includes that day.
 R5 Sums across sources. Figures of different sources that overlap describe the same killings and
-   form one cluster; clusters that do not overlap (other places, days or victim categories) are
-   added. Within a cluster a source is complete if its figures contain every other figure there;
+   form one cluster (incident figures of different sources {INCIDENT_SLACK} day apart count as
+   overlapping: news dates an incident by the day of the report or the day before); clusters that
+   do not overlap (other places, days or victim categories) are added. Within a cluster a source is complete if its figures contain every other figure there;
    the cluster's low and high are the lowest and highest complete figure (UCDP-style), and its
    best is the lowest complete figure (conservative, as ACLED codes conflicting reports), raised
    to any larger partial figure, since a part cannot exceed the whole. Counts of individually
@@ -263,8 +266,17 @@ def _same_series(a: ClaimRow, b: ClaimRow, places: Places) -> bool:
 
 # -- R4: sums within a source ---------------------------------------------------------------------
 
-def overlaps(a: Figure, b: Figure, places: Places) -> bool:
-    """True if the two figures could count some of the same victims."""
+def _slack(a: Figure, b: Figure, slack: int) -> dt.timedelta:
+    # News dates an incident by the day of the report or the day before: incident figures of
+    # different sources a day apart may be the same killings.
+    if slack and a.source != b.source and not a.claim.cumulative and not b.claim.cumulative:
+        return dt.timedelta(days=slack)
+    return dt.timedelta(0)
+
+
+def overlaps(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
+    """True if the two figures could count some of the same victims (*slack*: days of date tolerance
+    between incident figures of different sources)."""
     ca, cb = a.claim, b.claim
     if not (event_within(ca.event, cb.event) or event_within(cb.event, ca.event)):
         return False
@@ -274,21 +286,25 @@ def overlaps(a: Figure, b: Figure, places: Places) -> bool:
         return False
     lo_a, lo_b = a.start or dt.date.min, b.start or dt.date.min
     hi_a, hi_b = a.end or dt.date.max, b.end or dt.date.max
+    pad = _slack(a, b, slack)
+    if pad:
+        return lo_a - pad <= hi_b and lo_b - pad <= hi_a
     return lo_a <= hi_b and lo_b <= hi_a
 
 
-def contains(a: Figure, b: Figure, places: Places) -> bool:
+def contains(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
     """True if figure *a* covers everything figure *b* counts (running tolls' as-of dates aside)."""
     ca, cb = a.claim, b.claim
     if not (event_within(cb.event, ca.event) and category_within(cb.victims, ca.victims)):
         return False
     if ca.areas and not places.within(cb.areas, ca.areas):
         return False
-    if a.start is not None and (b.start is None or b.start < a.start):
+    pad = _slack(a, b, slack)
+    if a.start is not None and (b.start is None or b.start < a.start - pad):
         return False
     if ca.cumulative and cb.cumulative:
         return True
-    return b.end is not None and a.end is not None and b.end <= a.end
+    return b.end is not None and a.end is not None and b.end <= a.end + pad
 
 
 class _Index:
@@ -300,8 +316,9 @@ class _Index:
 
     LONG = 31  # days; longer figures are kept per governorate, not per day
 
-    def __init__(self, places: Places) -> None:
+    def __init__(self, places: Places, slack: int = 0) -> None:
         self.places = places
+        self.slack = slack
         self.days: dict[tuple[str, int], list[Figure]] = defaultdict(list)
         self.long: dict[str, list[Figure]] = defaultdict(list)
         self.wide: list[Figure] = []
@@ -324,6 +341,8 @@ class _Index:
             self.wide.append(f)
             return
         span = self._span(f)
+        if span is not None and self.slack and not f.claim.cumulative:
+            span = range(span.start - self.slack, span.stop + self.slack)
         for a in anchors:
             if span is None:
                 self.long[a].append(f)
@@ -402,11 +421,11 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
         return i
 
     pos = {id(f): i for i, f in enumerate(figures)}
-    index = _Index(places)
+    index = _Index(places, INCIDENT_SLACK)
     for i, f in enumerate(figures):
         for g in index.candidates(f):
             j = pos[id(g)]
-            if find(i) != find(j) and overlaps(f, g, places):
+            if find(i) != find(j) and overlaps(f, g, places, INCIDENT_SLACK):
                 parent[find(i)] = find(j)
         index.add(f)
     groups: dict[int, list[Figure]] = defaultdict(list)
@@ -443,7 +462,7 @@ def _range(cl: Cluster, places: Places) -> None:
         if not all(any(category_within(c, f.claim.victims) for f in fs) for c in hull_cats):
             continue
         own_starts = [f.start for f in fs]
-        if hull_start is not None and None not in own_starts and min(own_starts) > hull_start:  # type: ignore[type-var]
+        if hull_start is not None and None not in own_starts and min(own_starts) > hull_start + _PAD:  # type: ignore[type-var,operator]
             continue
         if hull_start is None and None not in own_starts:
             continue
@@ -483,9 +502,9 @@ def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:
 def _covers(own: list[Figure], groups: list[tuple[Figure, Figure, list[Figure]]], places: Places) -> bool:
     """Every figure of the cluster lies in some figure of *own* (its own figures trivially do)."""
     for first, last, members in groups:
-        if any(contains(p, first, places) and contains(p, last, places) for p in own):
+        if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in own):
             continue  # one figure of the source contains the group's earliest start and latest end
-        if not all(any(contains(p, q, places) for p in own) for q in members):
+        if not all(any(contains(p, q, places, INCIDENT_SLACK) for p in own) for q in members):
             return False
     return True
 

@@ -106,3 +106,13 @@ def test_combine_unplaced_incident_does_not_displace_a_running_toll():
     unplaced = row("A", 6, areas=(), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
     chosen, left = combine(collapse_relays([toll, unplaced], PL), PL)
     assert [f.claim.best for f in chosen] == [300] and [f.claim.best for f in left] == [6]
+
+
+def test_clusters_incidents_a_day_apart_from_different_sources_are_one():
+    a = row("A", 10, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 7))
+    b = row("B", 12, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 8))
+    [cl] = clusters(collapse_relays([a, b], PL), PL)
+    assert (cl.low, cl.best, cl.high) == (10, 10, 12)
+    c = row("A", 9, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 8))
+    chosen, _ = combine(collapse_relays([a, c], PL), PL)
+    assert len(chosen) == 2  # within one source, two days are two incidents
