@@ -359,10 +359,11 @@ def claim_filter(scope: Scope, places: Places | None = None) -> dict[str, Any]:
         if area is not None:
             prefixes.extend(area.alt_codes)
             exact.extend(a for a in pl.ancestors(code) if a != code)
-            exact.extend(r.code for r in pl.gazetteer.areas.values() if r.members and any(
-                m in pl.ancestors(code) for m in r.members))
-            exact.extend(r.code for r in pl.gazetteer.areas.values() if r.members and any(
-                code in pl.ancestors(m) for m in r.members) and r.code not in exact)
+            # named regions of the same country that contain this area or lie in it
+            regions = [r for r in pl.gazetteer.areas.values() if r.members and r.country == area.country]
+            exact.extend(r.code for r in regions if any(m in pl.ancestors(code) for m in r.members))
+            exact.extend(r.code for r in regions if any(code in pl.ancestors(m) for m in r.members)
+                         and r.code not in exact)
     # claims may carry codes without their scheme ("SY06", "SY-LA"): match those too
     prefixes += [p.split(":", 1)[1] for p in prefixes if ":" in p and p.split(":", 1)[1] not in prefixes]
     exact += [p.split(":", 1)[1] for p in exact if p.startswith("iso:") and p.split(":", 1)[1] not in exact]
