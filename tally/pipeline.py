@@ -62,14 +62,16 @@ class ExtractReport:
         return "\n".join(lines)
 
 
-def run_extract(ws: Workspace, *, progress: Callable[[int, int], None] | None = None) -> ExtractReport:
-    """Extract claims from every ingested article not yet extracted; one transaction per document."""
+def run_extract(ws: Workspace, *, again: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> ExtractReport:
+    """Extract claims from every ingested article not yet extracted (*again*: from all, replacing
+    their extracted claims; claims entered by hand stay); one transaction per document."""
     from tally.extract import extract_claims
     from tally.extract.sources import proper_aliases
     from tally.store import claims as claim_store
 
     with ws.connect() as conn:
-        todo = claim_store.unextracted_articles(conn)
+        todo = claim_store.unextracted_articles(conn, again=again)
     total, skipped = 0, {}
     for n, doc in enumerate(todo, start=1):
         result = extract_claims(doc["text"] or "", published=doc["published"], outlet=doc["outlet"], title=doc["title"])
