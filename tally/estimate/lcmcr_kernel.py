@@ -205,7 +205,14 @@ def sample_chain(
             zero[k] = s
             p0 += s
         p_seen = min(max(1.0 - p0, 1e-300), 1.0)
+        # LCMCR 0.4.14 truncates N at 21 n (redraws beyond it); bounded retries here.
         n0 = np.random.negative_binomial(n, p_seen)
+        tries = 0
+        while n0 > 20 * n and tries < 1000:
+            n0 = np.random.negative_binomial(n, p_seen)
+            tries += 1
+        if n0 > 20 * n:
+            n0 = 20 * n
         _multinomial(n0, zero, count0)
         if it == warm - 1:
             # As LCMCR after its warm-up: relabel classes by decreasing weight, which suits the
