@@ -62,7 +62,8 @@ def _extract_workspace(as_json: bool, again: bool) -> None:
         console.print(report.summary())
 
 
-@app.command("claims")
+# ``tally claims`` is a group (``add``, ``reject`` live in cli/reconcile.py); its callback calls this
+# listing when no subcommand is given.
 def claims_command(
     as_json: JsonOpt = False,
     event: Annotated[Optional[str], typer.Option("--event", help="Only claims of this event (killed, injured, …).")] = None,
