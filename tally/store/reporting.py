@@ -1,0 +1,205 @@
+"""Read-only queries the report and the exports need: aggregates, claims, persons, stored estimates.
+
+Every aggregate is computed in SQL (``GROUP BY``), so a report over a million victim records moves
+a few thousand numbers out of the database, never the rows.  The *basis* of documented counts is
+the newest link run's persons when linkage has run (people, deduplicated across lists), otherwise
+the raw victim records (rows of lists, not deduplicated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection, String, Table, case, cast, func, literal, select
+
+from tally.store.schema import claims, documents, estimates, link_runs, persons, sources, victim_records
+
+AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, 200))
+
+
+def latest_link_run(conn: Connection) -> dict[str, Any] | None:
+    """The newest link run (spec, model, metrics, counts), or None if linkage never ran."""
+    row = conn.execute(select(link_runs).order_by(link_runs.c.id.desc()).limit(1)).mappings().first()
+    return dict(row) if row else None
+
+
+def _basis(conn: Connection) -> tuple[Table, Any, dict[str, Any]]:
+    """The table documented counts are taken from, a WHERE clause, and a description of it."""
+    run = latest_link_run(conn)
+    if run is not None and run["persons"]:
+        return persons, persons.c.link_run_id == run["id"], {"unit": "persons", "link_run": run["id"]}
+    return victim_records, literal(True), {"unit": "records", "link_run": None}
+
+
+def _scoped(table: Table, where: Any, scope: str | None) -> Any:
+    if scope:
+        where = where & ((table.c.governorate_code == scope) | (table.c.district_code == scope))
+    return where
+
+
+def documented_summary(conn: Connection, scope: str | None = None) -> dict[str, Any]:
+    """Documented deaths in *scope*: count, its unit (persons or records), date span, list count."""
+    table, where, basis = _basis(conn)
+    where = _scoped(table, where, scope)
+    n, first, last = conn.execute(
+        select(func.count(), func.min(table.c.date_of_death), func.max(table.c.date_of_death)).where(where)).one()
+    rwhere = _scoped(victim_records, literal(True), scope)
+    records = conn.execute(select(func.count()).select_from(victim_records).where(rwhere)).scalar_one()
+    lists = conn.execute(select(func.count(func.distinct(victim_records.c.source_id))).where(rwhere)).scalar_one()
+    return {**basis, "count": int(n), "records": int(records), "lists": int(lists),
+            "first": first, "last": last, "scope": scope}
+
+
+def counts_by(conn: Connection, field: str, scope: str | None = None) -> list[tuple[Any, int]]:
+    """Documented deaths grouped by one column (``sex``, ``status``, ``governorate_code`` ...), largest first."""
+    table, where, _ = _basis(conn)
+    col = table.c[field]
+    rows = conn.execute(select(col, func.count()).where(_scoped(table, where, scope)).group_by(col)
+                        .order_by(func.count().desc(), col)).all()
+    return [(k, int(n)) for k, n in rows]
+
+
+def counts_by_place(conn: Connection, scope: str | None = None) -> list[dict[str, Any]]:
+    """Documented deaths per (governorate code, district code), largest first."""
+    table, where, _ = _basis(conn)
+    g, d = table.c.governorate_code, table.c.district_code
+    rows = conn.execute(select(g, d, func.count()).where(_scoped(table, where, scope)).group_by(g, d)
+                        .order_by(func.count().desc())).all()
+    return [{"governorate_code": a, "district_code": b, "count": int(n)} for a, b, n in rows]
+
+
+def counts_by_age_group(conn: Connection, scope: str | None = None) -> list[tuple[str, int]]:
+    """Documented deaths per age group: ages binned 0-17/18-59/60+, else the list's own age group."""
+    table, where, _ = _basis(conn)
+    whens = [((table.c.age >= lo) & (table.c.age <= hi), literal(name)) for name, lo, hi in AGE_GROUPS]
+    fallback: Any = literal("unknown")
+    if "age_group" in table.c:
+        fallback = func.coalesce(cast(table.c.age_group, String), literal("unknown"))
+    group = case(*whens, else_=fallback).label("g")
+    rows = conn.execute(select(group, func.count()).where(_scoped(table, where, scope)).group_by(group)).all()
+    return sorted(((str(k), int(n)) for k, n in rows), key=lambda kv: -kv[1])
+
+
+def daily_counts(conn: Connection, scope: str | None = None) -> list[tuple[Any, int]]:
+    """Documented deaths per date of death (dated deaths only), in date order."""
+    table, where, _ = _basis(conn)
+    d = table.c.date_of_death
+    rows = conn.execute(select(d, func.count()).where(_scoped(table, where, scope) & d.is_not(None))
+                        .group_by(d).order_by(d)).all()
+    return [(k, int(n)) for k, n in rows]
+
+
+def daily_counts_by_list(conn: Connection, scope: str | None = None) -> dict[str, list[tuple[Any, int]]]:
+    """Each victim list's records per date of death: the lists' own running tolls, before linkage."""
+    d = victim_records.c.date_of_death
+    q = (select(sources.c.name, d, func.count())
+         .select_from(victim_records.join(sources, victim_records.c.source_id == sources.c.id))
+         .where(_scoped(victim_records, d.is_not(None), scope))
+         .group_by(sources.c.name, d).order_by(sources.c.name, d))
+    out: dict[str, list[tuple[Any, int]]] = {}
+    for name, day, n in conn.execute(q):
+        out.setdefault(name, []).append((day, int(n)))
+    return out
+
+
+def list_claims(conn: Connection, *, event: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Claims with their source name and document (title, outlet, url, published), in id order."""
+    q = (select(claims, sources.c.name.label("source"), documents.c.title.label("document_title"),
+                documents.c.outlet.label("outlet"), documents.c.url.label("url"),
+                documents.c.published.label("published"))
+         .select_from(claims.outerjoin(sources, claims.c.source_id == sources.c.id)
+                      .outerjoin(documents, claims.c.document_id == documents.c.id))
+         .order_by(claims.c.id))
+    if event:
+        q = q.where(claims.c.event == event)
+    if limit:
+        q = q.limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def iter_claims(conn: Connection, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    """Every claim (see :func:`list_claims`), streamed."""
+    q = (select(claims, sources.c.name.label("source"), documents.c.outlet.label("outlet"),
+                documents.c.url.label("url"), documents.c.title.label("document_title"))
+         .select_from(claims.outerjoin(sources, claims.c.source_id == sources.c.id)
+                      .outerjoin(documents, claims.c.document_id == documents.c.id))
+         .order_by(claims.c.id))
+    for r in conn.execution_options(yield_per=batch).execute(q).mappings():
+        yield dict(r)
+
+
+def count_claims(conn: Connection) -> int:
+    """How many claims the workspace holds."""
+    return int(conn.execute(select(func.count()).select_from(claims)).scalar_one())
+
+
+def source_activity(conn: Connection) -> list[dict[str, Any]]:
+    """Per source: documents, victim records, claims, first/last claim date, outlets relaying its claims."""
+    docs = dict(conn.execute(select(documents.c.source_id, func.count()).group_by(documents.c.source_id)).all())
+    recs = dict(conn.execute(select(victim_records.c.source_id, func.count())
+                             .group_by(victim_records.c.source_id)).all())
+    when = func.coalesce(claims.c.date_to, claims.c.date_from)
+    cl = {sid: (n, a, b, r) for sid, n, a, b, r in conn.execute(
+        select(claims.c.source_id, func.count(), func.min(when), func.max(when), func.max(claims.c.reported_at))
+        .group_by(claims.c.source_id)).all()}
+    # Relayed: distinct outlets (other than the source itself) whose documents carry its claims.
+    relay_q = (select(claims.c.source_id, func.count(func.distinct(documents.c.outlet)))
+               .select_from(claims.join(documents, claims.c.document_id == documents.c.id)
+                            .join(sources, claims.c.source_id == sources.c.id))
+               .where(documents.c.outlet.is_not(None) & (documents.c.outlet != sources.c.name))
+               .group_by(claims.c.source_id))
+    relayed = dict(conn.execute(relay_q).all())
+    out = []
+    for r in conn.execute(select(sources).order_by(sources.c.name)).mappings():
+        sid = r["id"]
+        n, first, last, reported = cl.get(sid, (0, None, None, None))
+        out.append({"source": r["name"], "kind": r["kind"], "documents": int(docs.get(sid, 0)),
+                    "records": int(recs.get(sid, 0)), "claims": int(n), "first": first, "last": last,
+                    "last_reported": reported, "relayed_by": int(relayed.get(sid, 0))})
+    return out
+
+
+def claim_stats(conn: Connection) -> dict[str, Any]:
+    """How claims were coded: counts by event, qualifier, victim category and status."""
+    def group(col: Any) -> dict[str, int]:
+        return {str(k): int(n) for k, n in conn.execute(select(col, func.count()).group_by(col).order_by(col))}
+    return {"event": group(claims.c.event), "qualifier": group(claims.c.qualifier),
+            "victims": group(claims.c.victims), "status": group(claims.c.status),
+            "manual": group(claims.c.manual)}
+
+
+def iter_persons(conn: Connection, link_run: int | None = None, batch: int = 10000) -> Iterator[dict[str, Any]]:
+    """Persons of *link_run* (default: the newest), streamed in id order."""
+    if link_run is None:
+        run = latest_link_run(conn)
+        if run is None:
+            return
+        link_run = int(run["id"])
+    q = select(persons).where(persons.c.link_run_id == link_run).order_by(persons.c.id)
+    for r in conn.execution_options(yield_per=batch).execute(q).mappings():
+        yield dict(r)
+
+
+def list_estimates(conn: Connection) -> list[dict[str, Any]]:
+    """Stored estimates of the newest estimation batch (same link run), with stratum, spec and result."""
+    rows = [dict(r) for r in conn.execute(select(estimates).order_by(estimates.c.id)).mappings()]
+    if not rows:
+        return []
+    # The newest batch: every estimate written against the same link run as the last one.
+    last = rows[-1]["link_run_id"]
+    return [r for r in rows if r["link_run_id"] == last]
+
+
+def fingerprint(conn: Connection) -> dict[str, Any]:
+    """Cheap counters that change when a stage's inputs change (what ``tally run`` compares)."""
+    def one(q: Any) -> Any:
+        return conn.execute(q).scalar_one()
+    arts = documents.c.kind == "article"
+    return {
+        "articles": [one(select(func.count()).where(arts)), one(select(func.max(documents.c.id)).where(arts))],
+        "records": [one(select(func.count()).select_from(victim_records)), one(select(func.max(victim_records.c.id)))],
+        "claims": [one(select(func.count()).select_from(claims)), one(select(func.max(claims.c.id)))],
+        "link_run": one(select(func.max(link_runs.c.id))),
+        "estimates": one(select(func.max(estimates.c.id))),
+    }
