@@ -66,13 +66,24 @@ def locate(code: str, name: str | None, country: str | None) -> Point | None:
     return None
 
 
-def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: int = 460, title: str = "") -> str:
-    """A dot map: one circle per ``(point, count, href)``, area proportional to count; inline SVG."""
+def frame_for(points: list[Point]) -> list[Point]:
+    """Points that fix the map's extent: all of Syria's governorates when the map is of Syria."""
+    return list(_syria().values()) if any(p.code in _syria() for p in points) else []
+
+
+def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: int = 460, title: str = "",
+            frame: list[Point] | None = None) -> str:
+    """A dot map: one circle per ``(point, count, href)``, area proportional to count; inline SVG.
+
+    *frame* points widen the extent and are drawn as small grey dots with their names, so that
+    areas with nothing documented are seen as such rather than left off the map.
+    """
     e = html.escape
     if not items:
         return ""
-    lats = [p.lat for p, _, _ in items]
-    lons = [p.lon for p, _, _ in items]
+    frame = [f for f in (frame or []) if f.code not in {p.code for p, _, _ in items}]
+    lats = [p.lat for p, _, _ in items] + [f.lat for f in frame]
+    lons = [p.lon for p, _, _ in items] + [f.lon for f in frame]
     lat0 = (min(lats) + max(lats)) / 2
     kx = math.cos(math.radians(lat0))
     pad = 0.6  # degrees around the outermost points
@@ -99,6 +110,10 @@ def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: in
         if 0 <= y <= height:
             parts.append(f'<line class="grat" x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}"/>'
                          f'<text class="grat-label" x="2" y="{y - 2:.1f}">{lat}°N</text>')
+    for f in frame:
+        x, y = xy(f)
+        parts.append(f'<circle class="empty" cx="{x:.1f}" cy="{y:.1f}" r="2.5"><title>{e(f.name)}: none documented'
+                     f'</title></circle><text class="map-label empty" x="{x + 4:.1f}" y="{y - 4:.1f}">{e(f.name)}</text>')
     for p, n, href in sorted(items, key=lambda t: -t[1]):  # big circles first, small ones on top
         x, y = xy(p)
         r = max(2.0, rmax * math.sqrt(n / top))

@@ -68,7 +68,8 @@ def _map(data: ReportData) -> str:
                  else geo.locate(p.code, p.name, _country(p.code)))
         if point is not None:
             items.append((geo.Point(point.code, p.name, point.lat, point.lon, point.label), p.count, f"#place-{p.code}"))
-    return geo.map_svg(items, title=f"Documented deaths by area, {data.scope_name}")
+    frame = geo.frame_for([p for p, _, _ in items])
+    return geo.map_svg(items, title=f"Documented deaths by area, {data.scope_name}", frame=frame)
 
 
 def _country(code: str) -> str | None:
