@@ -100,7 +100,6 @@ def iter_records(path: Path, plan: ListPlan, *, source: str, gazetteer: Gazettee
     """Pass 2: yield record dicts (the ``victim_records`` columns, names as in the store)."""
     cols = plan.columns
     inv = {v: k for k, v in cols.items()}
-    extra_keys: list[str] | None = None
     resolve = _PlaceResolver(gazetteer, country)
     date_cache: dict[Any, dt.date | None] = {}
 
@@ -109,8 +108,6 @@ def iter_records(path: Path, plan: ListPlan, *, source: str, gazetteer: Gazettee
         return row.get(h) if h is not None else None
 
     for rowno, row in read_rows(path):
-        if extra_keys is None:
-            extra_keys = [h for h in row if h not in cols and h != BAD_WIDTH]
         raw_date = get("date_of_death")
         key = raw_date if isinstance(raw_date, (str, type(None))) else str(raw_date)
         if key not in date_cache:
@@ -138,7 +135,7 @@ def iter_records(path: Path, plan: ListPlan, *, source: str, gazetteer: Gazettee
             "country": _text(get("country")) or cc,
             "status": parse_status(get("status")),
             "cause": _text(get("cause")),
-            "extra": {h: _jsonable(row[h]) for h in extra_keys if row.get(h) not in (None, "")},
+            "extra": {h: _jsonable(v) for h, v in row.items() if h not in cols and v not in (None, "")},
         }
 
 

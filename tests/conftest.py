@@ -1,0 +1,65 @@
+"""Shared fixtures: workspaces on SQLite (always) and PostgreSQL (with TALLY_TEST_POSTGRES_URL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tally.store.workspace import Workspace
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PG_URL = os.environ.get("TALLY_TEST_POSTGRES_URL")
+
+
+def shared_path(*parts: str) -> Path:
+    """A file under ../shared, or skip the test when the reference data is absent (a user's clone)."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"reference data {p} not available")
+    return p
+
+
+def _pg_database():
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"tally_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    return admin, name, url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def ws(request, tmp_path, monkeypatch) -> Workspace:
+    """A fresh workspace on SQLite, and again on PostgreSQL when a server is configured."""
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    if request.param == "sqlite":
+        w = Workspace.open(tmp_path / "ws", create=True, actor="tester")
+        yield w
+        w.close()
+        return
+    if not PG_URL:
+        pytest.skip("TALLY_TEST_POSTGRES_URL not set")
+    from sqlalchemy import text
+
+    admin, name, url = _pg_database()
+    w = Workspace.open(tmp_path / "ws", create=True, actor="tester", database_url=url)
+    yield w
+    w.close()
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def sqlite_ws(tmp_path, monkeypatch) -> Workspace:
+    """A fresh SQLite workspace only."""
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    w = Workspace.open(tmp_path / "ws", create=True, actor="tester")
+    yield w
+    w.close()
