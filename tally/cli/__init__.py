@@ -13,6 +13,7 @@ from tally.core.errors import InputError, TallyError
 
 # Command modules register themselves on import (one line per stage, sorted).
 from tally.cli import ingest as _ingest  # noqa: E402,F401
+from tally.cli import reconcile as _reconcile  # noqa: E402,F401
 from tally.cli import report as _report  # noqa: E402,F401
 
 

@@ -184,7 +184,7 @@ def toll_row(t: dict[str, Any]) -> dict[str, Any]:
             "estimate": est.get("estimate"), "estimate_lower": est.get("lower"), "estimate_upper": est.get("upper"),
             "estimate_level": est.get("level"), "estimate_method": est.get("method"), "grade": t.get("grade"),
             "grade_reason": t.get("grade_reason"),
-            "sources": _join(s.get("source") for s in t.get("sources") or [] if not s.get("superseded")),
+            "sources": _join(s.get("source") for s in t.get("sources") or []),
             "claims": _join(claim_ids), "flags": _join(t.get("flags"))}
 
 

@@ -1,0 +1,37 @@
+"""With the real reconciliation stage: the report's headline equals ``tally tolls --json``."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tally import pipeline
+from tally.cli import app
+
+
+def _figures(html: str) -> dict[str, float]:
+    return {m[0]: json.loads(m[1]) for m in re.findall(r'data-figure="([^"]+)" data-value="([^"]+)"', html)}
+
+
+def test_report_headline_equals_tally_tolls_json(ws_bare, tmp_path: Path) -> None:
+    if pipeline.stage_function("reconcile") is None:
+        pytest.skip("the reconcile stage is not in this build")
+    res = CliRunner().invoke(app, ["--workspace", str(ws_bare.home), "tolls", "--json"])
+    assert res.exit_code == 0, res.output
+    head = json.loads(res.stdout)[0]
+    html = pipeline.run_report(ws_bare, tmp_path / "r.html").read_text(encoding="utf-8")
+    got = _figures(html)
+    assert got["documented"] == head["documented"]
+    if head["reported_low"] is not None:
+        assert (got["reported_low"], got.get("reported_high", got["reported_low"]), got["reported_best"]) == (
+            head["reported_low"], head["reported_high"], head["best"])
+    if head["estimated"]:
+        assert (got["estimate"], got["estimate_lower"], got["estimate_upper"]) == (
+            head["estimated"]["estimate"], head["estimated"]["lower"], head["estimated"]["upper"])
+    assert f'>{head["grade"]}<' in html
+    for s in head["sources"]:
+        assert f'id="claim-{s["claim_id"]}"' in html
