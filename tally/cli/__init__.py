@@ -15,6 +15,7 @@ from tally.core.errors import InputError, TallyError
 from tally.cli import ingest as _ingest  # noqa: E402,F401
 from tally.cli import reconcile as _reconcile  # noqa: E402,F401
 from tally.cli import report as _report  # noqa: E402,F401
+import tally.cli.simulate  # noqa: E402,F401
 
 
 def main() -> None:

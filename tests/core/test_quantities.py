@@ -1,0 +1,44 @@
+"""Number parsing and the conservative interpretation rules shared by simulate and extract."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tally.core.quantities import interpret, parse_number, to_words
+
+
+@pytest.mark.parametrize("text,value", [
+    ("seven", 7), ("Seven", 7), ("forty-seven", 47), ("1,400", 1400), ("1,400+", 1400), ("1.2 million", 1_200_000),
+    ("two hundred", 200), ("two hundred and five", 205), ("a dozen", 12), ("3k", 3000), ("2 million", 2_000_000),
+    ("one thousand two hundred", 1200), ("half a million", 500_000), ("870", 870), ("12,000", 12_000),
+])
+def test_parse_number_reads_digits_and_words(text: str, value: float) -> None:
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["dozens", "", "many", "1,2,3x"])
+def test_parse_number_rejects_non_numbers(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize("count,qualifier,vague,expected", [
+    ("47", "exact", None, (47, 47, 47)),
+    ("870", "at_least", None, (870, None, 870)),
+    ("200", "more_than", None, (201, None, 200)),
+    ("95", "about", None, (95, 95, 95)),
+    ("30", "up_to", None, (None, 30, 30)),
+    (None, "vague", "dozens", (12, None, 12)),
+    (None, "vague", "hundreds", (100, None, 100)),
+    (None, "vague", "several", (3, None, 3)),
+    ("a dozen", "exact", None, (12, 12, 12)),
+])
+def test_interpret_follows_conservative_rules(count, qualifier, vague, expected) -> None:
+    assert interpret(count, qualifier, vague) == expected
+
+
+@given(st.integers(min_value=0, max_value=999_999_999))
+def test_to_words_round_trips(n: int) -> None:
+    assert parse_number(to_words(n)) == n

@@ -1,0 +1,80 @@
+"""Articles and their gold claims: quotes, offsets, interpretations, sources and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import yaml
+
+from tally.core.quantities import interpret, parse_number
+from tally.simulate import SimulationResult, article_body
+
+
+def _articles(small: SimulationResult) -> list[tuple[str, dict, list[dict]]]:
+    out = []
+    for line in (small.out / "truth" / "claims.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        text = (small.out / row["file"]).read_text(encoding="utf-8")
+        front = yaml.safe_load(text.split("---\n")[1])
+        out.append((article_body(text), front, row["claims"]))
+    return out
+
+
+def test_claim_quotes_are_at_their_offsets(small: SimulationResult) -> None:
+    n = 0
+    for body, _, claims in _articles(small):
+        for c in claims:
+            assert body[c["start"]:c["end"]] == c["quote"]
+            n += 1
+    assert n >= 30
+
+
+def test_body_starts_after_front_matter(small: SimulationResult) -> None:
+    for body, _, _ in _articles(small):
+        assert body and not body.startswith("\n") and not body.startswith("---")
+
+
+def test_claim_numbers_occur_in_quotes(small: SimulationResult) -> None:
+    for _, _, claims in _articles(small):
+        for c in claims:
+            if c["count"] is None:
+                assert c["qualifier"] == "vague" and c["vague_word"].lower() in c["quote"].lower()
+            else:
+                assert c["count"] in c["quote"]
+                assert parse_number(c["count"]) > 0
+            assert (c["low"], c["high"], c["best"]) == interpret(c["count"], c["qualifier"], c["vague_word"])
+
+
+def test_claim_sources_are_known(small: SimulationResult) -> None:
+    sources = pd.read_csv(small.out / "truth" / "sources.csv")
+    known = set(sources.name) | {"local activists", "civil defence teams", "a local health official", "residents", None}
+    seen = set()
+    for _, _, claims in _articles(small):
+        for c in claims:
+            assert c["source"] in known
+            seen.add(c["source"])
+    assert seen & set(small.lists)  # the lists' organisations are cited by name
+
+
+def test_claim_dates_precede_publication(small: SimulationResult) -> None:
+    for _, front, claims in _articles(small):
+        published = front["published"]
+        pub = published.date() if isinstance(published, dt.datetime) else dt.date.fromisoformat(str(published)[:10])
+        for c in claims:
+            assert c["date_from"] <= c["date_to"] <= pub.isoformat()
+            assert all(code.startswith("SY") and ":" not in code for code in c["pcodes"])
+            assert all(code.startswith("SY-") for code in c["admin1"])
+
+
+def test_articles_mix_numbers_that_are_not_claims(small: SimulationResult) -> None:
+    import re
+
+    outside = 0
+    for body, _, claims in _articles(small):
+        spans = [(c["start"], c["end"]) for c in claims]
+        for m in re.finditer(r"\d+", body):
+            if not any(s <= m.start() < e for s, e in spans):
+                outside += 1
+    assert outside >= 20
