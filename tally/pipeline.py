@@ -13,16 +13,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tally.core.errors import InputError, TallyError
+from sqlalchemy import select
+
+from tally.core.errors import InputError, NotFoundError, TallyError
 from tally.core.models import Claim
 from tally.ingest.run import IngestReport, Progress, ingest_paths
 from tally.store import audit
+from tally.store.schema import victim_records
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from tally.report.model import ReportData
     from tally.reconcile.scope import Scope
     from tally.reconcile.tolls import Toll
+    from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
 
 
 def open_workspace(home: Path | str | None = None, *, create: bool = False, **overrides: object) -> Workspace:
@@ -346,8 +350,13 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
 def _summarise(result: Any) -> str:
     if result is None:
         return "done"
+    if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
+        rest = _summarise(result[1]) if len(result) > 1 else ""
+        return f"run #{result[0]}" + (f": {rest}" if rest and rest != type(result[1]).__name__ else "")
     if isinstance(result, list):
         return f"{len(result)} result(s)"
+    if isinstance(getattr(result, "persons", None), int):
+        return f"{result.persons:,} persons"
     for attr in ("summary_line", "summary"):
         fn = getattr(result, attr, None)
         if callable(fn):
@@ -466,3 +475,104 @@ def _as_datetime(v: object) -> object:
 
         raise InputError(f"cannot read date {v!r}; write it as YYYY-MM-DD") from None
     return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
+# --- link -----------------------------------------------------------------------------------
+
+
+def _person_summaries(records: Any, clusters: Any) -> dict[int, dict[str, Any]]:
+    """Each person's shown fields: the first record's name, the commonest sex/place/status …"""
+    import pandas as pd
+
+    df = records.assign(person=records["record_key"].map(clusters))
+    out: dict[int, dict[str, Any]] = {}
+    first = df.sort_values("record_key").groupby("person", sort=True)
+    firsts = first.first()
+    srcs = first["source"].agg(lambda s: sorted(set(s)))
+    sizes = first.size()
+    for k in firsts.index:
+        row = firsts.loc[k]
+
+        def val(c: str) -> Any:
+            v = row.get(c)
+            return None if v is None or (not isinstance(v, (list, str)) and pd.isna(v)) else v
+
+        age = val("age")
+        out[int(k)] = {
+            "name": val("name"), "sex": val("sex") or "unknown", "age": None if age is None else int(age),
+            "date_of_death": val("date_of_death"), "governorate_code": val("governorate_code"),
+            "district_code": val("district_code"), "status": val("status") or "unknown",
+            "sources": srcs.loc[k], "records": int(sizes.loc[k]),
+        }
+    return out
+
+
+def run_link(ws: Workspace, spec: LinkSpec | None = None) -> tuple[int, LinkResult]:
+    """Link every victim record of *ws* into persons and store the run; returns (run id, result)."""
+    import pandas as pd
+
+    from tally.link import link_records
+    from tally.store import links
+
+    with ws.connect() as conn:
+        rows = links.link_input_rows(conn)
+        decided = links.decisions(conn)
+    records = pd.DataFrame(rows, columns=["record_key", *links.LINK_COLUMNS[1:]])
+    result = link_records(records, spec, decided)
+    clusters = {int(k): int(v) for k, v in result.clusters.items()}
+    pairs = [
+        {"record_l": int(a), "record_r": int(b), "match_weight": float(w), "match_probability": float(p),
+         "in_review": bool(r)}
+        for a, b, w, p, r in result.pairs[["key_l", "key_r", "match_weight", "match_probability", "in_review"]]
+        .itertuples(index=False)
+    ]
+    metrics = {**result.metrics, "warnings": list(result.warnings)}
+    with ws.begin() as conn:
+        run_id = links.save_run(conn, actor=ws.actor, engine=result.spec.engine, spec=result.spec.to_dict(),
+                                model=result.model_json, metrics=metrics, clusters=clusters, pairs=pairs,
+                                summaries=_person_summaries(records, result.clusters))
+    return run_id, result
+
+
+def explain_link(ws: Workspace, a: int, b: int) -> Waterfall:
+    """The waterfall of records *a* and *b* under the workspace's latest linkage model."""
+    import pandas as pd
+
+    from tally.link import explain_pair, prepare
+    from tally.store import links
+
+    with ws.connect() as conn:
+        run = links.latest_run(conn)
+        rows = links.link_input_rows(conn, [a, b])
+    found = {r["record_key"] for r in rows}
+    for k in (a, b):
+        if k not in found:
+            raise NotFoundError(f"no victim record with id {k}")
+    feats, _ = prepare(pd.DataFrame(rows))
+    fa = feats[feats["record_key"] == a]
+    fb = feats[feats["record_key"] == b]
+    return explain_pair(run["model"], fa, fb)
+
+
+def decide_link(ws: Workspace, a: int, b: int, decision: str, note: str | None = None) -> None:
+    """Record a reviewer's decision on records *a* and *b* (match, no_match or skip); audited."""
+    from tally.store import links
+
+    with ws.begin() as conn:
+        links.add_decision(conn, a, b, decision, actor=ws.actor, note=note)
+
+
+def evaluate_link(ws: Workspace, truth_csv: Path) -> LinkScore:
+    """Score the workspace's persons against a key CSV (source,id,person)."""
+    import pandas as pd
+
+    from tally.link import read_truth, score_clusters
+    from tally.store import links
+
+    truth = read_truth(truth_csv)
+    with ws.connect() as conn:
+        links.latest_run(conn)
+        rows = links.link_input_rows(conn)
+        pid = dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())
+    pred = pd.DataFrame({"source": [r["source"] for r in rows], "id": [r["record_id"] for r in rows],
+                         "person": [pid.get(r["record_key"]) for r in rows]})
+    pred["person"] = pred["person"].fillna(-1).astype("int64").astype(str)
+    return score_clusters(pred, truth)

@@ -16,6 +16,7 @@ from tally.cli import ingest as _ingest  # noqa: E402,F401
 from tally.cli import reconcile as _reconcile  # noqa: E402,F401
 from tally.cli import report as _report  # noqa: E402,F401
 import tally.cli.simulate  # noqa: E402,F401
+from tally.cli import link as _link  # noqa: E402,F401
 
 
 def main() -> None:

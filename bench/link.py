@@ -1,0 +1,112 @@
+"""Benchmark of ``tally link``: N simulated records linked end to end (train, predict, cluster).
+
+    PYTHONPATH=. python bench/link.py --records 1000000
+
+Prints wall time per stage, peak memory (max RSS of this process, which holds DuckDB) and
+pairwise precision / recall / F1 against the world's key.  The world is generated once in a
+child process and cached under bench/.cache/, so its memory is not counted.
+
+The records come from ``tally simulate`` when it is available (``--simulator``), else from the
+invented world of tests/link/world.py (four lists, Arabic script / English / French /
+FAMILY-Given conventions, families killed together, typos, date and age errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "bench" / ".cache"
+
+
+def _generate(persons: int, seed: int, out: Path) -> None:
+    code = (
+        "import sys; sys.path.insert(0, %r)\n"
+        "from tests.link.world import make_world\n"
+        "w = make_world(%d, seed=%d, large=True, days=3000)\n"
+        "w.records.to_parquet(%r); w.truth.to_parquet(%r)\n"
+    ) % (str(ROOT), persons, seed, str(out.with_suffix(".records.parquet")), str(out.with_suffix(".truth.parquet")))
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--records", type=int, default=1_000_000, help="approximate number of records")
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--memory-limit", default="2500MB", help="DuckDB memory limit")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+
+    sys.path.insert(0, str(ROOT))
+    import pandas as pd
+
+    from tally.link.evaluate import score_clusters
+    from tally.link.linkage import link_records
+    from tally.link.spec import LinkSpec
+
+    persons = int(args.records / 2.35)  # the world's lists hold ~2.35 records per person
+    CACHE.mkdir(parents=True, exist_ok=True)
+    base = CACHE / f"world_{persons}_{args.seed}"
+    if not base.with_suffix(".records.parquet").exists():
+        t = time.perf_counter()
+        _generate(persons, args.seed, base)
+        print(f"generated world in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    records = pd.read_parquet(base.with_suffix(".records.parquet"))
+    truth = pd.read_parquet(base.with_suffix(".truth.parquet"))
+
+    spec = LinkSpec(engine=args.engine, memory_limit=args.memory_limit, threads=args.threads)
+    t0 = time.perf_counter()
+    result = link_records(records, spec)
+    wall = time.perf_counter() - t0
+    pred = records[["record_key", "source", "record_id"]].rename(columns={"record_id": "id"})
+    pred["person"] = pred["record_key"].map(result.clusters)
+    score = score_clusters(pred, truth)
+    m = result.metrics
+    figures = {
+        "records": len(records),
+        "engine": args.engine,
+        "wall_seconds": round(wall, 1),
+        "train_seconds": m.get("seconds_train"),
+        "predict_seconds": m.get("seconds_predict"),
+        "cluster_seconds": m.get("seconds_cluster"),
+        "peak_rss_mb": round(_peak_mb()),
+        "precision": round(score.precision, 4),
+        "recall": round(score.recall, 4),
+        "f1": round(score.f1, 4),
+        "persons": score.predicted_persons,
+        "true_persons": score.true_persons,
+        "largest_person": m.get("cluster", {}).get("largest"),
+        "prior_deterministic": m.get("prior_deterministic"),
+        "prior_calibrated": m.get("prior_calibrated"),
+        "true_prior": score.true_pairs / (len(records) * (len(records) - 1) / 2),
+        "pairs_scored": m.get("pairs_scored"),
+        "review": m.get("review"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+                   f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB",
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        for k, v in figures.items():
+            print(f"{k:>20}: {v}")
+        for w in result.warnings:
+            print(f"  warning: {w}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Clustering scored pairs into persons without chaining.
+
+Connected components at a pairwise threshold chain: one weak link joins two families, and
+thousands of records end up as "one person".  Here pairs are merged greedily, strongest first,
+and a merge is refused when
+
+- the two clusters would hold two records of the same list (lists name a person once, unless
+  the list is declared to have duplicates),
+- the merged cluster would exceed the largest-cluster bound,
+- a reviewer said two of their records are different people, or
+- (second pass) the clusters are both multi-record and the mean probability of the pairs
+  compared between them is below the threshold: one strong link does not glue two groups.
+
+Reviewed matches are merged first, whatever the score.  The person key of a cluster is its
+smallest record key, so the result does not depend on the engine or the order of the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["ClusterStats", "cluster_pairs"]
+
+
+@dataclass
+class ClusterStats:
+    """What clustering did, for the run's metrics."""
+
+    merged: int = 0
+    refused_same_list: int = 0
+    refused_size: int = 0
+    refused_reviewed: int = 0
+    refused_second_pass: int = 0
+    vetoed_given_name: int = 0
+    largest: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain dict (for JSON)."""
+        return {k: v for k, v in self.__dict__.items()}
+
+
+class _UF:
+    def __init__(self, n: int, sources: np.ndarray, dup_ok: np.ndarray) -> None:
+        self.parent = np.arange(n)
+        self.members: dict[int, list[int]] = {}
+        self.srcs: dict[int, set[int]] = {}
+        self.sources = sources
+        self.dup_ok = dup_ok
+
+    def find(self, a: int) -> int:
+        p = self.parent
+        root = a
+        while p[root] != root:
+            root = p[root]
+        while p[a] != root:
+            p[a], a = root, p[a]
+        return int(root)
+
+    def group(self, r: int) -> list[int]:
+        return self.members.get(r, [r])
+
+    def src(self, r: int) -> set[int]:
+        s = self.srcs.get(r)
+        if s is None:
+            s = set() if self.dup_ok[r] else {int(self.sources[r])}
+        return s
+
+    def union(self, ra: int, rb: int) -> int:
+        if len(self.group(ra)) < len(self.group(rb)):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra] = self.group(ra) + self.group(rb)
+        self.srcs[ra] = self.src(ra) | self.src(rb)
+        self.members.pop(rb, None)
+        self.srcs.pop(rb, None)
+        return ra
+
+
+def cluster_pairs(
+    record_keys: np.ndarray,
+    sources: np.ndarray,
+    pairs: pd.DataFrame,
+    threshold: float,
+    *,
+    max_size: int | None = None,
+    sources_with_duplicates: Iterable[str] = (),
+    must_link: Iterable[tuple[int, int]] = (),
+    cannot_link: Iterable[tuple[int, int]] = (),
+    given_name_veto: bool = True,
+) -> tuple[pd.Series, ClusterStats]:
+    """Cluster *pairs* (key_l, key_r, match_probability[, given_differs]) into persons.
+
+    Returns a Series record_key -> person key (the smallest record key of its cluster).
+    """
+    keys = np.asarray(record_keys, dtype="int64")
+    order = np.argsort(keys, kind="stable")
+    skeys = keys[order]
+    n = len(keys)
+    src_codes, src_names = pd.factorize(pd.Series(sources).astype(str))
+    src_sorted = np.asarray(src_codes)[order]
+    dup_names = set(sources_with_duplicates)
+    dup_ok = np.array([src_names[c] in dup_names for c in src_sorted], dtype=bool)
+    uf = _UF(n, src_sorted, dup_ok)
+    stats = ClusterStats()
+
+    def idx(k: np.ndarray) -> np.ndarray:
+        return np.searchsorted(skeys, np.asarray(k, dtype="int64"))
+
+    def known(k: int) -> bool:
+        i = int(np.searchsorted(skeys, k))
+        return i < n and skeys[i] == k
+
+    cannot: dict[int, set[int]] = {}
+    for a, b in cannot_link:
+        if known(a) and known(b):
+            ia, ib = int(idx(np.array([a]))[0]), int(idx(np.array([b]))[0])
+            cannot.setdefault(ia, set()).add(ib)
+            cannot.setdefault(ib, set()).add(ia)
+
+    def conflicts(ra: int, rb: int) -> bool:
+        if not cannot:
+            return False
+        gb = set(uf.group(rb))
+        return any(cannot.get(m, set()) & gb for m in uf.group(ra))
+
+    for a, b in must_link:
+        if not (known(a) and known(b)):
+            continue
+        ra, rb = uf.find(int(idx(np.array([a]))[0])), uf.find(int(idx(np.array([b]))[0]))
+        if ra == rb:
+            continue
+        if conflicts(ra, rb):
+            stats.notes.append(f"reviewed match {a}-{b} contradicts a reviewed no-match: not merged")
+            continue
+        uf.union(ra, rb)
+        stats.merged += 1
+
+    if len(pairs):
+        p = pairs["match_probability"].to_numpy(dtype=float)
+        il = idx(pairs["key_l"].to_numpy())
+        ir = idx(pairs["key_r"].to_numpy())
+        lo, hi = np.minimum(il, ir).astype("int64"), np.maximum(il, ir).astype("int64")
+        prob = dict(zip((lo * n + hi).tolist(), p.tolist(), strict=True))
+        veto = (
+            pairs["given_differs"].to_numpy(dtype=bool)
+            if given_name_veto and "given_differs" in pairs
+            else np.zeros(len(pairs), dtype=bool)
+        )
+        keep = p >= threshold
+        stats.vetoed_given_name = int((keep & veto).sum())
+        keep &= ~veto
+        sel = np.flatnonzero(keep)
+        # strongest first; ties broken by the keys so the result is deterministic
+        sel = sel[np.lexsort((hi[sel], lo[sel], -p[sel]))]
+        for j in sel:
+            ra, rb = uf.find(int(lo[j])), uf.find(int(hi[j]))
+            if ra == rb:
+                continue
+            ga, gb = uf.group(ra), uf.group(rb)
+            if max_size is not None and len(ga) + len(gb) > max_size:
+                stats.refused_size += 1
+                continue
+            if uf.src(ra) & uf.src(rb):
+                stats.refused_same_list += 1
+                continue
+            if conflicts(ra, rb):
+                stats.refused_reviewed += 1
+                continue
+            if len(ga) > 1 and len(gb) > 1:
+                seen = [prob.get(min(x, y) * n + max(x, y)) for x in ga for y in gb]
+                vals = [v for v in seen if v is not None]
+                if not vals or sum(vals) / len(vals) < threshold:
+                    stats.refused_second_pass += 1
+                    continue
+            uf.union(ra, rb)
+            stats.merged += 1
+
+    roots = np.array([uf.find(i) for i in range(n)], dtype="int64")
+    # person key = smallest record key in the cluster
+    first = pd.Series(skeys).groupby(roots).transform("min").to_numpy()
+    sizes = pd.Series(roots).value_counts()
+    stats.largest = int(sizes.max()) if len(sizes) else 0
+    result = pd.Series(first, index=pd.Index(skeys, name="record_key"), name="person")
+    return result, stats

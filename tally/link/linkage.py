@@ -1,0 +1,281 @@
+"""``link_records``: victim records -> persons (train, predict, calibrate, cluster), store-agnostic."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tally.core.errors import LinkError
+from tally.link.cluster import cluster_pairs
+from tally.link.engine import Engine, open_engine
+from tally.link.features import prepare
+from tally.link.model import (
+    _logit2,
+    bayes_factors,
+    calibrate_prior,
+    clamp_prior,
+    level_labels,
+    model_for_dialect,
+    settings_creator,
+)
+from tally.link.spec import LinkSpec
+
+__all__ = ["LinkResult", "Waterfall", "explain_pair", "link_records"]
+
+log = logging.getLogger(__name__)
+Decision = tuple[int, int, bool]
+_TRAIN_BLOCKS = (
+    "l.dod = r.dod and l.district_code = r.district_code",
+    "l.given = r.given and l.family = r.family",
+)
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """One pair's match weight, term by term (prior first)."""
+
+    key_a: int
+    key_b: int
+    rows: tuple[tuple[str, str, float, float], ...]  # comparison, level, Bayes factor, partial weight
+    match_weight: float
+    match_probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (for JSON)."""
+        return {
+            "key_a": self.key_a, "key_b": self.key_b,
+            "match_weight": self.match_weight, "match_probability": self.match_probability,
+            "terms": [dict(comparison=c, level=lv, bayes_factor=bf, match_weight=w) for c, lv, bf, w in self.rows],
+        }
+
+    def summary(self) -> str:
+        """A text waterfall."""
+        lines = [f"{'comparison':<16} {'level':<38} {'BF':>10} {'weight':>8}"]
+        for c, lv, bf, w in self.rows:
+            lines.append(f"{c:<16} {lv[:38]:<38} {bf:>10.3g} {w:>+8.2f}")
+        lines.append(f"{'total':<16} {'':<38} {'':>10} {self.match_weight:>+8.2f}  "
+                     f"(probability {self.match_probability:.4f})")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The outcome of one linkage run (frozen)."""
+
+    clusters: pd.Series  # record_key -> person key
+    pairs: pd.DataFrame  # key_l, key_r, match_weight, match_probability, in_review
+    review: pd.DataFrame  # pairs in the uncertainty band, undecided
+    model_json: dict[str, Any]
+    spec: LinkSpec
+    metrics: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+    features: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def persons(self) -> int:
+        """Number of persons found."""
+        return int(self.clusters.nunique())
+
+    def explain(self, key_a: int, key_b: int) -> Waterfall:
+        """The waterfall of one pair of records (any two records of the run)."""
+        feats = self.features.set_index("record_key")
+        for k in (key_a, key_b):
+            if k not in feats.index:
+                raise LinkError(f"record {k} is not in this run")
+        return explain_pair(self.model_json, feats.loc[[key_a]].reset_index(), feats.loc[[key_b]].reset_index())
+
+
+def explain_pair(model: dict[str, Any], a: pd.DataFrame, b: pd.DataFrame) -> Waterfall:
+    """Score one pair of prepared records with *model* on a private DuckDB and explain it."""
+    from splink import DuckDBAPI, Linker
+
+    import duckdb
+
+    frame = pd.concat([a, b], ignore_index=True)
+    if frame["record_key"].nunique() != 2:
+        raise LinkError("explain needs two different records")
+    m = model_for_dialect(model, "duckdb")
+    m["blocking_rules_to_generate_predictions"] = [{"blocking_rule": "1=1", "sql_dialect": "duckdb"}]
+    m["retain_intermediate_calculation_columns"] = True
+    con = duckdb.connect()
+    try:
+        con.execute("SET memory_limit = '500MB'")
+        api = DuckDBAPI(connection=con)
+        sdf = api.register(frame, table_name="tally_explain")
+        linker = Linker(sdf, m, log_level=None)
+        out = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
+    finally:
+        con.close()
+    row = out.iloc[0]
+    labels, bfs = level_labels(model), bayes_factors(model)
+    prior = float(model["probability_two_random_records_match"])
+    rows = [("prior", "two random records", prior / (1 - prior), _logit2(prior))]
+    total = _logit2(prior)
+    for comp, table in bfs.items():
+        mw = float(row[f"mw_{comp}"])
+        g = min(table, key=lambda k: abs(math.log2(table[k]) - mw) if table[k] > 0 else math.inf)
+        total += mw
+        rows.append((comp, labels[comp].get(g, str(g)), 2.0**mw, mw))
+    ka, kb = int(row["record_key_l"]), int(row["record_key_r"])
+    return Waterfall(ka, kb, tuple(rows), total, 1 / (1 + 2 ** (-total)))
+
+
+def _empty(spec: LinkSpec, warnings: list[str], features: pd.DataFrame) -> LinkResult:
+    clusters = pd.Series(features["record_key"].to_numpy(), index=pd.Index(features["record_key"], name="record_key"),
+                         name="person", dtype="int64")
+    cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
+    return LinkResult(clusters=clusters, pairs=pd.DataFrame(columns=cols), review=pd.DataFrame(columns=cols),
+                      model_json={}, spec=spec, metrics={"records": len(features), "persons": len(features)},
+                      warnings=tuple(warnings), features=features)
+
+
+def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataFrame | None,
+           api: Engine, warnings: list[str], metrics: dict[str, Any]) -> dict[str, Any]:
+    from splink import Linker
+
+    total = n * (n - 1) / 2
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            list(spec.deterministic_rules), recall=spec.deterministic_recall
+        )
+        prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
+    except Exception as exc:  # noqa: BLE001 — Splink raises ValueError/SplinkException here
+        warnings.append(f"deterministic prior failed ({exc}); using one match per record")
+        prior = math.nan
+    observed = 0 if math.isnan(prior) else int(round(prior * total * spec.deterministic_recall))
+    metrics["prior_deterministic"] = prior
+    metrics["deterministic_matches"] = observed
+    prior = clamp_prior(prior, n, n_sources, observed, warnings)
+    linker.training.estimate_u_using_random_sampling(max_pairs=spec.u_max_pairs, seed=spec.seed)
+    for rule in _TRAIN_BLOCKS:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, max_pairs=spec.em_max_pairs, estimate_without_term_frequencies=True
+            )
+        except Exception as exc:  # noqa: BLE001 — EM can fail on tiny or degenerate data
+            warnings.append(f"EM on '{rule}' skipped: {exc}")
+    if labels is not None and len(labels):
+        tbl = api.register(labels, f"tally_labels_{int(time.time() * 1000)}")
+        linker.training.estimate_m_from_pairwise_labels(tbl)
+        metrics["m_from_reviewed_pairs"] = len(labels)
+    model = linker.misc.save_model_to_json()
+    model["probability_two_random_records_match"] = prior
+    _ = Linker  # the caller rebuilds the linker from this model
+    return model
+
+
+def link_records(
+    records: pd.DataFrame,
+    spec: LinkSpec | None = None,
+    decisions: Iterable[Decision] = (),
+) -> LinkResult:
+    """Link victim records into persons.
+
+    *records* has columns record_key (unique int), source, record_id, name, sex, age, age_group,
+    date_of_death, governorate_code, district_code, place, status.  *decisions* are reviewed
+    pairs (key_a, key_b, is_match): respected by clustering, and used to re-estimate the model
+    when there are at least ``spec.min_reviewed_for_m`` matches.
+    """
+    spec = spec or LinkSpec()
+    t0 = time.perf_counter()
+    features, warnings = prepare(records)
+    n = len(features)
+    decided = [(int(a), int(b), bool(m)) for a, b, m in decisions]
+    if n < 2:
+        warnings.append("no records to link" if n == 0 else "one record: nothing to link")
+        return _empty(spec, warnings, features)
+    n_sources = int(features["source"].nunique())
+    metrics: dict[str, Any] = {"records": n, "sources": n_sources}
+    if n_sources == 1 and not spec.sources_with_duplicates:
+        warnings.append(
+            "one list only: records of one list are never merged unless it is declared in "
+            "sources_with_duplicates"
+        )
+    matches = [(a, b) for a, b, m in decided if m]
+    labels = None
+    fix_given = True
+    if len(matches) >= spec.min_reviewed_for_m:
+        labels = pd.DataFrame({"unique_id_l": [min(a, b) for a, b in matches],
+                               "unique_id_r": [max(a, b) for a, b in matches],
+                               "clerical_match_score": 1.0})
+        fix_given = False
+    from splink import Linker
+
+    engine = open_engine(spec)
+    try:
+        sdf = engine.register(features, "tally_records")
+        if spec.model:
+            model = model_for_dialect(spec.model, engine.dialect, spec)
+        else:
+            linker = Linker(sdf, settings_creator(spec, 1e-4, fix_given=fix_given), log_level=logging.WARNING)
+            model = _train(linker, spec, n, n_sources, labels, engine, warnings, metrics)
+        t_train = time.perf_counter()
+        linker = Linker(sdf, {**model, "retain_intermediate_calculation_columns": True}, log_level=logging.WARNING)
+        prior = float(model["probability_two_random_records_match"])
+        floor_w = _logit2(max(spec.keep_pairs_above, 1e-6)) - 8
+        kw: dict[str, Any] = {"threshold_match_weight": floor_w, "warning_mode": "never"}
+        if spec.predict_chunks > 1:
+            kw.update(num_chunks_left=spec.predict_chunks, num_chunks_right=spec.predict_chunks)
+        pred = linker.inference.predict(**kw)
+        cols = ["record_key_l", "record_key_r", "match_weight", "mw_given_name", "source_l", "source_r"]
+        pairs = pred.as_pandas_dataframe()[cols]
+        t_pred = time.perf_counter()
+    except LinkError:
+        raise
+    except Exception as exc:
+        raise LinkError(f"linkage failed on {spec.engine}: {exc}") from exc
+    finally:
+        engine.close()
+
+    pairs = pairs.rename(columns={"record_key_l": "key_l", "record_key_r": "key_r"})
+    else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
+    pairs["given_differs"] = np.isclose(pairs["mw_given_name"].to_numpy(dtype=float), else_w, atol=1e-6)
+    total = n * (n - 1) / 2
+    lo = max(metrics.get("deterministic_matches", 0), 1) / total
+    hi = min(max(n * max(n_sources - 1, 1) / 2, 1) / total, 0.5)
+    if not spec.model:
+        mw = pairs.loc[~pairs["given_differs"], "match_weight"].to_numpy(dtype=float)
+        new_prior = calibrate_prior(mw, prior, total, min(lo, hi), hi)
+        metrics["prior_trained"] = prior
+        metrics["prior_calibrated"] = new_prior
+        if abs(math.log(new_prior / prior)) > math.log(2):
+            warnings.append(f"prior recalibrated on the blocked pairs: {prior:.3g} -> {new_prior:.3g}")
+        pairs["match_weight"] = pairs["match_weight"] + (_logit2(new_prior) - _logit2(prior))
+        model["probability_two_random_records_match"] = new_prior
+    pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy(dtype=float)))
+    pairs = pairs[pairs["match_probability"] >= spec.keep_pairs_above]
+
+    max_size = spec.max_cluster_size or (n_sources + 2 * len(spec.sources_with_duplicates))
+    clusters, stats = cluster_pairs(
+        features["record_key"].to_numpy(), features["source"].to_numpy(), pairs, spec.threshold,
+        max_size=max_size, sources_with_duplicates=spec.sources_with_duplicates,
+        must_link=[(a, b) for a, b, m in decided if m], cannot_link=[(a, b) for a, b, m in decided if not m],
+        given_name_veto=spec.given_name_veto,
+    )
+    low, high = spec.review_band
+    decided_set = {(min(a, b), max(a, b)) for a, b, _ in decided}
+    kl, kr = pairs["key_l"].to_numpy(), pairs["key_r"].to_numpy()
+    undecided = np.array([(min(a, b), max(a, b)) not in decided_set for a, b in zip(kl, kr, strict=True)], dtype=bool)
+    p = pairs["match_probability"].to_numpy()
+    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided)
+    out_cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
+    review = pairs[pairs["in_review"]].sort_values("match_probability", ascending=False)[out_cols]
+    t_end = time.perf_counter()
+    metrics.update(
+        persons=int(clusters.nunique()), pairs_scored=len(pairs), review=len(review),
+        seconds_train=round(t_train - t0, 2), seconds_predict=round(t_pred - t_train, 2),
+        seconds_cluster=round(t_end - t_pred, 2), seconds_total=round(t_end - t0, 2),
+        cluster=stats.to_dict(), max_cluster_size=max_size,
+    )
+    warnings += stats.notes
+    return LinkResult(
+        clusters=clusters, pairs=pairs[out_cols].reset_index(drop=True), review=review.reset_index(drop=True),
+        model_json=model, spec=spec, metrics=metrics, warnings=tuple(warnings), features=features,
+    )

@@ -1,0 +1,85 @@
+"""Clustering without chaining."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tally.link.cluster import cluster_pairs
+
+
+def _pairs(rows: list[tuple[int, int, float]], veto: set[tuple[int, int]] = frozenset()) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=["key_l", "key_r", "match_probability"])
+    df["given_differs"] = [(a, b) in veto for a, b, _ in rows]
+    return df
+
+
+def test_cluster_pairs_does_not_chain_through_one_list() -> None:
+    # a chain 1-2-3-4-5 across alternating lists: connected components would make one person
+    keys = np.array([1, 2, 3, 4, 5])
+    sources = np.array(["a", "b", "a", "b", "a"])
+    pairs = _pairs([(1, 2, 0.99), (2, 3, 0.98), (3, 4, 0.97), (4, 5, 0.96)])
+    clusters, stats = cluster_pairs(keys, sources, pairs, 0.9)
+    assert clusters[1] == clusters[2] and clusters[3] == clusters[4]
+    assert clusters[2] != clusters[3] and clusters[5] == 5
+    assert stats.refused_same_list >= 1 and stats.largest == 2
+
+
+def test_cluster_pairs_largest_cluster_bound() -> None:
+    keys = np.arange(1, 7)
+    sources = np.array(list("abcdef"))
+    rows = [(i, j, 0.99) for i in range(1, 7) for j in range(i + 1, 7)]
+    clusters, stats = cluster_pairs(keys, sources, _pairs(rows), 0.9, max_size=3)
+    assert clusters.value_counts().max() == 3
+    assert stats.refused_size > 0
+
+
+def test_cluster_pairs_second_pass_refuses_weak_glue() -> None:
+    # two solid pairs joined by a single strong link whose other cross pairs are weak
+    keys = np.array([1, 2, 3, 4])
+    sources = np.array(["a", "b", "c", "d"])
+    rows = [(1, 2, 0.999), (3, 4, 0.998), (2, 3, 0.95), (1, 3, 0.1), (1, 4, 0.1), (2, 4, 0.1)]
+    clusters, stats = cluster_pairs(keys, sources, _pairs(rows), 0.9)
+    assert clusters[1] == clusters[2] != clusters[3] == clusters[4]
+    assert stats.refused_second_pass == 1
+
+
+def test_cluster_pairs_reviewed_decisions_win() -> None:
+    keys = np.array([1, 2, 3])
+    sources = np.array(["a", "b", "a"])
+    pairs = _pairs([(1, 2, 0.99)])
+    clusters, _ = cluster_pairs(keys, sources, pairs, 0.9, cannot_link=[(1, 2)], must_link=[(1, 3)])
+    assert clusters[1] != clusters[2]
+    assert clusters[1] == clusters[3]  # reviewed: same list allowed
+
+
+def test_cluster_pairs_given_name_veto() -> None:
+    keys = np.array([1, 2])
+    sources = np.array(["a", "b"])
+    pairs = _pairs([(1, 2, 0.999)], veto={(1, 2)})
+    clusters, stats = cluster_pairs(keys, sources, pairs, 0.9)
+    assert clusters[1] != clusters[2] and stats.vetoed_given_name == 1
+    clusters, _ = cluster_pairs(keys, sources, pairs, 0.9, given_name_veto=False)
+    assert clusters[1] == clusters[2]
+
+
+def test_cluster_pairs_duplicates_allowed_in_declared_list() -> None:
+    keys = np.array([1, 2])
+    sources = np.array(["a", "a"])
+    pairs = _pairs([(1, 2, 0.99)])
+    assert cluster_pairs(keys, sources, pairs, 0.9)[0].nunique() == 2
+    assert cluster_pairs(keys, sources, pairs, 0.9, sources_with_duplicates=["a"])[0].nunique() == 1
+
+
+def test_cluster_pairs_deterministic_person_keys() -> None:
+    rng = np.random.default_rng(3)
+    keys = np.arange(100, 160)
+    sources = rng.choice(list("abcd"), size=60)
+    rows = [(int(a), int(b), float(p)) for a, b, p in zip(rng.choice(keys, 80), rng.choice(keys, 80), rng.random(80))
+            if a != b]
+    pairs = _pairs(rows)
+    c1, _ = cluster_pairs(keys, sources, pairs, 0.5)
+    perm = rng.permutation(len(keys))
+    c2, _ = cluster_pairs(keys[perm], sources[perm], pairs.sample(frac=1, random_state=1), 0.5)
+    assert (c1.sort_index() == c2.sort_index()).all()
+    assert all(c1[k] <= k for k in keys)

@@ -1,0 +1,142 @@
+"""End-to-end linkage on an invented world: accuracy, siblings, guards, decisions, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tally.core.errors import LinkError
+from tally.link.evaluate import score_clusters
+from tally.link.linkage import LinkResult, link_records
+from tally.link.spec import LinkSpec
+from tests.link.conftest import predicted_key
+from tests.link.world import World
+
+
+def test_link_records_pairwise_f1_on_world(world: World, linked: LinkResult) -> None:
+    score = score_clusters(predicted_key(world, linked), world.truth)
+    assert score.f1 >= 0.97, score.summary()
+    assert score.precision >= 0.98, score.summary()
+
+
+def test_link_records_keeps_siblings_killed_together_apart(world: World, linked: LinkResult) -> None:
+    key = world.truth.merge(predicted_key(world, linked), on=["source", "id"], suffixes=("_t", "_p"))
+    persons = key.groupby("person_t")["person_p"].apply(set)
+    listed = [(a, b) for a, b in world.sibling_pairs if a in persons.index and b in persons.index]
+    merged = sum(1 for a, b in listed if persons[a] & persons[b])
+    assert len(listed) > 100
+    assert merged / len(listed) <= 0.005, f"{merged} of {len(listed)} sibling pairs merged"
+
+
+def test_link_records_prior_is_calibrated_near_truth(world: World, linked: LinkResult) -> None:
+    n = len(world.records)
+    true_pairs = score_clusters(predicted_key(world, linked), world.truth).true_pairs
+    truth_prior = true_pairs / (n * (n - 1) / 2)
+    prior = linked.model_json["probability_two_random_records_match"]
+    assert truth_prior / 2 <= prior <= truth_prior * 2, (prior, truth_prior)
+
+
+def test_link_records_no_chaining(world: World, linked: LinkResult) -> None:
+    sizes = linked.clusters.value_counts()
+    assert sizes.max() <= world.records["source"].nunique()
+    # no person holds two records of one list
+    src = world.records.set_index("record_key")["source"]
+    per = pd.DataFrame({"person": linked.clusters, "source": src.reindex(linked.clusters.index)})
+    assert not per.duplicated(["person", "source"]).any()
+
+
+def test_link_records_given_name_m_not_learned_from_siblings(linked: LinkResult) -> None:
+    given = next(c for c in linked.model_json["comparisons"] if c["output_column_name"] == "given_name")
+    m_else = [lv["m_probability"] for lv in given["comparison_levels"] if lv.get("label_for_charts") == "different"]
+    assert m_else == [pytest.approx(0.02)]
+
+
+def test_link_records_explain_waterfall_adds_up(linked: LinkResult) -> None:
+    a, b = linked.pairs.iloc[0][["key_l", "key_r"]].astype(int)
+    wf = linked.explain(a, b)
+    assert wf.rows[0][0] == "prior"
+    assert sum(r[3] for r in wf.rows) == pytest.approx(wf.match_weight)
+    row = linked.pairs.iloc[0]
+    assert wf.match_probability == pytest.approx(row["match_probability"], abs=1e-6)
+    assert "given_name" in wf.summary()
+
+
+def test_link_records_review_band(linked: LinkResult) -> None:
+    low, high = linked.spec.review_band
+    assert ((linked.review["match_probability"] >= low) & (linked.review["match_probability"] < high)).all()
+
+
+def test_link_records_decisions_are_respected(world: World, linked: LinkResult) -> None:
+    clusters = linked.clusters
+    # split a linked pair, and join two records of different persons from different lists
+    strong = linked.pairs[linked.pairs["match_probability"] > 0.99]
+    a, b = next((int(x), int(y)) for x, y in zip(strong["key_l"], strong["key_r"], strict=True)
+                if clusters[x] == clusters[y])
+    assert clusters[a] == clusters[b]
+    recs = world.records.set_index("record_key")
+    c = int(recs.index[recs["source"] == "arabic_list"][0])
+    d = next(int(k) for k in recs.index[recs["source"] == "register"] if clusters[k] != clusters[c])
+    again = link_records(world.records, LinkSpec(memory_limit="1GB", model=linked.model_json),
+                         decisions=[(a, b, False), (c, d, True)])
+    assert again.clusters[a] != again.clusters[b]
+    assert again.clusters[c] == again.clusters[d]
+
+
+def test_link_records_reuses_a_model_and_gives_same_persons(world: World, linked: LinkResult) -> None:
+    again = link_records(world.records, LinkSpec(memory_limit="1GB", model=linked.model_json))
+    assert (again.clusters.sort_index() == linked.clusters.sort_index()).all()
+
+
+def _rec(key: int, source: str, name: object, **kw: object) -> dict[str, object]:
+    base = dict(record_key=key, source=source, record_id=str(key), name=name, sex="male", age=30, age_group=None,
+                date_of_death=dt.date(2014, 3, 1), governorate_code="ocha:SY01", district_code="ocha:SY0101",
+                place=None, status="civilian")
+    base.update(kw)
+    return base
+
+
+def test_link_records_bad_input_no_crash_nothing_lost() -> None:
+    rows = [
+        _rec(1, "a", None), _rec(2, "b", ""), _rec(3, "a", "A"), _rec(4, "b", "B"),
+        _rec(5, "a", "Иван Петров"), _rec(6, "b", "Иван Петров"), _rec(7, "a", "王小明"),
+        _rec(8, "a", "محمد حسين العلي"), _rec(9, "b", "Mohammed Hussein Al-Ali"),
+        _rec(10, "b", "   ", date_of_death=None, age=None, sex=None),
+    ]
+    res = link_records(pd.DataFrame(rows), LinkSpec(memory_limit="1GB"))
+    assert set(res.clusters.index) == set(range(1, 11))
+    assert any("without a usable name" in w for w in res.warnings)
+    assert any("script other than" in w for w in res.warnings)
+
+
+def test_link_records_empty_and_single() -> None:
+    empty = pd.DataFrame(columns=["record_key", "source", "name"])
+    res = link_records(empty)
+    assert res.persons == 0 and "no records to link" in res.warnings
+    one = link_records(pd.DataFrame([_rec(1, "a", "Ali")]))
+    assert one.persons == 1
+
+
+def test_link_records_list_linked_against_itself(world: World) -> None:
+    part = world.records[world.records["source"] == "arabic_list"].head(60)
+    copy = part.assign(source="arabic_list_copy", record_key=part["record_key"] + 100_000)
+    res = link_records(pd.concat([part, copy]), LinkSpec(memory_limit="1GB"))
+    assert len(res.clusters) == 120
+    # each record finds its copy, and nothing else
+    for k in part["record_key"]:
+        assert res.clusters[k] == res.clusters[k + 100_000]
+    assert res.persons == 60
+
+
+def test_link_records_one_list_warns() -> None:
+    rows = [_rec(1, "a", "Ali Omar"), _rec(2, "a", "Ali Omar")]
+    res = link_records(pd.DataFrame(rows), LinkSpec(memory_limit="1GB"))
+    assert res.persons == 2 and any("one list only" in w for w in res.warnings)
+
+
+def test_link_records_rejects_bad_columns() -> None:
+    with pytest.raises(LinkError, match="record_key"):
+        link_records(pd.DataFrame({"source": ["a"], "name": ["x"]}))
+    with pytest.raises(LinkError, match="unique"):
+        link_records(pd.DataFrame({"record_key": [1, 1], "source": ["a", "b"], "name": ["x", "y"]}))
