@@ -312,12 +312,20 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     report = None
     paths = list(paths)
+    t0 = time.perf_counter()
     if paths:
         say("ingest", f"ingesting {len(paths)} path(s)")
-        report = run_ingest(ws, paths, country=country, progress=lambda ev, n: say("ingest", f"{ev} +{n}"))
+        counts = {"file": 0, "rows": 0}
+
+        def tick(event: str, n: int) -> None:
+            counts[event] = counts.get(event, 0) + n
+            say("ingest", f"{counts['file']:,} file(s), {counts['rows']:,} records")
+
+        report = run_ingest(ws, paths, country=country, progress=tick)
     steps = [StepOutcome("ingest", "ran" if report else "skipped",
                          f"{report.count('added')} file(s) added, {report.count('unchanged')} unchanged, "
-                         f"{report.count('failed')} failed, {report.records:,} records" if report else "no paths given")]
+                         f"{report.count('failed')} failed, {report.records:,} records" if report else "no paths given",
+                         time.perf_counter() - t0)]
     for stage in STAGES[1:]:
         fn = stage_function(stage)
         if fn is None:
@@ -352,7 +360,7 @@ def _summarise(result: Any) -> str:
         return "done"
     if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
         rest = _summarise(result[1]) if len(result) > 1 else ""
-        return f"run #{result[0]}" + (f": {rest}" if rest and rest != type(result[1]).__name__ else "")
+        return f"run #{result[0]}" + (f": {rest}" if rest not in ("", "done", type(result[1]).__name__) else "")
     if isinstance(result, list):
         return f"{len(result)} result(s)"
     if isinstance(getattr(result, "persons", None), int):

@@ -26,13 +26,14 @@ class Point:
     name: str
     lat: float
     lon: float
-    label: str  # e.g. "Idlib (capital)"
+    label: str  # what the point is, e.g. the capital's name
+    side: str = "right"  # which side of the dot its label goes, so that neighbours do not overlap
 
 
 @lru_cache(maxsize=1)
 def _syria() -> dict[str, Point]:
     with (DATA / "sy_governorates.csv").open(encoding="utf-8") as f:
-        return {r["code"]: Point(r["code"], r["name"], float(r["lat"]), float(r["lon"]), r["point"])
+        return {r["code"]: Point(r["code"], r["name"], float(r["lat"]), float(r["lon"]), r["point"], r["label"])
                 for r in csv.DictReader(f)}
 
 
@@ -71,6 +72,12 @@ def frame_for(points: list[Point]) -> list[Point]:
     return list(_syria().values()) if any(p.code in _syria() for p in points) else []
 
 
+def _label(p: Point, x: float, y: float, r: float, text: str, cls: str) -> str:
+    if p.side == "left":
+        return f'<text class="{cls}" x="{x - r - 3:.1f}" y="{y + 4:.1f}" text-anchor="end">{text}</text>'
+    return f'<text class="{cls}" x="{x + r + 3:.1f}" y="{y + 4:.1f}">{text}</text>'
+
+
 def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: int = 460, title: str = "",
             frame: list[Point] | None = None) -> str:
     """A dot map: one circle per ``(point, count, href)``, area proportional to count; inline SVG.
@@ -86,8 +93,8 @@ def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: in
     lons = [p.lon for p, _, _ in items] + [f.lon for f in frame]
     lat0 = (min(lats) + max(lats)) / 2
     kx = math.cos(math.radians(lat0))
-    pad = 0.6  # degrees around the outermost points
-    x0, x1 = (min(lons) - pad) * kx, (max(lons) + pad) * kx
+    pad, padx = 0.5, 1.9  # degrees around the outermost points; wide enough for a label beside them
+    x0, x1 = (min(lons) - padx) * kx, (max(lons) + padx) * kx
     y0, y1 = min(lats) - pad, max(lats) + pad
     scale = min((width - 40) / max(x1 - x0, 1e-6), (height - 40) / max(y1 - y0, 1e-6))
 
@@ -100,7 +107,7 @@ def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: in
              f'xmlns="http://www.w3.org/2000/svg" aria-label="{e(title)}">',
              f'<title>{e(title)}</title>', f'<rect class="map-bg" x="0" y="0" width="{width}" height="{height}"/>']
     # A one-degree graticule, so that distances can be judged without a base map.
-    for lon in range(math.floor(min(lons) - pad), math.ceil(max(lons) + pad) + 1):
+    for lon in range(math.floor(min(lons) - padx), math.ceil(max(lons) + padx) + 1):
         x = 20 + (lon * kx - x0) * scale
         if 0 <= x <= width:
             parts.append(f'<line class="grat" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}"/>'
@@ -113,7 +120,7 @@ def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: in
     for f in frame:
         x, y = xy(f)
         parts.append(f'<circle class="empty" cx="{x:.1f}" cy="{y:.1f}" r="2.5"><title>{e(f.name)}: none documented'
-                     f'</title></circle><text class="map-label empty" x="{x + 4:.1f}" y="{y - 4:.1f}">{e(f.name)}</text>')
+                     f'</title></circle>' + _label(f, x, y, 2.5, e(f.name), "map-label empty"))
     for p, n, href in sorted(items, key=lambda t: -t[1]):  # big circles first, small ones on top
         x, y = xy(p)
         r = max(2.0, rmax * math.sqrt(n / top))
@@ -122,6 +129,7 @@ def map_svg(items: list[tuple[Point, int, str]], *, width: int = 640, height: in
                      f'(point: {e(p.label)})</title></circle></a>')
     for p, n, _ in items:
         x, y = xy(p)
-        parts.append(f'<text class="map-label" x="{x + 4:.1f}" y="{y - 4:.1f}">{e(p.name)} {n:,}</text>')
+        r = max(2.0, rmax * math.sqrt(n / top))
+        parts.append(_label(p, x, y, min(r, 12.0), f"{e(p.name)} {n:,}", "map-label"))
     parts.append("</svg>")
     return "".join(parts)

@@ -67,7 +67,8 @@ def _map(data: ReportData) -> str:
         point = (geo.Point(p.code, p.name, p.lat, p.lon, p.point or p.name) if p.lat is not None and p.lon is not None
                  else geo.locate(p.code, p.name, _country(p.code)))
         if point is not None:
-            items.append((geo.Point(point.code, p.name, point.lat, point.lon, point.label), p.count, f"#place-{p.code}"))
+            items.append((geo.Point(point.code, p.name, point.lat, point.lon, point.label, point.side), p.count,
+                          f"#place-{p.code}"))
     frame = geo.frame_for([p for p, _, _ in items])
     return geo.map_svg(items, title=f"Documented deaths by area, {data.scope_name}", frame=frame)
 

@@ -131,3 +131,9 @@ def ws_bare(workspace_dir: Path):  # type: ignore[no-untyped-def]
     w = pipeline.open_workspace(workspace_dir, actor="test")
     yield w
     w.close()
+
+
+@pytest.fixture()
+def list_writer():  # type: ignore[no-untyped-def]
+    """``write_list(path, n, seed)``: a small victim list CSV."""
+    return write_list
