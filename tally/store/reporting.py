@@ -1,9 +1,10 @@
 """Read-only queries the report and the exports need: aggregates, claims, persons, stored estimates.
 
 Every aggregate is computed in SQL (``GROUP BY``), so a report over a million victim records moves
-a few thousand numbers out of the database, never the rows.  The *basis* of documented counts is
-the newest link run's persons when linkage has run (people, deduplicated across lists), otherwise
-the raw victim records (rows of lists, not deduplicated).
+a few thousand numbers out of the database, never the rows.  Documented deaths are counted as the
+reconciliation stage counts them (``store.scopes.documented_count``): named victim records, one per
+linked person (``person_id``) plus every named record not linked yet.  Before any linkage that is
+the number of named records, and people on several lists are counted more than once.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, String, Table, case, cast, func, literal, select
+from sqlalchemy import Connection, String, case, cast, distinct, func, literal, select
 
 from tally.store.schema import claims, documents, estimates, link_runs, persons, sources, victim_records
 
 AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, 200))
+vr = victim_records.c
 
 
 def latest_link_run(conn: Connection) -> dict[str, Any] | None:
@@ -24,70 +26,61 @@ def latest_link_run(conn: Connection) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-def _basis(conn: Connection) -> tuple[Table, Any, dict[str, Any]]:
-    """The table documented counts are taken from, a WHERE clause, and a description of it."""
-    run = latest_link_run(conn)
-    if run is not None and run["persons"]:
-        return persons, persons.c.link_run_id == run["id"], {"unit": "persons", "link_run": run["id"]}
-    return victim_records, literal(True), {"unit": "records", "link_run": None}
+def _documented() -> Any:
+    """Distinct linked persons plus unlinked records: the reconciliation's documented count."""
+    return (func.count(distinct(vr.person_id))
+            + func.coalesce(func.sum(case((vr.person_id.is_(None), 1), else_=0)), 0)).label("n")
 
 
-def _scoped(table: Table, where: Any, scope: str | None) -> Any:
+def _where(scope: str | None) -> Any:
+    where = vr.name.is_not(None) & (vr.name != "")
     if scope:
-        where = where & ((table.c.governorate_code == scope) | (table.c.district_code == scope))
+        where = where & ((vr.governorate_code == scope) | (vr.district_code == scope))
     return where
 
 
 def documented_summary(conn: Connection, scope: str | None = None) -> dict[str, Any]:
-    """Documented deaths in *scope*: count, its unit (persons or records), date span, list count."""
-    table, where, basis = _basis(conn)
-    where = _scoped(table, where, scope)
-    n, first, last = conn.execute(
-        select(func.count(), func.min(table.c.date_of_death), func.max(table.c.date_of_death)).where(where)).one()
-    rwhere = _scoped(victim_records, literal(True), scope)
-    records = conn.execute(select(func.count()).select_from(victim_records).where(rwhere)).scalar_one()
-    lists = conn.execute(select(func.count(func.distinct(victim_records.c.source_id))).where(rwhere)).scalar_one()
-    return {**basis, "count": int(n), "records": int(records), "lists": int(lists),
-            "first": first, "last": last, "scope": scope}
+    """Documented deaths in *scope*: count, unit (persons once linkage ran, else records), dates, lists."""
+    n, linked, first, last = conn.execute(
+        select(_documented(), func.count(vr.person_id), func.min(vr.date_of_death), func.max(vr.date_of_death))
+        .where(_where(scope))).one()
+    any_scope = literal(True) if not scope else ((vr.governorate_code == scope) | (vr.district_code == scope))
+    records, lists = conn.execute(select(func.count(), func.count(distinct(vr.source_id))).where(any_scope)).one()
+    run = latest_link_run(conn)
+    return {"unit": "persons" if linked else "records", "link_run": run["id"] if run and linked else None,
+            "count": int(n or 0), "records": int(records), "lists": int(lists), "first": first, "last": last,
+            "scope": scope}
 
 
 def counts_by(conn: Connection, field: str, scope: str | None = None) -> list[tuple[Any, int]]:
-    """Documented deaths grouped by one column (``sex``, ``status``, ``governorate_code`` ...), largest first."""
-    table, where, _ = _basis(conn)
-    col = table.c[field]
-    rows = conn.execute(select(col, func.count()).where(_scoped(table, where, scope)).group_by(col)
-                        .order_by(func.count().desc(), col)).all()
-    return [(k, int(n)) for k, n in rows]
+    """Documented deaths grouped by one record column (``sex``, ``status``, ``governorate_code`` ...), largest first."""
+    col = victim_records.c[field]
+    n = _documented()
+    rows = conn.execute(select(col, n).where(_where(scope)).group_by(col).order_by(n.desc(), col)).all()
+    return [(k, int(c)) for k, c in rows]
 
 
 def counts_by_place(conn: Connection, scope: str | None = None) -> list[dict[str, Any]]:
     """Documented deaths per (governorate code, district code), largest first."""
-    table, where, _ = _basis(conn)
-    g, d = table.c.governorate_code, table.c.district_code
-    rows = conn.execute(select(g, d, func.count()).where(_scoped(table, where, scope)).group_by(g, d)
-                        .order_by(func.count().desc())).all()
-    return [{"governorate_code": a, "district_code": b, "count": int(n)} for a, b, n in rows]
+    n = _documented()
+    rows = conn.execute(select(vr.governorate_code, vr.district_code, n).where(_where(scope))
+                        .group_by(vr.governorate_code, vr.district_code).order_by(n.desc())).all()
+    return [{"governorate_code": a, "district_code": b, "count": int(c)} for a, b, c in rows]
 
 
 def counts_by_age_group(conn: Connection, scope: str | None = None) -> list[tuple[str, int]]:
     """Documented deaths per age group: ages binned 0-17/18-59/60+, else the list's own age group."""
-    table, where, _ = _basis(conn)
-    whens = [((table.c.age >= lo) & (table.c.age <= hi), literal(name)) for name, lo, hi in AGE_GROUPS]
-    fallback: Any = literal("unknown")
-    if "age_group" in table.c:
-        fallback = func.coalesce(cast(table.c.age_group, String), literal("unknown"))
-    group = case(*whens, else_=fallback).label("g")
-    rows = conn.execute(select(group, func.count()).where(_scoped(table, where, scope)).group_by(group)).all()
-    return sorted(((str(k), int(n)) for k, n in rows), key=lambda kv: -kv[1])
+    whens = [((vr.age >= lo) & (vr.age <= hi), literal(name)) for name, lo, hi in AGE_GROUPS]
+    group = case(*whens, else_=func.coalesce(cast(vr.age_group, String), literal("unknown"))).label("g")
+    rows = conn.execute(select(group, _documented()).where(_where(scope)).group_by(group)).all()
+    return sorted(((str(k), int(c)) for k, c in rows), key=lambda kv: -kv[1])
 
 
 def daily_counts(conn: Connection, scope: str | None = None) -> list[tuple[Any, int]]:
     """Documented deaths per date of death (dated deaths only), in date order."""
-    table, where, _ = _basis(conn)
-    d = table.c.date_of_death
-    rows = conn.execute(select(d, func.count()).where(_scoped(table, where, scope) & d.is_not(None))
-                        .group_by(d).order_by(d)).all()
-    return [(k, int(n)) for k, n in rows]
+    d = vr.date_of_death
+    rows = conn.execute(select(d, _documented()).where(_where(scope) & d.is_not(None)).group_by(d).order_by(d)).all()
+    return [(k, int(c)) for k, c in rows]
 
 
 def daily_counts_by_list(conn: Connection, scope: str | None = None) -> dict[str, list[tuple[Any, int]]]:
@@ -95,7 +88,7 @@ def daily_counts_by_list(conn: Connection, scope: str | None = None) -> dict[str
     d = victim_records.c.date_of_death
     q = (select(sources.c.name, d, func.count())
          .select_from(victim_records.join(sources, victim_records.c.source_id == sources.c.id))
-         .where(_scoped(victim_records, d.is_not(None), scope))
+         .where(_where(scope) & d.is_not(None))
          .group_by(sources.c.name, d).order_by(sources.c.name, d))
     out: dict[str, list[tuple[Any, int]]] = {}
     for name, day, n in conn.execute(q):
