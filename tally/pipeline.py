@@ -168,9 +168,10 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         methodology["coding"] = coding
     if link_run:
         methodology["link"] = {"run": link_run["id"], "engine": link_run["engine"], "created": link_run["created_at"],
-                               "records": link_run["records"], "persons": link_run["persons"],
-                               "spec": link_run["spec"], "metrics": link_run["metrics"],
-                               "model": _clip(link_run["model"])}
+                               "records": link_run["records"], "persons": link_run["persons"]}
+        methodology["link_spec"] = link_run["spec"] or {}
+        methodology["link_metrics"] = link_run["metrics"] or {}
+        methodology["link_model"] = _model_levels(link_run["model"])
     if stored:
         specs = {json.dumps(e["spec"], sort_keys=True, default=str) for e in stored}
         methodology["estimate"] = {"methods": sorted({e["result"].get("method") for e in stored}),
@@ -207,9 +208,21 @@ def _running(values: list[int]) -> list[int]:
     return out
 
 
-def _clip(value: Any, limit: int = 4000) -> Any:
-    text = json.dumps(value, default=str)
-    return value if len(text) <= limit else text[:limit] + " …(truncated)"
+def _model_levels(model: Any) -> list[dict[str, Any]]:
+    """The comparison levels of a Splink-style model JSON with their m and u probabilities."""
+    if isinstance(model, str):
+        try:
+            model = json.loads(model)
+        except ValueError:
+            return []
+    rows = []
+    for comp in (model or {}).get("comparisons", []) if isinstance(model, dict) else []:
+        for level in comp.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            rows.append({"comparison": comp.get("output_column_name", ""), "level": level.get("label_for_charts", ""),
+                         "m": level.get("m_probability"), "u": level.get("u_probability")})
+    return rows
 
 
 def run_report(ws: Workspace, out: Path, scope: str | None = None) -> Path:
