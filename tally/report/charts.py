@@ -56,8 +56,14 @@ def timeline(daily: Sequence[tuple[dt.date, int]], running: dict[str, Sequence[t
     fig = Figure(figsize=(9, 5.4))
     top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
     if daily:
-        days, counts = zip(*daily, strict=True)
-        top.bar(days, counts, width=1.0, color=PALETTE[0], linewidth=0)
+        # One filled step path (days without a death drawn at zero), not a bar per day: small and
+        # fast to draw over years of data.
+        from matplotlib.dates import date2num
+
+        counts_by_day = dict(daily)
+        first, last = daily[0][0], daily[-1][0]
+        days = [first + dt.timedelta(days=i) for i in range((last - first).days + 2)]
+        top.stairs([counts_by_day.get(d, 0) for d in days[:-1]], date2num(days), fill=True, color=PALETTE[0])
     top.set_title(f"Documented deaths per day ({unit}, by date of death)")
     top.set_ylabel(unit)
     for i, (name, series) in enumerate(sorted(running.items())):

@@ -76,23 +76,35 @@ def counts_by_age_group(conn: Connection, scope: str | None = None) -> list[tupl
     return sorted(((str(k), int(c)) for k, c in rows), key=lambda kv: -kv[1])
 
 
+def _day() -> Any:
+    # coalesce(d, d) is d; grouping on it rather than on the column keeps SQLite from walking the
+    # date index row by row, which is three times slower than one scan on a million records.
+    return func.coalesce(vr.date_of_death, vr.date_of_death).label("day")
+
+
 def daily_counts(conn: Connection, scope: str | None = None) -> list[tuple[Any, int]]:
     """Documented deaths per date of death (dated deaths only), in date order."""
-    d = vr.date_of_death
-    rows = conn.execute(select(d, _documented()).where(_where(scope) & d.is_not(None)).group_by(d).order_by(d)).all()
-    return [(k, int(c)) for k, c in rows]
+    day = _day()
+    rows = conn.execute(select(day, _documented()).where(_where(scope) & day.is_not(None))
+                        .group_by(day).order_by(day)).all()
+    return [(_as_date(k), int(c)) for k, c in rows]
+
+
+def _as_date(v: Any) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(v[:10]) if isinstance(v, str) else v
 
 
 def daily_counts_by_list(conn: Connection, scope: str | None = None) -> dict[str, list[tuple[Any, int]]]:
-    """Each victim list's records per date of death: the lists' own running tolls, before linkage."""
-    d = victim_records.c.date_of_death
-    q = (select(sources.c.name, d, func.count())
-         .select_from(victim_records.join(sources, victim_records.c.source_id == sources.c.id))
-         .where(_where(scope) & d.is_not(None))
-         .group_by(sources.c.name, d).order_by(sources.c.name, d))
+    """Each victim list's documented deaths per date of death: the lists' own running tolls."""
+    day = _day()
+    q = (select(vr.source_id, day, _documented()).where(_where(scope) & day.is_not(None))
+         .group_by(vr.source_id, day).order_by(vr.source_id, day))
+    names = dict(conn.execute(select(sources.c.id, sources.c.name)).all())
     out: dict[str, list[tuple[Any, int]]] = {}
-    for name, day, n in conn.execute(q):
-        out.setdefault(name, []).append((day, int(n)))
+    for sid, d, n in conn.execute(q):
+        out.setdefault(names.get(sid, str(sid)), []).append((_as_date(d), int(n)))
     return out
 
 
