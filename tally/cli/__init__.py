@@ -12,11 +12,12 @@ from tally.cli.app import app, err_console, state
 from tally.core.errors import InputError, TallyError
 
 # Command modules register themselves on import (one line per stage, sorted).
+from tally.cli import estimate as _estimate  # noqa: E402,F401
 from tally.cli import ingest as _ingest  # noqa: E402,F401
+from tally.cli import link as _link  # noqa: E402,F401
 from tally.cli import reconcile as _reconcile  # noqa: E402,F401
 from tally.cli import report as _report  # noqa: E402,F401
-import tally.cli.simulate  # noqa: E402,F401
-from tally.cli import link as _link  # noqa: E402,F401
+from tally.cli import simulate as _simulate  # noqa: E402,F401
 
 
 def main() -> None:

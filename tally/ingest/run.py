@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
-
 from tally.core.errors import IngestError, Problem, StoreError, TallyError
 from tally.core.gazetteer import Gazetteer
 from tally.ingest.articles import read_article
@@ -18,8 +16,8 @@ from tally.ingest.columns import load_mapping
 from tally.ingest.tables import TABLE_SUFFIXES
 from tally.ingest.victims import iter_records, plan_list
 from tally.store import audit
-from tally.store.documents import find_by_sha, insert_document, insert_records
-from tally.store.schema import documents
+from tally.store.documents import find_by_sha, insert_document, set_record_count
+from tally.store.documents import insert_records_fast as insert_records
 from tally.store.sources import get_or_create
 from tally.store.workspace import Workspace, sha256_file
 
@@ -79,6 +77,50 @@ class IngestReport:
 
 
 Progress = Callable[[str, int], None]  # (event, amount): "file" 1 per file, "rows" per batch
+
+
+def prefetch_batches(items: Iterable[Any], size: int, depth: int = 2) -> Iterator[list[Any]]:
+    """Batches of *items* produced by a background thread, *depth* batches ahead; errors re-raised here."""
+    import queue
+    import threading
+
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            batch: list[Any] = []
+            for item in items:
+                batch.append(item)
+                if len(batch) >= size:
+                    q.put(batch)
+                    batch = []
+                    if stop.is_set():
+                        return
+            if batch:
+                q.put(batch)
+            q.put(done)
+        except BaseException as exc:  # handed to the consumer
+            q.put(exc)
+
+    t = threading.Thread(target=produce, daemon=True)
+    t.start()
+    try:
+        while True:
+            got = q.get()
+            if got is done:
+                break
+            if isinstance(got, BaseException):
+                raise got
+            yield got
+    finally:
+        stop.set()
+        while t.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                t.join(0.05)
 
 
 def walk(paths: Iterable[Path]) -> Iterator[Path]:
@@ -191,28 +233,24 @@ def _ingest_victims(ws: Workspace, path: Path, base: dict[str, Any], source: str
         doc_id = insert_document(conn, {**base, "title": path.name, "source_id": sid, "sensitivity": "restricted",
                                         "meta": {"columns": plan.columns, "date_order": plan.order.order,
                                                  "warnings": plan.warnings}})
-        batch: list[dict[str, Any]] = []
         try:
-            for rec in iter_records(path, plan, source=name, gazetteer=gaz, country=country):
-                src = rec.pop("source")
-                if src not in source_ids:
-                    source_ids[src] = get_or_create(conn, src, kind="organisation")
-                rec["source_id"] = source_ids[src]
-                rec["document_id"] = doc_id
-                batch.append(rec)
-                if len(batch) >= batch_size:
-                    insert_records(conn, batch)
-                    n += len(batch)
-                    if progress:
-                        progress("rows", len(batch))
-                    batch = []
+            # Parsing runs in a thread while SQLite writes the previous batch (it releases the GIL).
+            for batch in prefetch_batches(iter_records(path, plan, source=name, gazetteer=gaz, country=country),
+                                          batch_size):
+                for rec in batch:
+                    src = rec.pop("source")
+                    if src not in source_ids:
+                        source_ids[src] = get_or_create(conn, src, kind="organisation")
+                    rec["source_id"] = source_ids[src]
+                    rec["document_id"] = doc_id
+                    rec["sensitivity"] = "restricted"
+                insert_records(conn, batch)
+                n += len(batch)
+                if progress:
+                    progress("rows", len(batch))
         except ValueError as exc:  # a value pass 1 accepted but pass 2 cannot read: the file changed
             raise IngestError(f"{path}: {exc}") from exc
-        insert_records(conn, batch)
-        n += len(batch)
-        if progress and batch:
-            progress("rows", len(batch))
-        conn.execute(update(documents).where(documents.c.id == doc_id).values(records=n))
+        set_record_count(conn, doc_id, n)
         audit.append(conn, ws.actor, "ingest", "document", [doc_id],
                      {"sha256": base["sha256"], "path": base["path"], "kind": "victims", "records": n,
                       "sources": sorted(source_ids)})

@@ -115,21 +115,24 @@ def parse_age(value: object) -> tuple[int | None, str | None]:
     return int(n), None
 
 
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile("[A-Za-z\u00c0-\u024f]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def name_script(name: str | None) -> str:
-    """arabic | latin | other | unknown, by the letters the name is written in."""
+    """arabic | latin | other | unknown, by the letters the name is written in (majority)."""
     if not name:
         return "unknown"
-    arabic = latin = other = 0
-    for c in name:
-        if not c.isalpha():
-            continue
-        if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" or "\ufb50" <= c <= "\ufeff":
-            arabic += 1
-        elif c.isascii() or "\u00c0" <= c <= "\u024f":
-            latin += 1
-        else:
-            other += 1
-    if not (arabic or latin or other):
+    if name.isascii():
+        return "latin" if _LATIN.search(name) else "unknown"
+    if not _LATIN.search(name) and _ARABIC.search(name) and name.replace(" ", "").isalpha():
+        return "arabic"
+    letters = len(_LETTER.findall(name))
+    if not letters:
         return "unknown"
+    arabic = len(_ARABIC.findall(name))
+    latin = len(_LATIN.findall(name))
+    other = letters - arabic - latin
     top = max(arabic, latin, other)
     return "arabic" if top == arabic else "latin" if top == latin else "other"

@@ -100,43 +100,76 @@ def iter_records(path: Path, plan: ListPlan, *, source: str, gazetteer: Gazettee
     """Pass 2: yield record dicts (the ``victim_records`` columns, names as in the store)."""
     cols = plan.columns
     inv = {v: k for k, v in cols.items()}
+    h = {std: inv.get(std) for std in (
+        "source", "id", "name", "sex", "age", "age_group", "date_of_death", "governorate", "district", "place",
+        "status", "cause", "governorate_code", "district_code", "country")}
     resolve = _PlaceResolver(gazetteer, country)
     date_cache: dict[Any, dt.date | None] = {}
-
-    def get(std: str) -> Any:
-        h = inv.get(std)
-        return row.get(h) if h is not None else None
+    sex_cache: dict[Any, str] = {}
+    status_cache: dict[Any, str] = {}
+    age_cache: dict[str, tuple[int | None, str | None]] = {}
+    order = plan.order
+    get_text = _getter
+    ncols = len(cols)
 
     for rowno, row in read_rows(path):
-        raw_date = get("date_of_death")
+        raw_date = row.get(h["date_of_death"]) if h["date_of_death"] else None
         key = raw_date if isinstance(raw_date, (str, type(None))) else str(raw_date)
-        if key not in date_cache:
-            date_cache[key] = parse_date(raw_date, plan.order)
-        name = _text(get("name"))
-        age, group = parse_age(get("age"))
-        gov, dist = _text(get("governorate")), _text(get("district"))
-        gcode, dcode, cc = resolve(gov, dist, _text(get("governorate_code")), _text(get("district_code")))
-        rid = _text(get("id")) or str(rowno)
+        date = date_cache.get(key, _MISSING)
+        if date is _MISSING:
+            date = date_cache[key] = parse_date(raw_date, order)
+        name = get_text(row, h["name"])
+        raw_age = row.get(h["age"]) if h["age"] else None
+        ag = age_cache.get(raw_age) if isinstance(raw_age, str) else None
+        if ag is None:
+            ag = parse_age(raw_age)
+            if isinstance(raw_age, str):
+                age_cache[raw_age] = ag
+        age, group = ag
+        gov, dist = get_text(row, h["governorate"]), get_text(row, h["district"])
+        gcode, dcode, cc = resolve(gov, dist, get_text(row, h["governorate_code"]), get_text(row, h["district_code"]))
+        raw_sex = row.get(h["sex"]) if h["sex"] else None
+        sex = sex_cache.get(raw_sex)
+        if sex is None:
+            sex = sex_cache[raw_sex] = parse_sex(raw_sex)
+        raw_status = row.get(h["status"]) if h["status"] else None
+        status = status_cache.get(raw_status)
+        if status is None:
+            status = status_cache[raw_status] = parse_status(raw_status)
         yield {
-            "source": _text(get("source")) or source,
-            "record_id": rid,
+            "source": get_text(row, h["source"]) or source,
+            "record_id": get_text(row, h["id"]) or str(rowno),
             "row": rowno,
             "name": name,
             "name_script": name_script(name),
-            "sex": parse_sex(get("sex")),
+            "sex": sex,
             "age": age,
-            "age_group": _text(get("age_group")) or group,
-            "date_of_death": date_cache[key],
+            "age_group": get_text(row, h["age_group"]) or group,
+            "date_of_death": date,
             "governorate": gov,
             "district": dist,
-            "place": _text(get("place")),
+            "place": get_text(row, h["place"]),
             "governorate_code": gcode,
             "district_code": dcode,
-            "country": _text(get("country")) or cc,
-            "status": parse_status(get("status")),
-            "cause": _text(get("cause")),
-            "extra": {h: _jsonable(v) for h, v in row.items() if h not in cols and v not in (None, "")},
+            "country": get_text(row, h["country"]) or cc,
+            "status": status,
+            "cause": get_text(row, h["cause"]),
+            "extra": {k: _jsonable(v) for k, v in row.items() if k not in cols and v not in (None, "")}
+            if len(row) > ncols else {},
         }
+
+
+_MISSING = object()
+
+
+def _getter(row: dict[str, Any], header: str | None) -> str | None:
+    if header is None:
+        return None
+    v = row.get(header)
+    if v is None:
+        return None
+    s = v.strip() if isinstance(v, str) else str(v).strip()
+    return s or None
 
 
 def _text(v: Any) -> str | None:

@@ -46,20 +46,20 @@ class ClusterStats:
 
 class _UF:
     def __init__(self, n: int, sources: np.ndarray, dup_ok: np.ndarray) -> None:
-        self.parent = np.arange(n)
+        self.parent = list(range(n))
         self.members: dict[int, list[int]] = {}
         self.srcs: dict[int, set[int]] = {}
-        self.sources = sources
-        self.dup_ok = dup_ok
+        self.sources = sources.tolist()  # Python lists: numpy scalar access is slow in the loop
+        self.dup_ok = dup_ok.tolist()
 
     def find(self, a: int) -> int:
-        p = self.parent
+        p = self.parent  # a Python list
         root = a
         while p[root] != root:
             root = p[root]
         while p[a] != root:
             p[a], a = root, p[a]
-        return int(root)
+        return root
 
     def group(self, r: int) -> list[int]:
         return self.members.get(r, [r])
@@ -67,7 +67,7 @@ class _UF:
     def src(self, r: int) -> set[int]:
         s = self.srcs.get(r)
         if s is None:
-            s = set() if self.dup_ok[r] else {int(self.sources[r])}
+            s = set() if self.dup_ok[r] else {self.sources[r]}
         return s
 
     def union(self, ra: int, rb: int) -> int:
@@ -157,8 +157,9 @@ def cluster_pairs(
         sel = np.flatnonzero(keep)
         # strongest first; ties broken by the keys so the result is deterministic
         sel = sel[np.lexsort((hi[sel], lo[sel], -p[sel]))]
-        for j in sel:
-            ra, rb = uf.find(int(lo[j])), uf.find(int(hi[j]))
+        lo_l, hi_l = lo.tolist(), hi.tolist()
+        for j in sel.tolist():
+            ra, rb = uf.find(lo_l[j]), uf.find(hi_l[j])
             if ra == rb:
                 continue
             ga, gb = uf.group(ra), uf.group(rb)

@@ -34,6 +34,7 @@ class Engine:
     name: str
     db_api: Any
     _close: list[Any] = field(default_factory=list)
+    connection: Any = None  # the DuckDB connection (None on Spark)
 
     @property
     def dialect(self) -> str:
@@ -44,7 +45,10 @@ class Engine:
         """Register a pandas frame as a Splink input table."""
         if self.name == "spark":
             spark = self.db_api.spark
-            sdf = spark.createDataFrame(frame)
+            # Spark reads plain Python objects most reliably: Arrow-backed columns go back to objects
+            plain = pd.DataFrame({c: frame[c].astype(object).where(frame[c].notna(), None)
+                                  if isinstance(frame[c].dtype, pd.ArrowDtype) else frame[c] for c in frame.columns})
+            sdf = spark.createDataFrame(plain)
             return self.db_api.register(sdf, table_name=name)
         return self.db_api.register(frame, table_name=name)
 
@@ -69,7 +73,7 @@ def _duckdb(spec: LinkSpec) -> Engine:
     con.execute(f"SET temp_directory = '{tmp}'")
     con.execute("SET preserve_insertion_order = false")
     api = DuckDBAPI(connection=con)
-    return Engine("duckdb", api, [lambda: shutil.rmtree(tmp, ignore_errors=True), con.close])
+    return Engine("duckdb", api, [lambda: shutil.rmtree(tmp, ignore_errors=True), con.close], connection=con)
 
 
 def _spark(spec: LinkSpec) -> Engine:

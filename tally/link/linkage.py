@@ -165,9 +165,12 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
         tbl = api.register(labels, f"tally_labels_{int(time.time() * 1000)}")
         linker.training.estimate_m_from_pairwise_labels(tbl)
         metrics["m_from_reviewed_pairs"] = len(labels)
-    model = linker.misc.save_model_to_json()
-    model["probability_two_random_records_match"] = prior
-    _ = Linker  # the caller rebuilds the linker from this model
+    trained = linker.misc.save_model_to_json()
+    trained["probability_two_random_records_match"] = prior
+    # Splink drops comparisons an EM session could not see (no blocked pairs on tiny lists):
+    # rebuild the full model, keeping what was trained and the domain defaults elsewhere
+    model = model_for_dialect(trained, api.dialect, spec, strict=False, warnings=warnings)
+    _ = Linker
     return model
 
 
@@ -185,7 +188,7 @@ def link_records(
     """
     spec = spec or LinkSpec()
     t0 = time.perf_counter()
-    features, warnings = prepare(records)
+    features, warnings = prepare(records, workers=spec.threads)
     n = len(features)
     decided = [(int(a), int(b), bool(m)) for a, b, m in decisions]
     if n < 2:
@@ -202,8 +205,8 @@ def link_records(
     labels = None
     fix_given = True
     if len(matches) >= spec.min_reviewed_for_m:
-        labels = pd.DataFrame({"unique_id_l": [min(a, b) for a, b in matches],
-                               "unique_id_r": [max(a, b) for a, b in matches],
+        labels = pd.DataFrame({"record_key_l": [min(a, b) for a, b in matches],
+                               "record_key_r": [max(a, b) for a, b in matches],
                                "clerical_match_score": 1.0})
         fix_given = False
     from splink import Linker
@@ -264,7 +267,9 @@ def link_records(
     kl, kr = pairs["key_l"].to_numpy(), pairs["key_r"].to_numpy()
     undecided = np.array([(min(a, b), max(a, b)) not in decided_set for a, b in zip(kl, kr, strict=True)], dtype=bool)
     p = pairs["match_probability"].to_numpy()
-    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided)
+    # vetoed pairs (given names clearly differ: siblings) are settled by the rule, not queued
+    vetoed = pairs["given_differs"].to_numpy(dtype=bool) if spec.given_name_veto else np.zeros(len(pairs), bool)
+    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided & ~vetoed)
     out_cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
     review = pairs[pairs["in_review"]].sort_values("match_probability", ascending=False)[out_cols]
     t_end = time.perf_counter()

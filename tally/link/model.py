@@ -187,26 +187,48 @@ def settings_creator(spec: LinkSpec, prior: float, *, fix_given: bool = True) ->
     )
 
 
-def model_for_dialect(model: dict[str, Any], dialect: str, spec: LinkSpec | None = None) -> dict[str, Any]:
+def model_for_dialect(
+    model: dict[str, Any], dialect: str, spec: LinkSpec | None = None, *, strict: bool = True,
+    warnings: list[str] | None = None,
+) -> dict[str, Any]:
     """A trained *model* rebuilt for *dialect*: comparisons' SQL from our creators, m/u and prior kept.
 
     A model JSON carries SQL of the engine that trained it (DuckDB's list_intersect, say); reusing
-    it on another engine needs the comparisons written anew for that engine.
+    it on another engine needs the comparisons written anew for that engine.  With
+    ``strict=False`` a comparison missing from *model* keeps its domain defaults, and levels
+    never observed get a small u probability, so that every comparison takes part in prediction.
     """
     spec = spec or LinkSpec()
     prior = float(model.get("probability_two_random_records_match", 1e-4))
     fresh = settings_creator(spec, prior).create_settings_dict(dialect)
     old = {c["output_column_name"]: c for c in model.get("comparisons", [])}
     for comp in fresh["comparisons"]:
-        src = old.get(comp["output_column_name"])
+        name = comp["output_column_name"]
+        src = old.get(name)
         if src is None or len(src["comparison_levels"]) != len(comp["comparison_levels"]):
-            raise LinkError(f"model does not fit this version's comparison {comp['output_column_name']!r}")
+            if strict:
+                raise LinkError(f"model does not fit this version's comparison {name!r}")
+            if warnings is not None:
+                warnings.append(f"comparison {name} not trained (too few pairs): domain defaults used")
+            src = comp
         for new, was in zip(comp["comparison_levels"], src["comparison_levels"], strict=True):
             for k in ("m_probability", "u_probability"):
                 if was.get(k) is not None:
                     new[k] = was[k]
+        _fill_missing(comp)
     fresh.pop("linker_uid", None)
     return fresh
+
+
+def _fill_missing(comp: dict[str, Any]) -> None:
+    """Give unobserved levels small probabilities so Splink keeps the comparison."""
+    levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+    for k, floor in (("u_probability", 1e-4), ("m_probability", 1e-3)):
+        known = sum(lv[k] for lv in levels if lv.get(k) is not None)
+        for i, lv in enumerate(levels):
+            if lv.get(k) is None:
+                last = i == len(levels) - 1
+                lv[k] = max(1 - known, floor) if last else floor
 
 
 def clamp_prior(

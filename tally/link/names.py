@@ -69,6 +69,7 @@ def _ar_strip_article(unit: str) -> tuple[str, bool]:
     return unit, False
 
 
+@lru_cache(maxsize=200_000)
 def _ar_unit_key(unit: str) -> str:
     """Unit of folded Arabic (no spaces) -> table key (article stripped, compounds joined)."""
     unit = unit.replace(" ", "")
@@ -109,16 +110,20 @@ _DIN_ATTACHED = re.compile(r"^([a-z]{2,}?)(?:[aeiou]{1,2}[lsdrtzn]?)?d?d(?:i|ee)
 _ALLAH = frozenset({"allah", "ullah", "illah", "ellah", "lah", "llah"})
 _ALLAH_KEY = "ullah"
 _VOWELS = frozenset("aeiou")
+_APOSTROPHES = str.maketrans({c: None for c in "'’ʻʼʿʾ`´"})
+_FINAL: dict[str, dict[str, str]] = {}  # the built spelling table's Latin map (for cached lookups)
 _PARTICLES = _LATIN_ARTICLES | _KUNYA | _NASAB | _ABD
 _ABD_REST = re.compile(r"^(?:[aeiou]{1,2}l-?|[aeiou]{1,2}(?=([b-df-hj-np-tv-z])\1)|-)")
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʻʼʿʾ`´][^\W\d_]+)*", re.UNICODE)
 
 
+@lru_cache(maxsize=200_000)
 def _ascii_letters(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if "a" <= ch <= "z")
 
 
+@lru_cache(maxsize=200_000)
 def fold_latin(piece: str) -> str:
     """Fold one Latin name piece (no compounds) to its spelling-habit-free form."""
     s = _ascii_letters(piece)
@@ -146,6 +151,7 @@ def fold_latin(piece: str) -> str:
     return re.sub(r"(?<=[b-df-hj-np-tv-z])y(?=[b-df-hj-np-tv-z]|$)", "i", s)
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonant skeleton of a canonical key: vowels (and medial w/y) dropped, doubles merged."""
     out = []
@@ -218,6 +224,7 @@ def _table() -> _Table:
         for k in set(moved.values()):
             latin_to_key[k] = k
     ar_to_key = {ar: latin_to_key[c.most_common(1)[0][0]] for ar, c in by_ar.items()}
+    _FINAL["known"] = latin_to_key
     return _Table(ar_to_key=ar_to_key, latin_to_key=latin_to_key)
 
 
@@ -263,8 +270,7 @@ def _latin_units(
     pieces: list[tuple[str, bool]] = []
     for w in words:
         upper = mixed_case and len(w) > 1 and w == w.upper()
-        letters = re.sub(r"['’ʻʼʿʾ`´]", "", w)
-        pieces.append((_ascii_letters(letters), upper))
+        pieces.append((_ascii_letters(w.translate(_APOSTROPHES)), upper))
     units: list[_Unit] = []
     i = 0
     pending_article = False
@@ -283,14 +289,15 @@ def _latin_units(
         if p in _NASAB and i < len(pieces):
             pending_role = "nasab"
             continue
-        if (_DIN.match(p) or p in _ALLAH) and units and not pending_article and not pending_role:
+        din = _is_din(p)
+        if (din or p in _ALLAH) and units and not pending_article and not pending_role:
             prev = units.pop()
-            key = _join_din(prev.key) if _DIN.match(p) else prev.key + _ALLAH_KEY
+            key = _join_din(prev.key) if din else prev.key + _ALLAH_KEY
             units.append(_Unit(key, prev.role, prev.article, prev.upper))
             continue
-        if pending_article and (_DIN.match(p) or p in _ALLAH) and units:
+        if pending_article and (din or p in _ALLAH) and units:
             prev = units.pop()
-            key = _join_din(prev.key) if _DIN.match(p) else prev.key + _ALLAH_KEY
+            key = _join_din(prev.key) if din else prev.key + _ALLAH_KEY
             units.append(_Unit(key, prev.role, prev.article, prev.upper))
             pending_article = False
             continue
@@ -306,15 +313,29 @@ def _latin_units(
                 key = _BARE_ABD
         article = pending_article
         if not key.startswith("abd"):
-            stripped, had = (
-                _strip_attached_article(p, known) if strip_attached and not article else (p, False)
-            )
-            article = article or had
-            key = _canon_latin(_attached_din(stripped) or fold_latin(stripped), known)
+            if known is not None and known is _FINAL.get("known"):
+                key, article = _plain_key_final(p, article, strip_attached)
+            else:
+                key, article = _plain_key(p, article, strip_attached, known)
         units.append(_Unit(key, pending_role, article, upper))
         pending_article = False
         pending_role = None
     return units, comma_first
+
+
+def _plain_key(p: str, article: bool, strip_attached: bool, known: dict[str, str] | None) -> tuple[str, bool]:
+    stripped, had = _strip_attached_article(p, known) if strip_attached and not article else (p, False)
+    return _canon_latin(_attached_din(stripped) or fold_latin(stripped), known), article or had
+
+
+@lru_cache(maxsize=300_000)
+def _plain_key_final(p: str, article: bool, strip_attached: bool) -> tuple[str, bool]:
+    return _plain_key(p, article, strip_attached, _FINAL["known"])
+
+
+@lru_cache(maxsize=100_000)
+def _is_din(p: str) -> bool:
+    return _DIN.match(p) is not None
 
 
 def _abd_rest(rest: str) -> str:

@@ -25,6 +25,7 @@ import numpy as np
 from tally.core.quantities import to_words
 from tally.simulate.geography import COUNTRY_NAMES, Area
 from tally.simulate.lists import VictimList
+from tally.simulate.names import FAMILY_NAMES
 from tally.simulate.newsroom import (
     DISPLACEMENT_MONITOR,
     KIND_PHRASES,
@@ -39,7 +40,11 @@ from tally.simulate.newsroom import (
 )
 from tally.simulate.world import World
 
-__all__ = ["DISPLACEMENT_MONITOR", "UN_OFFICE", "Article", "build_articles"]
+__all__ = ["DISPLACEMENT_MONITOR", "LOCAL_SOURCES", "UN_OFFICE", "Article", "build_articles"]
+
+# Unnamed sources of first reports (a claim's source is then the phrase as written).
+LOCAL_SOURCES = ("local activists", "civil defence teams", "a local health official", "residents", "rescuers",
+                 "medical sources")
 
 
 class _Stories(Newsroom):
@@ -73,14 +78,23 @@ class _Stories(Newsroom):
         vt = "civilians" if civ else self.pick(VICTIM_WORDS["people"])
         cat = "civilians" if civ else "people"
         base = dict(source=src_name, date_from=self.date(from_day), date_to=pub.date(), cumulative=True, **pf)
-        t = int(self.rng.integers(0, 5))
+        t = int(self.rng.integers(0, 6))
+        if t == 5 and not (24 <= n < 100 or n >= 200):
+            t = 0
         phrase, count, q = self.qualified(n, initial=t == 0)
         kids = int((self.org_children[j][from_day:upto].sum(axis=1) if whole
                     else self.org_children[j][from_day:upto, govs].sum()).sum()) if self.chance(0.4) else 0
         main = self.claim("killed", count, q, cat, vt, **base)
         extra = []
         kid_text = ""
-        if kids and civ:
+        women = int((self.org_women[j][from_day:upto].sum(axis=1) if whole
+                     else self.org_women[j][from_day:upto, govs].sum()).sum()) if kids and self.chance(0.5) else 0
+        if kids and civ and women:
+            kc, wc = self.number(kids), self.number(women)
+            kid_text = f", including {wc} women and {kc} children,"
+            extra.append(self.claim("killed", wc, "exact", "women", "women", **base))
+            extra.append(self.claim("killed", kc, "exact", "children", "children", **base))
+        elif kids and civ:
             kc = self.number(kids)
             kid_text = f", including {kc} children,"
             extra.append(self.claim("killed", kc, "exact", "children", "children", **base))
@@ -93,8 +107,12 @@ class _Stories(Newsroom):
             d.say(f"According to {src}, {phrase} {vt}{kid_text} have been killed {where} {period}.", main, *extra)
         elif t == 3:
             d.say(f"The death toll {where} has risen to {phrase} {vt} {period}, {src} said.", main)
-        else:
+        elif t == 4:
             d.say(f"{src[:1].upper() + src[1:]} has documented the killing of {phrase} {vt} {where} {period}.", main)
+        else:
+            vague = "hundreds" if n >= 200 else "dozens"
+            d.say(f"{vague.capitalize()} of {vt} have been killed {where} {period}, according to {src}.",
+                  self.claim("killed", None, "vague", cat, vt, vague_word=vague, **base))
         # the last reported day alone
         last = int(counts[upto - 1].sum() if whole else counts[upto - 1, govs].sum()) if upto >= 1 else 0
         if last >= 2:
@@ -116,6 +134,52 @@ class _Stories(Newsroom):
         title = self.pick((f"Death toll {where} passes {self.number(n) if n < 1000 else f'{n:,}'}, monitor says",
                            f"Monitor says {n:,} killed {where}", f"Civilian deaths mount {where}"))
         return title, d
+
+    def roundup_article(self, pub: dt.datetime, outlet: int) -> tuple[str, Draft]:
+        """Several sources' tolls side by side: the lists' organisations and the UN office disagree."""
+        self.depth += 1
+        if self.depth > 4 or len(self.tollers) < 2:
+            return self.toll_article(pub, outlet)
+        w, d = self.w, Draft()
+        pday = (pub.date() - self.start).days
+        upto = min(pday, w.spec.days + 7)
+        if upto < 3:
+            return self.event_article(pub, outlet)
+        pf = {"places": ["Syria"], "admin1": [], "pcodes": [], "country": w.geo.country}
+        period = self.since(0, pub.date())
+        base = dict(date_from=self.start, date_to=pub.date(), cumulative=True, **pf)
+        d.say(self.pick(("Figures for the dead differ from one monitor to the next.",
+                         "Counting the dead has proved difficult, and estimates vary widely.",
+                         "No single count of the dead is authoritative.")))
+        order = [int(i) for i in self.rng.permutation(self.tollers)]
+        for k, j in enumerate(order[:3]):
+            civ = self.chance(0.5)
+            c_arr = self.org_counts[j][:upto]
+            n = int(c_arr[..., 0].sum() if civ else c_arr.sum())
+            if n < 1:
+                continue
+            src, src_name = self.source_name(j, True)
+            phrase, count, q = self.qualified(n)
+            vt = "civilians" if civ else "people"
+            claim = self.claim("killed", count, q, vt, vt, source=src_name, **base)
+            if k == 0:
+                d.say(f"{src[:1].upper() + src[1:]} has recorded {phrase} {vt} killed across Syria {period}.", claim)
+            elif k == 1:
+                d.say(self.pick((f"{src[:1].upper() + src[1:]} counts {phrase} {vt}, including fighters on all sides."
+                                 if not civ else f"{src[:1].upper() + src[1:]} counts {phrase} {vt}.",
+                                 f"By the count of {src}, {phrase} {vt} have died.")), claim)
+            else:
+                d.say(f"A third group, {src}, lists {phrase} {vt} by name.", claim)
+        verified = int(self.rng.binomial(int(self.truth[:upto, :, 0].sum()), w.spec.un_verified_share))
+        if verified:
+            c = self.number(verified)
+            d.para()
+            d.say(f"The {UN_OFFICE[0]}, which verifies each death with at least three independent sources, "
+                  f"has confirmed {c} civilian deaths.",
+                  self.claim("killed", c, "exact", "civilians", "civilian deaths", source=UN_OFFICE[0], **base))
+            d.say("Its figure is a minimum, a spokesperson stressed.")
+        self.noise(d, pub.date(), "Syria")
+        return self.pick(("Why nobody agrees on the death toll", "Counting Syria's dead", "Monitors differ on toll")), d
 
     def quiet_article(self, pub: dt.datetime) -> tuple[str, Draft]:
         """An article without casualty figures (when the world is too small for anything else)."""
@@ -151,10 +215,12 @@ class _Stories(Newsroom):
             return
         src, src_name = self.source_name(k, True)
         phrase, count, q = self.qualified(n)
-        claim = self.claim("killed", count, q, "people", "people", source=src_name, date_from=self.date(from_day),
-                           date_to=pub.date(), cumulative=True, **pf)
-        d.say(self.pick((f"{src[:1].upper() + src[1:]}, which keeps its own list of names, put the figure at {phrase}.",
-                         f"A separate count by {src} listed {phrase} people killed.")), claim)
+        fields = dict(source=src_name, date_from=self.date(from_day), date_to=pub.date(), cumulative=True, **pf)
+        if self.chance(0.5):
+            d.say(f"{src[:1].upper() + src[1:]}, which keeps its own list of names, put the figure at {phrase}.",
+                  self.claim("killed", count, q, "people", None, **fields))
+        else:
+            d.say(f"A separate count by {src} listed {phrase} people killed.", self.claim("killed", count, q, "people", "people", **fields))
 
     def event_article(self, pub: dt.datetime, outlet: int) -> tuple[str, Draft]:
         """A massacre, airstrike or battle, reported within two days."""
@@ -188,13 +254,32 @@ class _Stories(Newsroom):
         vt = "civilians" if civ else self.pick(("people", "fighters" if kind.name == "clashes" else "people"))
         cat = {"civilians": "civilians", "people": "people", "fighters": "fighters"}[vt]
         first = max(1, int(round(size * self.rng.uniform(0.5, 0.95))))
-        local = self.pick(("local activists", "civil defence teams", "a local health official", "residents"))
+        local = self.pick(LOCAL_SOURCES)
         d = Draft()
         verb_place = f"{verb} {vname}" if not verb.endswith("stormed") else f"{verb} {vname}"
         with_perp = self.chance(0.4) and perp != "unknown"
         perp_text = f" by {perp}" if with_perp and kind.name in ("airstrike", "shelling", "massacre") else ""
         t = int(self.rng.integers(0, 4))
-        if t == 0:
+        fighters = int((w.status[victims] == 2).sum())
+        soldiers = int((w.status[victims] == 1).sum())
+        if kind.name == "clashes" and fighters and soldiers and self.chance(0.7):
+            j = self.pick(self.tollers)
+            src, src_name = self.source_name(j, True)
+            pf_, fc, fq = self.qualified(fighters, initial=True)
+            sc = self.number(soldiers)
+            sw = self.pick(VICTIM_WORDS["security_forces"])
+            fw = self.pick(VICTIM_WORDS["fighters"])
+            d.say(f"{pf_} {fw} and {sc} {sw} were killed {when} {verb_place} in {gname}, according to {src}.",
+                  self.claim("killed", fc, fq, "fighters", fw, source=src_name, **base),
+                  self.claim("killed", sc, "exact", "security_forces", sw, source=src_name, **base))
+        elif first == 12 and self.chance(0.7):
+            d.say(f"A dozen {vt} were killed {when} {verb_place}{perp_text}, {local} said.",
+                  self.claim("killed", "A dozen", "exact", cat, vt, source=local, perpetrator=perp if perp_text else None, **base))
+        elif t == 1 and self.chance(0.15):
+            c = self.number(size + int(self.rng.integers(1, 10)))
+            d.say(f"Up to {c} {vt} may have been killed {when} {verb_place}{perp_text}, {local} said, warning that the toll could rise.",
+                  self.claim("killed", c, "up_to", cat, vt, source=local, perpetrator=perp if perp_text else None, **base))
+        elif t == 0:
             c = self.number(first, initial=True)
             d.say(f"{c} {vt} were killed {when} {verb_place}{perp_text} in {gname}, {local} said.",
                   self.claim("killed", c, "exact", cat, vt, source=local, perpetrator=perp if perp_text else None, **base))
@@ -225,6 +310,10 @@ class _Stories(Newsroom):
                 phrase, c, q = self.qualified(wounded, initial=True)
                 d.say(f"{phrase} others were wounded.",
                       self.claim("injured", c, q, "people", "others", source=local, **base))
+        if kind.name in ("airstrike", "shelling") and self.chance(0.3):
+            d.say(self.pick(("Several people are still missing under the rubble, rescuers said.",
+                             "Rescuers said several people were still missing.")),
+                  self.claim("missing", None, "vague", "people", "people", vague_word="several", source="rescuers", **base))
         # an organisation's later, higher count
         j = self.pick(self.tollers)
         org_n = int(self.org_events[j][e])
@@ -242,7 +331,6 @@ class _Stories(Newsroom):
             hh = int(w.household[members[0]])
             fam = members[w.household[members] == hh]
             if len(fam) >= 3:
-                from tally.simulate.names import FAMILY_NAMES
                 ch = int((w.role[fam] == 3).sum())
                 fname = FAMILY_NAMES.latin["english"][int(w.family[fam[w.role[fam] != 2][0]]), 0]
                 label = ("al-" + fname) if FAMILY_NAMES.article[int(w.family[fam[w.role[fam] != 2][0]])] else fname
@@ -368,11 +456,15 @@ def build_articles(world: World, lists: list[VictimList], n: int, seed: int) -> 
     rng = np.random.default_rng([seed, 4])
     writer = _Stories(world, lists, rng)
     spec = world.spec
-    days = rng.integers(1, spec.days + 7, n)
+    # more news on deadly days: publication days follow the daily toll, plus a floor
+    daily = np.bincount(world.day, minlength=spec.days + 7)[: spec.days + 7].astype(float)
+    weight = daily[:-1] / max(daily.mean(), 1e-9) + 0.5
+    days = 1 + np.minimum(np.searchsorted(np.cumsum(weight) / weight.sum(), rng.random(n), side="right"), len(weight) - 1)
     minutes = rng.integers(6 * 60, 23 * 60, n)
     order = np.lexsort((minutes, days))
-    kinds = (writer.toll_article, writer.event_article, writer.daily_article, writer.displacement_article)
-    weights = np.array([0.35, 0.35, 0.12, 0.18])
+    kinds = (writer.toll_article, writer.event_article, writer.daily_article, writer.displacement_article,
+             writer.roundup_article)
+    weights = np.array([0.32, 0.34, 0.1, 0.14, 0.1])
     out: list[Article] = []
     used: set[str] = set()
     for i in order:

@@ -112,7 +112,7 @@ class Newsroom:
         self.truth_children = np.zeros((nd, ng))
         ch = world.age < 18
         np.add.at(self.truth_children, (world.day[ch], world.governorate[ch]), 1)
-        self.org_counts, self.org_children, self.org_events = [], [], []
+        self.org_counts, self.org_children, self.org_women, self.org_events = [], [], [], []
         for vl in lists:
             c = np.zeros((nd, ng, 3))
             ok = (vl.reported_day >= 0) & (vl.reported_day < nd)
@@ -123,6 +123,10 @@ class Newsroom:
             k = world.age[p] < 18
             np.add.at(kids, (vl.reported_day[ok][k], world.governorate[p][k]), 1)
             self.org_children.append(kids)
+            women = np.zeros((nd, ng))
+            f = (world.age[p] >= 18) & (world.sex[p] == 2)
+            np.add.at(women, (vl.reported_day[ok][f], world.governorate[p][f]), 1)
+            self.org_women.append(women)
             self.org_events.append(np.bincount(world.event[vl.person], minlength=len(world.ev_size)))
         self.tollers = [i for i, vl in enumerate(lists) if vl.org.publishes_tolls] or list(range(len(lists)))
         self.regions = _regions(world)

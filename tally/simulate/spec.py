@@ -166,7 +166,7 @@ class SimulationSpec(_Spec):
     displaced_per_death: float = Field(12.0, ge=0, description="People crossing a border per person killed nearby.")
     organisations: list[OrganisationSpec] = Field(default_factory=list,
                                                   description="The documenting organisations (default: the first `lists` of the built-in ones).")
-    un_verified_share: float = Field(0.6, ge=0, le=1, description="Share of civilian deaths the UN office has verified.")
+    un_verified_share: float = Field(0.35, ge=0, le=1, description="Share of civilian deaths the UN office has verified.")
 
     @model_validator(mode="after")
     def _check(self) -> SimulationSpec:

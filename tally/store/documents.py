@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from tally.core.errors import NotFoundError
 from tally.store.schema import documents, sources, victim_records
@@ -25,6 +25,11 @@ def find_by_sha(conn: Connection, sha256: str) -> dict[str, Any] | None:
 def insert_document(conn: Connection, values: dict[str, Any]) -> int:
     """Insert one document row and return its id."""
     return int(conn.execute(insert(documents).values(**values)).inserted_primary_key[0])
+
+
+def set_record_count(conn: Connection, doc_id: int, n: int) -> None:
+    """Record how many victim records a list document holds."""
+    conn.execute(update(documents).where(documents.c.id == doc_id).values(records=n))
 
 
 def insert_records(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -86,3 +91,27 @@ def get_record(conn: Connection, record_id: int) -> dict[str, Any]:
 def record_ids(rows: Iterable[dict[str, Any]]) -> list[int]:
     """The ``id`` of each row."""
     return [int(r["id"]) for r in rows]
+
+
+def insert_records_fast(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert victim records; on SQLite straight through the DB-API cursor (3x faster), else Core."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(victim_records), rows)
+        return
+    import json
+
+    cols = list(rows[0].keys())
+    sql = f"INSERT INTO victim_records ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    j = cols.index("extra") if "extra" in cols else -1
+    d = cols.index("date_of_death") if "date_of_death" in cols else -1
+    params = []
+    for r in rows:
+        vals = [r[c] for c in cols]
+        if j >= 0:
+            vals[j] = json.dumps(vals[j], ensure_ascii=False) if vals[j] else "{}"
+        if d >= 0 and vals[d] is not None:
+            vals[d] = vals[d].isoformat()
+        params.append(tuple(vals))
+    conn.exec_driver_sql(sql, params)

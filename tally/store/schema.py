@@ -84,7 +84,7 @@ victim_records = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False),
     Column("record_id", String(200), nullable=False),
     Column("row", Integer, nullable=False),
     Column("name", Text),
@@ -103,7 +103,7 @@ victim_records = Table(
     Column("cause", Text),
     Column("extra", JSON, nullable=False, default=dict),
     Column("sensitivity", SENSITIVITY, nullable=False, default="restricted"),
-    Column("person_id", Integer, index=True),
+    Column("person_id", Integer),
     UniqueConstraint("document_id", "row", name="uq_victim_records_document_row"),
 )
 Index("ix_victim_records_source_record", victim_records.c.source_id, victim_records.c.record_id)

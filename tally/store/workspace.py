@@ -30,6 +30,13 @@ def _alembic_config(url: str) -> Config:
     return cfg
 
 
+def _one_line(exc: BaseException) -> str:
+    """A database exception as one line: its class and the driver's first message line."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{orig.__class__.__name__}: {first}"
+
+
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     """SHA-256 of a file, streamed."""
     h = hashlib.sha256()
@@ -107,6 +114,7 @@ class Workspace:
                     cur.execute("PRAGMA journal_mode=WAL")
                     cur.execute("PRAGMA synchronous=NORMAL")
                     cur.execute("PRAGMA foreign_keys=ON")
+                    cur.execute("PRAGMA cache_size=-65536")  # 64 MB page cache: faster index inserts
                     cur.close()
                     # Let SQLAlchemy's begin() issue BEGIN so transactions are real.
                     dbapi_conn.isolation_level = None
@@ -121,7 +129,7 @@ class Workspace:
                 return engine
             return create_engine(self.url, pool_pre_ping=True)
         except (SQLAlchemyError, ImportError) as exc:
-            raise StoreError(f"cannot open database {self._safe_url}: {exc}") from exc
+            raise StoreError(f"cannot open database {self.url.split('@')[-1]}: {_one_line(exc)}") from exc
 
     @property
     def _safe_url(self) -> str:
@@ -141,7 +149,7 @@ class Workspace:
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot migrate database {self._safe_url}: {exc.__class__.__name__}: {exc}") from exc
+            raise StoreError(f"cannot migrate database {self._safe_url}: {_one_line(exc)}") from exc
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -152,7 +160,7 @@ class Workspace:
                 with conn.begin():
                     yield conn
         except SQLAlchemyError as exc:
-            raise StoreError(f"database error: {exc.__class__.__name__}: {exc}") from exc
+            raise StoreError(f"database error: {_one_line(exc)}") from exc
 
     def connect(self) -> Connection:
         """A connection for reads."""

@@ -140,3 +140,17 @@ def test_link_records_rejects_bad_columns() -> None:
         link_records(pd.DataFrame({"source": ["a"], "name": ["x"]}))
     with pytest.raises(LinkError, match="unique"):
         link_records(pd.DataFrame({"record_key": [1, 1], "source": ["a", "b"], "name": ["x", "y"]}))
+
+
+def test_link_records_reestimates_m_from_reviewed_pairs(world: World, linked: LinkResult) -> None:
+    recs = world.records.merge(world.truth, left_on=["source", "record_id"], right_on=["source", "id"])
+    same = recs.merge(recs, on="person")
+    same = same[same["record_key_x"] < same["record_key_y"]].head(40)
+    decided = [(int(a), int(b), True) for a, b in zip(same["record_key_x"], same["record_key_y"], strict=True)]
+    res = link_records(world.records, LinkSpec(memory_limit="1GB", min_reviewed_for_m=30), decisions=decided)
+    assert res.metrics["m_from_reviewed_pairs"] == 40
+    given = next(c for c in res.model_json["comparisons"] if c["output_column_name"] == "given_name")
+    exact = [lv["m_probability"] for lv in given["comparison_levels"] if lv.get("label_for_charts") == "same name"]
+    assert exact and exact[0] != pytest.approx(0.86)  # learnt from the reviewed pairs, not the default
+    for a, b, _ in decided:
+        assert res.clusters[a] == res.clusters[b]

@@ -9,7 +9,9 @@ import pytest
 
 from tally.simulate import SimulationResult, SimulationSpec, simulate
 
-SMALL = dict(victims=3000, articles=30, seed=7)
+import os
+
+SMALL = dict(victims=3000, articles=30, seed=int(os.environ.get("TALLY_TEST_SEED", "7")))
 
 
 @pytest.fixture(scope="session")

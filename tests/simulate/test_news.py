@@ -10,6 +10,7 @@ import yaml
 
 from tally.core.quantities import interpret, parse_number
 from tally.simulate import SimulationResult, article_body
+from tally.simulate.news import LOCAL_SOURCES
 
 
 def _articles(small: SimulationResult) -> list[tuple[str, dict, list[dict]]]:
@@ -49,7 +50,7 @@ def test_claim_numbers_occur_in_quotes(small: SimulationResult) -> None:
 
 def test_claim_sources_are_known(small: SimulationResult) -> None:
     sources = pd.read_csv(small.out / "truth" / "sources.csv")
-    known = set(sources.name) | {"local activists", "civil defence teams", "a local health official", "residents", None}
+    known = set(sources.name) | set(LOCAL_SOURCES) | {None}
     seen = set()
     for _, _, claims in _articles(small):
         for c in claims:
