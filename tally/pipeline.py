@@ -353,7 +353,12 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
         say(stage, "running")
         t0 = time.perf_counter()
         try:
-            result = compute_tolls(ws) if stage == "reconcile" else fn(ws)
+            if stage == "reconcile":
+                result = compute_tolls(ws)
+            elif stage == "estimate":  # the total and one stratum per governorate: the report's forest plot
+                result = fn(ws, by=["governorate"], method="loglinear")
+            else:
+                result = fn(ws)
         except TallyError as exc:
             steps.append(StepOutcome(stage, "failed", str(exc), time.perf_counter() - t0))
             say(stage, f"failed: {exc}")
