@@ -378,8 +378,11 @@ def _summarise(result: Any) -> str:
         return "done"
     if isinstance(result, list) and result and isinstance(result[0], dict) and "grade" in result[0]:  # tolls
         t = result[0]
-        rng = "no reported figure" if t.get("best") is None else f"reported {t['reported_low']:,.0f}–{t['reported_high'] or t['reported_low']:,.0f}"
-        return f"{rng}, documented {t['documented']:,}, grade {t['grade']}"
+        def n(x: Any) -> str:
+            return "?" if x is None else f"{x:,.0f}"
+
+        rng = "no reported figure" if t.get("best") is None else f"reported {n(t.get('reported_low'))}–{n(t.get('reported_high'))}"
+        return f"{rng}, documented {n(t.get('documented'))}, grade {t.get('grade')}"
     if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
         rest = _summarise(result[1]) if len(result) > 1 else ""
         return f"run #{result[0]}" + (f": {rest}" if rest not in ("", "done", type(result[1]).__name__) else "")
