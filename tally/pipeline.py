@@ -98,6 +98,7 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         return area.name if area else code
 
     tolls = compute_tolls(ws, scope)
+    gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") or [] if t.get("group")}
     with ws.connect() as conn:
         documented = q.documented_summary(conn, scope)
         link_run = q.latest_link_run(conn)
@@ -130,7 +131,8 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         if row["district_code"]:
             districts.setdefault(row["governorate_code"], []).append(row)
     for code, n in by_gov:
-        places.append(PlaceRow(code, name_of(code), 1, None, n, tuple(claims_by_code.get(code or "", ()))))
+        places.append(PlaceRow(code, name_of(code), 1, None, n, tuple(claims_by_code.get(code or "", ())),
+                               toll=gov_tolls.get(code)))
         for row in districts.get(code, []):
             dc = row["district_code"]
             places.append(PlaceRow(dc, name_of(dc), 2, code, row["count"], tuple(claims_by_code.get(dc, ()))))

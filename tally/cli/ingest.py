@@ -11,7 +11,6 @@ import typer
 
 from tally.cli.app import JsonOpt, app, console, err_console, print_json
 from tally.cli.common import progress_bar, table, workspace
-from tally.core.errors import InputError
 
 
 @app.command()

@@ -35,6 +35,7 @@ class PlaceRow:
     lat: float | None = None
     lon: float | None = None
     point: str | None = None
+    toll: dict[str, Any] | None = None  # the reconciled toll of this area (Toll.to_dict()), where claims name it
 
 
 @dataclass(frozen=True)

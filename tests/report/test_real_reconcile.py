@@ -54,3 +54,19 @@ def test_report_estimates_equal_tally_estimate_json(ws_bare, tmp_path: Path) -> 
     for r in [out["total"], *out["strata"].values()]:
         for key in ("estimate", "lower", "upper"):
             assert json.dumps(r[key]) in shown, (key, r[key])
+
+
+def test_place_table_matches_tolls_by_governorate(ws_bare, tmp_path: Path) -> None:
+    if pipeline.stage_function("reconcile") is None:
+        pytest.skip("the reconcile stage is not in this build")
+    res = CliRunner().invoke(app, ["--workspace", str(ws_bare.home), "tolls", "--by", "governorate", "--json"])
+    assert res.exit_code == 0, res.output
+    tolls = [t for t in json.loads(res.stdout) if t["group"]]
+    assert tolls
+    html = pipeline.run_report(ws_bare, tmp_path / "r.html").read_text(encoding="utf-8")
+    for t in tolls:
+        row = re.search(rf'<tr id="place-{re.escape(t["group"])}"[^>]*>(.*?)</tr>', html, re.S)
+        assert row, t["group"]
+        values = [json.loads(v) for v in re.findall(r'data-value="([^"]+)"', row.group(1))]
+        assert values[0] == t["documented"]  # the store's aggregate equals the reconciliation's count
+        assert values[1] == t["reported_low"] and f'>{t["grade"]}<' in row.group(1)
