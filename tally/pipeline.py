@@ -98,7 +98,13 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         return area.name if area else code
 
     tolls = compute_tolls(ws, scope)
-    gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") or [] if t.get("group")}
+    problems: list[str] = []
+    try:  # per-area tolls enrich the places table; a failure there must not cost the whole report
+        gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") or [] if t.get("group")}
+    except (TallyError, KeyError, ValueError) as exc:
+        gov_tolls = {}
+        problems.append(f"tolls by governorate could not be computed ({type(exc).__name__}: {exc}); "
+                        "the places table shows documented counts only")
     with ws.connect() as conn:
         documented = q.documented_summary(conn, scope)
         link_run = q.latest_link_run(conn)
@@ -197,7 +203,7 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         generated_at=dt.datetime.now(dt.UTC), stages=stages, documented=documented, tolls=tolls or [],
         estimates=estimates, daily=daily, list_running=list_running, claimed_running=claimed, places=places,
         breakdowns=breakdowns, sources=sources, claims=shown, claims_total=len(claims),
-        methodology=methodology,
+        methodology=methodology, problems=problems,
         attribution=[ATTRIBUTION, "Place codes: OCHA Common Operational Datasets; GeoNames (CC BY 4.0)."],
     )
 

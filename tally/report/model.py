@@ -75,6 +75,7 @@ class ReportData:
     claims: list[dict[str, Any]] = field(default_factory=list)  # provenance appendix
     claims_total: int = 0
     methodology: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # parts that could not be made, said plainly
     attribution: list[str] = field(default_factory=list)
 
     @property

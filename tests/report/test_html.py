@@ -90,3 +90,17 @@ def test_report_scope_keeps_only_that_area(ws, tmp_path: Path) -> None:
     assert "Scope: <strong>Idleb</strong>" in html
     assert 'id="place-ocha:SY02"' not in html
     assert re.search(rf'<tr id="place-ocha:SY07"[^>]*>.*?data-value="{n}"', html, re.S)
+
+
+def test_report_survives_failing_area_tolls(ws, tmp_path: Path, monkeypatch) -> None:
+    real = pipeline.compute_tolls
+
+    def flaky(w, scope=None, by=None):  # type: ignore[no-untyped-def]
+        if by == "governorate":
+            raise KeyError("iso:SY")
+        return real(w, scope, by)
+
+    monkeypatch.setattr(pipeline, "compute_tolls", flaky)
+    html = pipeline.run_report(ws, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "tolls by governorate could not be computed (KeyError" in html
+    assert figures(html)["documented"] == 87
