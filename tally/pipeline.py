@@ -145,13 +145,25 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
 
     list_running = {name: list(zip([d for d, _ in s], _running([n for _, n in s]), strict=True))
                     for name, s in by_list.items()}
+    # Each source's running toll, as the reconciliation read it (R3): the figures its latest one
+    # superseded, then that one.  Without reconciliation no claim is plotted: claims marked
+    # cumulative mix places and victim groups, and only the reconciliation tells them apart.
+    claim_by_id = {c["id"]: c for c in claims}
     claimed: dict[str, list[tuple[Any, float, int]]] = {}
-    for c in deaths:
-        when = c["date_to"] or c["date_from"] or (c["reported_at"].date() if c["reported_at"] else None)
-        if c["cumulative"] and c["best"] is not None and when and (not scope or scope in (c["pcodes"] or [])):
-            claimed.setdefault(c["source"] or "unattributed", []).append((when, c["best"], c["id"]))
-    for series in claimed.values():
-        series.sort()
+    for src in (tolls[0].get("sources", []) if tolls else []):
+        if not src.get("cumulative") or src.get("best") is None:
+            continue
+        earlier = src.get("superseded") if isinstance(src.get("superseded"), list) else []
+        points = []
+        for cid in earlier:
+            c = claim_by_id.get(cid)
+            when = c and (c["date_to"] or c["date_from"] or (c["reported_at"].date() if c["reported_at"] else None))
+            if c and when and c["best"] is not None:
+                points.append((_as_day(when), float(c["best"]), cid))
+        if src.get("date"):
+            points.append((_as_day(src["date"]), float(src["best"]), src.get("claim_id")))
+        if points:
+            claimed[src["source"]] = sorted(points, key=lambda p: (p[0], p[2] or 0))
 
     # Provenance: the claims behind the figures first, then the newest, up to a bound.
     cited: list[int] = []
@@ -206,6 +218,12 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         methodology=methodology, problems=problems,
         attribution=[ATTRIBUTION, "Place codes: OCHA Common Operational Datasets; GeoNames (CC BY 4.0)."],
     )
+
+
+def _as_day(v: Any) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
 
 
 def _running(values: list[int]) -> list[int]:

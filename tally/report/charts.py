@@ -73,12 +73,12 @@ def timeline(daily: Sequence[tuple[dt.date, int]], running: dict[str, Sequence[t
     for j, (name, series) in enumerate(sorted(claimed.items())):
         if series:
             d, v, _ = zip(*series, strict=True)
-            bottom.plot(d, v, marker="o", markersize=3, linestyle=":", color=PALETTE[(j + len(running)) % len(PALETTE)],
-                        label=f"{name} (claimed cumulative toll)")
+            bottom.step(d, v, where="post", marker="o", markersize=3, linestyle=":",
+                        color=PALETTE[(j + len(running)) % len(PALETTE)], label=f"{name} (reported running toll)")
     bottom.set_title("Running toll by source")
     bottom.set_ylabel("cumulative deaths")
     if running or claimed:
-        bottom.legend(fontsize=7, loc="upper left", ncols=2)
+        bottom.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=2)
     for ax in (top, bottom):
         ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:,.0f}"))
         ax.grid(axis="y", color="#e5e5e5", linewidth=0.6)
