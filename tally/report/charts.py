@@ -73,7 +73,9 @@ def timeline(daily: Sequence[tuple[dt.date, int]], running: dict[str, Sequence[t
     for j, (name, series) in enumerate(sorted(claimed.items())):
         if series:
             d, v, _ = zip(*series, strict=True)
-            bottom.step(d, v, where="post", marker="o", markersize=3, linestyle=":",
+            # Dots, not a line: a source's figures are separate reports, and a line between two
+            # would claim a count for the days between that nobody reported.
+            bottom.plot(d, v, marker="o", markersize=3.5, linestyle="none",
                         color=PALETTE[(j + len(running)) % len(PALETTE)], label=f"{name} (reported running toll)")
     bottom.set_title("Running toll by source")
     bottom.set_ylabel("cumulative deaths")
