@@ -127,21 +127,22 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
                      for e in estimates if scope in e.stratum.values()] or estimates
 
     deaths = [c for c in claims if c["event"] in ("killed", "executed") and c["status"] == "active"]
+    # Keyed by the code without its scheme: claims may write "SY07" where lists resolve "ocha:SY07".
     claims_by_code: dict[str, list[int]] = {}
     for c in deaths:
         for code in c["pcodes"] or []:
-            claims_by_code.setdefault(code, []).append(c["id"])
+            claims_by_code.setdefault(_bare(code), []).append(c["id"])
     places: list[PlaceRow] = []
     districts: dict[str | None, list[dict[str, Any]]] = {}
     for row in by_place:
         if row["district_code"]:
             districts.setdefault(row["governorate_code"], []).append(row)
     for code, n in by_gov:
-        places.append(PlaceRow(code, name_of(code), 1, None, n, tuple(claims_by_code.get(code or "", ())),
+        places.append(PlaceRow(code, name_of(code), 1, None, n, tuple(claims_by_code.get(_bare(code), ())),
                                toll=gov_tolls.get(code)))
         for row in districts.get(code, []):
             dc = row["district_code"]
-            places.append(PlaceRow(dc, name_of(dc), 2, code, row["count"], tuple(claims_by_code.get(dc, ()))))
+            places.append(PlaceRow(dc, name_of(dc), 2, code, row["count"], tuple(claims_by_code.get(_bare(dc), ()))))
 
     list_running = {name: list(zip([d for d, _ in s], _running([n for _, n in s]), strict=True))
                     for name, s in by_list.items()}
@@ -218,6 +219,10 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         methodology=methodology, problems=problems,
         attribution=[ATTRIBUTION, "Place codes: OCHA Common Operational Datasets; GeoNames (CC BY 4.0)."],
     )
+
+
+def _bare(code: str | None) -> str:
+    return (code or "").split(":", 1)[-1]
 
 
 def _as_day(v: Any) -> dt.date:
