@@ -640,3 +640,76 @@ def evaluate_link(ws: Workspace, truth_csv: Path) -> LinkScore:
                          "person": [pid.get(r["record_key"]) for r in rows]})
     pred["person"] = pred["person"].fillna(-1).astype("int64").astype(str)
     return score_clusters(pred, truth)
+
+
+# --- estimate -------------------------------------------------------------------------------
+
+ESTIMATE_STRATA = ("governorate", "month", "sex", "status")
+
+
+def _stratum_of(person: dict[str, Any], by: list[str]) -> tuple[str, dict[str, Any]]:
+    """A person's stratum as a display name and as the stored scope (what reconciliation matches)."""
+    import calendar
+
+    names, scope = [], {}
+    for key in by:
+        if key == "month":
+            d = person["date"]
+            if d is None:
+                names.append("month=unknown")
+                scope["month"] = "unknown"
+                continue
+            last = calendar.monthrange(d.year, d.month)[1]
+            names.append(f"month={d:%Y-%m}")
+            scope.update({"from": f"{d:%Y-%m}-01", "to": f"{d:%Y-%m}-{last:02d}"})
+        else:
+            names.append(f"{key}={person[key]}")
+            scope[key] = person[key]
+    return ",".join(names), scope
+
+
+def run_estimate(ws: Workspace, *, by: Iterable[str] = (), method: str = "loglinear", **options: Any) -> Any:
+    """Multiple systems estimation on the workspace's linked persons, stored and audited.
+
+    Each person's capture pattern is the set of lists (sources) naming them.  With *by*, one
+    estimate per stratum and a total combined by :func:`tally.estimate.estimate_strata` (posterior
+    draws summed for Bayesian methods); without, one estimate for everyone.  Returns an
+    ``EstimateResult`` or a ``StratifiedResult``.
+    """
+    from tally.core.errors import EstimateError
+    from tally.estimate import CaptureHistory, estimate_strata, get_estimator
+    from tally.store.estimates import person_memberships, save_estimates
+    from tally.store.links import latest_run
+
+    by = [b for b in by]
+    bad = [b for b in by if b not in ESTIMATE_STRATA]
+    if bad:
+        raise EstimateError(f"cannot stratify by {', '.join(bad)}; use {', '.join(ESTIMATE_STRATA)}")
+    with ws.connect() as conn:
+        try:
+            run_id = int(latest_run(conn)["id"])
+        except NotFoundError as exc:
+            raise EstimateError("no linkage run in this workspace: run 'tally link' first") from exc
+        people = list(person_memberships(conn))
+    if not people:
+        raise EstimateError("no linked persons to estimate from")
+    lists = sorted(set().union(*(p["lists"] for p in people)))
+    estimator = get_estimator(method, **options)
+    spec = {"method": method, "by": by, "options": {k: v for k, v in options.items()}, "lists": lists}
+    if by:
+        grouped: dict[str, list[frozenset[str]]] = {}
+        scopes: dict[str, dict[str, Any]] = {}
+        for p in people:
+            name, scope = _stratum_of(p, by)
+            grouped.setdefault(name, []).append(p["lists"])
+            scopes[name] = scope
+        histories = {k: CaptureHistory.from_records(v, lists=lists) for k, v in sorted(grouped.items())}
+        result = estimate_strata(histories, estimator)
+        rows = [(scopes[k], r.to_dict()) for k, r in result.strata.items()]
+        rows.append(({}, result.total.to_dict()))
+    else:
+        result = estimator.fit(CaptureHistory.from_records([p["lists"] for p in people], lists=lists))
+        rows = [({}, result.to_dict())]
+    with ws.begin() as conn:
+        save_estimates(conn, actor=ws.actor, link_run_id=run_id, method=method, spec=spec, rows=rows)
+    return result

@@ -18,7 +18,7 @@ _STAGES = ("geography", "world", "lists", "articles", "writing")
 
 @app.command("simulate")
 def simulate_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write lists/, articles/ and truth/ into.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write lists/, articles/ and truth/ into: new, empty, or an earlier simulation (replaced).")],
     seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed (default 0); the same seed gives byte-identical output.")] = None,
     victims: Annotated[Optional[int], typer.Option("--victims", help="Number of people killed (default 10,000).")] = None,
     lists: Annotated[Optional[int], typer.Option("--lists", help="Number of organisations publishing victim lists (default 4).")] = None,

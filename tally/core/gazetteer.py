@@ -41,7 +41,7 @@ _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": 
 _LATIN_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|az|ash|ath|adh|ul)\s+")
 _AR_PREFIXES = ("مدينه ", "محافظه ", "منطقه ", "ناحيه ", "مركز ", "ريف ")
 _GENERIC_WORDS = re.compile(
-    r"\b(?:governorate|province|provinces|district|region|city|town|village|muhafazat|mantiqat|countryside)\b"
+    r"\b(?:governorate|province|provinces|district|region|city|town|village|muhafazat|mantiqat)\b"
 )
 
 

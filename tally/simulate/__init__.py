@@ -9,7 +9,7 @@ uses it for its data.
 
 from __future__ import annotations
 
-from tally.simulate.spec import OrganisationSpec, SimulationSpec
+from tally.simulate.spec import OrganisationSpec, SimulationSpec, demo_spec, make_spec
 from tally.simulate.writer import SimulationResult, article_body, simulate
 
-__all__ = ["OrganisationSpec", "SimulationResult", "SimulationSpec", "article_body", "simulate"]
+__all__ = ["OrganisationSpec", "SimulationResult", "SimulationSpec", "article_body", "demo_spec", "make_spec", "simulate"]

@@ -1,6 +1,6 @@
 """The country as the simulator sees it: governorates, districts and villages with their spellings.
 
-Areas and P-codes come from :class:`~tally.core.gazetteer.Gazetteer`; the spelling variants of
+Areas and P-codes come from :class:`~tally.core.gazetteer.Gazetteer` (its bundled in-depth files); the spelling variants of
 each area come from the bundled in-depth gazetteer file and are sorted into writing habits, so
 that each organisation writes "Latakia", "Lattaquié", "Al-Ladhiqiyah" or "اللاذقية" as its
 people would.  Villages are made up from common Syrian toponym parts (Kafr, Tell, Ain ...).
@@ -9,6 +9,7 @@ people would.  Villages are made up from common Syrian toponym parts (Kafr, Tell
 from __future__ import annotations
 
 import csv
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -85,10 +86,16 @@ def _habits(name_en: str, name_ar: str, variants: list[str], *, district: bool =
     return {h: tuple(dict.fromkeys(v)) for h, v in out.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _bundled() -> Gazetteer:
+    """The bundled in-depth files only: the simulator needs no world towns (saves seconds)."""
+    return Gazetteer.load(world=False)
+
+
 def load_geography(country: str, rng: np.random.Generator) -> Geography:
     """Governorates and districts of *country* from the gazetteer, with made-up villages per district."""
     path = DATA_DIR / f"gazetteer_{country.upper()}.csv"
-    gaz = Gazetteer.default()
+    gaz = _bundled()
     admin1 = gaz.children(f"iso:{country.upper()}", kind="admin1")
     admin1 = [a for a in admin1 if a.code.startswith("ocha:")]
     if not path.exists() or not admin1:

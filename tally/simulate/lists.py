@@ -21,11 +21,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from tally.simulate.geography import Area
 from tally.simulate.names import (
-    FAMILY_NAMES,
     FEMALE_NAMES,
     HABITS,
     MALE_NAMES,
@@ -64,7 +62,8 @@ class VictimList:
     """One organisation's list as written, and which victim each row is."""
 
     org: OrganisationSpec
-    table: pd.DataFrame  # the CSV, columns as written
+    columns: dict[str, np.ndarray]  # the CSV's columns by English name, values as written
+    header: list[str]  # the CSV's header as written (English or Arabic)
     person: np.ndarray  # victim index (person - 1) per row
     copied: np.ndarray  # bool: row copied from another list
     duplicate: np.ndarray  # bool: second entry of a victim already on the list
@@ -73,6 +72,14 @@ class VictimList:
     shift: np.ndarray  # days between the date written and the true date (0 when no date)
     reported_day: np.ndarray  # day index as written (-1 missing)
     own: np.ndarray  # bool per victim: recorded by the organisation itself
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Record ids as written."""
+        return self.columns["id"]
+
+    def __len__(self) -> int:
+        return len(self.person)
 
 
 def capture_probability(world: World, org: OrganisationSpec, visibility: np.ndarray, local: np.ndarray) -> np.ndarray:
@@ -180,10 +187,8 @@ def _one_list(world: World, org: OrganisationSpec, own: np.ndarray, source: Vict
     lang = 1 if org.vocab == "arabic" else 2 if max(org.scripts, key=org.scripts.__getitem__) == "french" else 0
     kind_cause = np.array([CAUSES[k.spec.cause][lang] for k in world.kinds], dtype=object)
     cols["cause"] = _blank(kind_cause[world.ev_kind[world.event[persons]]], rng, miss)
-    table = pd.DataFrame(cols)
-    if org.arabic_headers:
-        table.columns = [HEADERS_AR[c] for c in table.columns]
-    return VictimList(org, table, persons, copied, duplicate, typo, habit, np.where(cols["date_of_death"] == "", 0, shift),
+    header = [HEADERS_AR[c] for c in cols] if org.arabic_headers else list(cols)
+    return VictimList(org, cols, header, persons, copied, duplicate, typo, habit, np.where(cols["date_of_death"] == "", 0, shift),
                       np.where(cols["date_of_death"] == "", -1, day), own)
 
 
@@ -274,7 +279,25 @@ def _names(world: World, org: OrganisationSpec, persons: np.ndarray, habit: np.n
                 res[s] = upper + " " + given[s]
             elif fname == "bin":
                 res[s] = given[s] + " " + son[s] + " " + father[s] + " " + family[s]
+        if hname == "arabic":
+            res = _arabic_orthography(res, rng)
         out[sel] = res
+    return out
+
+
+_HAMZA = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
+HAMZA_DROP = 0.25  # share of Arabic names typed without hamza on alif (أحمد -> احمد)
+ABD_JOIN = 0.3  # share written with compounds joined (عبد الرحمن -> عبدالرحمن, أبو زيد -> أبوزيد)
+
+
+def _arabic_orthography(names: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Everyday Arabic spelling variation that is not a typo: hamza left off, compounds joined."""
+    out = names.copy()
+    hamza = rng.random(len(out)) < HAMZA_DROP
+    out[hamza] = np.array([n.translate(_HAMZA) for n in out[hamza]], dtype=object)
+    join = rng.random(len(out)) < ABD_JOIN
+    out[join] = np.array([n.replace("عبد ", "عبد").replace("أبو ", "أبو").replace("ابو ", "ابو") for n in out[join]],
+                         dtype=object)
     return out
 
 

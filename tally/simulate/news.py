@@ -35,8 +35,8 @@ from tally.simulate.newsroom import (
     Article,
     Draft,
     Newsroom,
-    weighted_choice,
     slug,
+    weighted_choice,
 )
 from tally.simulate.world import World
 
@@ -71,17 +71,17 @@ class _Stories(Newsroom):
         n = int(sel[..., 0].sum() if civ else sel.sum())
         if n == 0:
             return self.daily_article(pub, outlet)
-        src, src_name = self.source_name(j, True)
+        src, src_name = self.source_name(j)
         where, pf = ("across Syria", {"places": ["Syria"], "admin1": [], "pcodes": [], "country": w.geo.country}) if whole \
             else self.places(govs, outlet)
         period = self.since(from_day, pub.date()) if from_day == 0 else self.pick(("over the past week", "in the past seven days"))
         vt = "civilians" if civ else self.pick(VICTIM_WORDS["people"])
         cat = "civilians" if civ else "people"
         base = dict(source=src_name, date_from=self.date(from_day), date_to=pub.date(), cumulative=True, **pf)
-        t = int(self.rng.integers(0, 6))
+        t = int(self.rng.integers(0, 9))
         if t == 5 and not (24 <= n < 100 or n >= 200):
             t = 0
-        phrase, count, q = self.qualified(n, initial=t == 0)
+        phrase, count, q = self.qualified(n, initial=t in (0, 7))
         kids = int((self.org_children[j][from_day:upto].sum(axis=1) if whole
                     else self.org_children[j][from_day:upto, govs].sum()).sum()) if self.chance(0.4) else 0
         main = self.claim("killed", count, q, cat, vt, **base)
@@ -109,6 +109,12 @@ class _Stories(Newsroom):
             d.say(f"The death toll {where} has risen to {phrase} {vt} {period}, {src} said.", main)
         elif t == 4:
             d.say(f"{src[:1].upper() + src[1:]} has documented the killing of {phrase} {vt} {where} {period}.", main)
+        elif t == 6:
+            d.say(f"In its latest tally, {src} said {phrase} {vt}{kid_text} had been killed {where} {period}.", main, *extra)
+        elif t == 7:
+            d.say(f"{phrase} {vt} have lost their lives {where} {period}, {src} said in its latest report.", main)
+        elif t == 8:
+            d.say(f"The number of {vt} killed {where} {period} has reached {phrase}, according to {src}.", main)
         else:
             vague = "hundreds" if n >= 200 else "dozens"
             d.say(f"{vague.capitalize()} of {vt} have been killed {where} {period}, according to {src}.",
@@ -158,7 +164,7 @@ class _Stories(Newsroom):
             n = int(c_arr[..., 0].sum() if civ else c_arr.sum())
             if n < 1:
                 continue
-            src, src_name = self.source_name(j, True)
+            src, src_name = self.source_name(j)
             phrase, count, q = self.qualified(n)
             vt = "civilians" if civ else "people"
             claim = self.claim("killed", count, q, vt, vt, source=src_name, **base)
@@ -213,7 +219,7 @@ class _Stories(Newsroom):
         n = int(c_arr.sum() if not govs else c_arr[:, govs].sum())
         if n < 1:
             return
-        src, src_name = self.source_name(k, True)
+        src, src_name = self.source_name(k)
         phrase, count, q = self.qualified(n)
         fields = dict(source=src_name, date_from=self.date(from_day), date_to=pub.date(), cumulative=True, **pf)
         if self.chance(0.5):
@@ -264,7 +270,7 @@ class _Stories(Newsroom):
         soldiers = int((w.status[victims] == 1).sum())
         if kind.name == "clashes" and fighters and soldiers and self.chance(0.7):
             j = self.pick(self.tollers)
-            src, src_name = self.source_name(j, True)
+            src, src_name = self.source_name(j)
             pf_, fc, fq = self.qualified(fighters, initial=True)
             sc = self.number(soldiers)
             sw = self.pick(VICTIM_WORDS["security_forces"])
@@ -318,7 +324,7 @@ class _Stories(Newsroom):
         j = self.pick(self.tollers)
         org_n = int(self.org_events[j][e])
         if org_n > first:
-            src, src_name = self.source_name(j, True)
+            src, src_name = self.source_name(j)
             c = self.number(org_n)
             d.para()
             d.say(self.pick((f"The toll rose to {c} later in the day, {src} said.",
@@ -362,7 +368,7 @@ class _Stories(Newsroom):
         n = int(c_day.sum())
         if n < 1:
             return self.displacement_article(pub, outlet)
-        src, src_name = self.source_name(j, True)
+        src, src_name = self.source_name(j)
         top = int(np.argmax(c_day.sum(axis=1)))
         gname = self.gov_name(top, outlet)
         gov = self.w.geo.governorates[top]
@@ -374,8 +380,12 @@ class _Stories(Newsroom):
         if self.chance(0.5):
             d.say(f"{src[:1].upper() + src[1:]} recorded {c} deaths across Syria {when}, most of them in {gname}.",
                   self.claim("killed", c, "exact", "people", "deaths", places=["Syria"], **base))
-        else:
+        elif self.chance(0.5) or n < np.quantile(self.org_counts[j][: self.w.spec.days].sum(axis=(1, 2)), 0.7):
             d.say(f"Across the country, {c} people were killed {when}, according to {src}.",
+                  self.claim("killed", c, "exact", "people", "people", places=["Syria"], **base))
+        else:
+            wd = when[3:] if when.startswith("on ") else when
+            d.say(f"{src[:1].upper() + src[1:]} said {wd} had been one of the deadliest days of the month, with {c} people killed nationwide.",
                   self.claim("killed", c, "exact", "people", "people", places=["Syria"], **base))
         if civ and civ < n:
             cc = self.number(civ)
@@ -468,11 +478,12 @@ def build_articles(world: World, lists: list[VictimList], n: int, seed: int) -> 
     out: list[Article] = []
     used: set[str] = set()
     for i in order:
-        pub = dt.datetime.combine(spec.start + dt.timedelta(days=int(days[i])), dt.time(), tzinfo=dt.timezone.utc) \
+        pub = dt.datetime.combine(spec.start + dt.timedelta(days=int(days[i])), dt.time(), tzinfo=dt.UTC) \
             + dt.timedelta(minutes=int(minutes[i]))
         outlet = int(rng.integers(0, len(OUTLETS)))
         k = weighted_choice(rng, weights)
         writer.depth = 0
+        writer.introduced = set()
         title, draft = kinds[k](pub, outlet)
         body, claims = draft.render()
         base = f"{pub.date().isoformat()}-{slug(title)}"

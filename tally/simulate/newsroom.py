@@ -133,6 +133,7 @@ class Newsroom:
         self.outlet_spelling: dict[tuple[int, int], str] = {}
         self.ev_start = np.concatenate([[0], np.cumsum(world.ev_size)[:-1]])
         self.depth = 0
+        self.introduced: set[int] = set()  # organisations whose acronym this article has introduced
 
     # -- small helpers ------------------------------------------------------------------------
     def pick(self, seq: Any) -> Any:
@@ -228,12 +229,20 @@ class Newsroom:
         c.update(kw)
         return c
 
-    def source_name(self, j: int, first: bool) -> tuple[str, str]:
-        """``(as written, canonical name)`` of list *j*'s organisation: full name, with or without acronym."""
+    def source_name(self, j: int) -> tuple[str, str]:
+        """``(as written, canonical name)`` of list *j*'s organisation.
+
+        The first mention in an article is the full name, often with its acronym in brackets;
+        once the acronym is introduced, later mentions mostly use it alone.  The canonical name
+        (the gold claim's ``source``) is always the full name, which is also the list's file stem.
+        """
         org = self.lists[j].org
-        if first:
-            return self.pick((f"the {org.name} ({org.acronym})", f"the {org.name}", f"the {org.name}")), org.name
-        return self.pick((org.acronym, f"the {org.name}")), org.name
+        if j in self.introduced and self.chance(0.7):
+            return org.acronym, org.name
+        if self.chance(0.45):
+            self.introduced.add(j)
+            return f"the {org.name} ({org.acronym})", org.name
+        return f"the {org.name}", org.name
 
     # -- noise --------------------------------------------------------------------------------
     def noise(self, d: Draft, pub: dt.date, place: str) -> None:
@@ -251,6 +260,14 @@ class Newsroom:
             lambda: f"Talks held in {self.pick(('Geneva', 'Astana', 'Amman', 'Doha'))} in {int(r.integers(2016, pub.year))} produced a ceasefire that lasted {to_words(int(r.integers(2, 11)))} months.",
             lambda: f"Schools in the area have been closed for {int(r.integers(2, 40))} days, and {int(r.integers(2, 9))} of the {int(r.integers(10, 30))} clinics run by aid groups have suspended work.",
             lambda: f"The town had around {int(r.integers(5, 90)) * 1000:,} inhabitants before {int(r.integers(2011, 2016))}.",
+            lambda: "Security Council Resolution 2254, adopted in December 2015, calls for a political transition.",
+            lambda: f"Traffic on the M4 highway was halted for {to_words(int(r.integers(2, 12)))} hours on {WEEKDAYS[int(r.integers(0, 7))]}.",
+            lambda: f"The strike came at around {int(r.integers(1, 12))}:{int(r.integers(0, 6))}0 a.m., witnesses said.",
+            lambda: f"A {int(r.integers(22, 60))}-year-old nurse said staff had worked {to_words(int(r.integers(2, 5)))} shifts in a row.",
+            lambda: f"The UN has appealed for ${int(r.integers(2, 6))}.{int(r.integers(0, 10))} billion to fund its response this year.",
+            lambda: f"Some {int(r.integers(12, 17))}.{int(r.integers(0, 10))} million people in Syria need humanitarian aid, according to UN figures.",
+            lambda: f"About {int(r.integers(20, 80))} percent of the district's wells are out of service.",
+            lambda: f"The {self.ordinal(int(r.integers(10, 14)))} anniversary of the siege was marked in {self.pick(('August', 'October', 'April'))}.",
         ]
         picks = r.permutation(len(choices))[: int(r.integers(1, 5))].tolist()
         while picks:

@@ -20,15 +20,17 @@ The output depends on the seed only: the same spec gives byte-identical files.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from tally.core.errors import InputError
 from tally.simulate.geography import load_geography
@@ -73,9 +75,11 @@ def simulate(spec: SimulationSpec, out: Path, progress: Progress | None = None) 
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} exists and is not a directory")
+    if out.exists() and any(out.iterdir()) and not (out / "truth" / "spec.json").exists():
+        raise InputError(f"{out} is not empty and holds no earlier simulation; choose an empty or new directory")
     for sub in ("lists", "articles", "truth"):
         if (out / sub).exists():
-            shutil.rmtree(out / sub)  # stale files from another seed would break the key
+            shutil.rmtree(out / sub)  # an earlier simulation's files would not match this key
         (out / sub).mkdir(parents=True, exist_ok=True)
 
     step("geography")
@@ -89,12 +93,20 @@ def simulate(spec: SimulationSpec, out: Path, progress: Progress | None = None) 
     step("writing")
     paths = _write(out, spec, world, lists, articles)
     return SimulationResult(out, spec.seed, world.n, len(world.ev_size), int((world.ev_size > 1).sum()),
-                            {vl.org.name: len(vl.table) for vl in lists}, len(articles),
+                            {vl.org.name: len(vl) for vl in lists}, len(articles),
                             sum(len(a.claims) for a in articles), len(world.disp_day), time.perf_counter() - t0, paths)
 
 
-def _csv(df: pd.DataFrame, path: Path) -> None:
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+Table = dict[str, Any]  # column name -> values (numpy array or list), all of one length
+
+
+def _csv(table: Table, path: Path, header: list[str] | None = None) -> None:
+    """Write *table* as UTF-8 CSV, minimal quoting, LF line ends (csv module: pandas is 3x slower here)."""
+    cols = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in table.values()]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header or list(table))
+        w.writerows(zip(*cols))
 
 
 def _write(out: Path, spec: SimulationSpec, world: World, lists: list[VictimList], articles: list[Article]) -> dict[str, Path]:
@@ -102,27 +114,30 @@ def _write(out: Path, spec: SimulationSpec, world: World, lists: list[VictimList
     paths: dict[str, Path] = {}
     for vl in lists:
         p = out / "lists" / f"{vl.org.name}.csv"
-        _csv(vl.table, p)
+        _csv(vl.columns, p, vl.header)
         paths[f"list:{vl.org.name}"] = p
     _csv(_victims_table(world), truth / "victims.csv")
-    key = pd.concat([pd.DataFrame({"source": vl.org.name, "id": vl.table.iloc[:, 0].to_numpy(), "person": vl.person + 1})
-                     for vl in lists], ignore_index=True)
-    _csv(key, truth / "key.csv")
-    records = pd.concat([pd.DataFrame({
-        "source": vl.org.name, "id": vl.table.iloc[:, 0].to_numpy(), "person": vl.person + 1,
-        "copied": vl.copied.astype(int), "duplicate": vl.duplicate.astype(int), "typo": vl.typo.astype(int),
-        "script": np.array(HABITS, dtype=object)[vl.habit], "date_shift": vl.shift}) for vl in lists], ignore_index=True)
+    source = np.repeat(np.array([vl.org.name for vl in lists], dtype=object), [len(vl) for vl in lists])
+    ids = np.concatenate([vl.ids for vl in lists])
+    person = np.concatenate([vl.person for vl in lists]) + 1
+    _csv({"source": source, "id": ids, "person": person}, truth / "key.csv")
+    records = {"source": source, "id": ids, "person": person,
+               "copied": np.concatenate([vl.copied for vl in lists]).astype(int),
+               "duplicate": np.concatenate([vl.duplicate for vl in lists]).astype(int),
+               "typo": np.concatenate([vl.typo for vl in lists]).astype(int),
+               "script": np.array(HABITS, dtype=object)[np.concatenate([vl.habit for vl in lists])],
+               "date_shift": np.concatenate([vl.shift for vl in lists])}
     _csv(records, truth / "records.csv")
     _csv(_events_table(world), truth / "events.csv")
     geo = world.geo
-    _csv(pd.DataFrame({
-        "date": [(spec.start + pd.Timedelta(days=int(d))).isoformat() for d in world.disp_day],
+    _csv({
+        "date": [(spec.start + dt.timedelta(days=int(d))).isoformat() for d in world.disp_day],
         "governorate_pcode": [geo.governorates[g].pcode for g in world.disp_gov],
-        "country": world.disp_country, "people": world.disp_people, "families": world.disp_families}),
+        "country": world.disp_country, "people": world.disp_people, "families": world.disp_families},
         truth / "displacement.csv")
     sources = [(vl.org.name, vl.org.acronym, "organisation", f"lists/{vl.org.name}.csv") for vl in lists]
     sources += [(UN_OFFICE[0], UN_OFFICE[1], "authority", ""), (DISPLACEMENT_MONITOR[0], DISPLACEMENT_MONITOR[1], "organisation", "")]
-    _csv(pd.DataFrame(sources, columns=["name", "acronym", "kind", "list_file"]), truth / "sources.csv")
+    _csv(dict(zip(["name", "acronym", "kind", "list_file"], (list(c) for c in zip(*sources)))), truth / "sources.csv")
     (truth / "spec.json").write_text(spec.model_dump_json(indent=2) + "\n", encoding="utf-8")
     with (truth / "claims.jsonl").open("w", encoding="utf-8", newline="\n") as f:
         for a in articles:
@@ -158,7 +173,7 @@ def article_body(text: str) -> str:
     return text
 
 
-def _victims_table(world: World) -> pd.DataFrame:
+def _victims_table(world: World) -> Table:
     male = world.sex == 1
     given = np.where(male, MALE_NAMES.arabic[np.where(male, world.given, 0)], FEMALE_NAMES.arabic[np.where(male, 0, world.given)])
     father = MALE_NAMES.arabic[world.father]
@@ -166,11 +181,11 @@ def _victims_table(world: World) -> pd.DataFrame:
     family = FAMILY_NAMES.arabic[world.family]
     name = given + " " + father + np.where(world.grandfather >= 0, " " + gf, "") + " " + family
     geo = world.geo
-    days = [(world.spec.start + pd.Timedelta(days=d)).isoformat() for d in range(world.spec.days)]
+    days = [(world.spec.start + dt.timedelta(days=d)).isoformat() for d in range(world.spec.days)]
     gov_codes = np.array([g.pcode for g in geo.governorates], dtype=object)
     dist_codes = np.array([d.pcode for d in geo.districts], dtype=object)
     places = geo.village_names("english")
-    return pd.DataFrame({
+    return {
         "person": np.arange(1, world.n + 1),
         "name_ar": name, "given": given, "father": father, "grandfather": gf, "family": family,
         "sex": np.where(male, "male", "female"),
@@ -182,16 +197,16 @@ def _victims_table(world: World) -> pd.DataFrame:
         "status": np.array(STATUSES, dtype=object)[world.status],
         "perpetrator": np.array(world.perpetrators, dtype=object)[world.ev_perp[world.event]],
         "event_id": world.event + 1,
-    })
+    }
 
 
-def _events_table(world: World) -> pd.DataFrame:
+def _events_table(world: World) -> Table:
     geo = world.geo
-    days = [(world.spec.start + pd.Timedelta(days=d)).isoformat() for d in range(world.spec.days)]
+    days = [(world.spec.start + dt.timedelta(days=d)).isoformat() for d in range(world.spec.days)]
     gov_codes = np.array([g.pcode for g in geo.governorates], dtype=object)
     dist_codes = np.array([d.pcode for d in geo.districts], dtype=object)
     civ = np.bincount(world.event, weights=(world.status == 0), minlength=len(world.ev_size)).astype(int)
-    return pd.DataFrame({
+    return {
         "event_id": np.arange(1, len(world.ev_size) + 1),
         "date": np.array(days, dtype=object)[world.ev_day],
         "kind": np.array([k.name for k in world.kinds], dtype=object)[world.ev_kind],
@@ -202,4 +217,4 @@ def _events_table(world: World) -> pd.DataFrame:
         "district_pcode": dist_codes[world.ev_district],
         "place": geo.village_names("english")[world.ev_village],
         "perpetrator": np.array(world.perpetrators, dtype=object)[world.ev_perp],
-    })
+    }

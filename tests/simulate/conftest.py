@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from tally.simulate import SimulationResult, SimulationSpec, simulate
-
-import os
 
 SMALL = dict(victims=3000, articles=30, seed=int(os.environ.get("TALLY_TEST_SEED", "7")))
 

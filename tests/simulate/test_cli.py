@@ -31,3 +31,20 @@ def test_cli_simulate_rejects_bad_spec(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--victims", "0"])
     assert result.exit_code != 0
     assert isinstance(result.exception, InputError)
+
+
+def test_cli_simulate_reruns_from_its_spec_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(app, ["simulate", "--out", str(tmp_path / "a"), "--victims", "300", "--articles", "3", "--seed", "4"])
+    assert first.exit_code == 0, first.output
+    again = runner.invoke(app, ["simulate", "--out", str(tmp_path / "b"), "--spec", str(tmp_path / "a" / "truth" / "spec.json")])
+    assert again.exit_code == 0, again.output
+    for name in ("truth/key.csv", "truth/claims.jsonl", "truth/victims.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_cli_simulate_needs_an_in_depth_country(tmp_path: Path) -> None:
+    from tally.core.errors import InputError
+
+    result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--victims", "20", "--country", "FR"])
+    assert result.exit_code != 0 and isinstance(result.exception, InputError)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 
 import numpy as np
 import pandas as pd
@@ -16,10 +15,9 @@ from tally.simulate.names import ARTICLES, FAMILY_NAMES, FEMALE_NAMES, HABITS, M
 
 from .conftest import column, read_list
 
-
 # Attested spellings the gazetteer resolves wrongly: it drops "countryside" as a generic word,
 # so "Damascus Countryside" (Rural Damascus, SY03) becomes Damascus (SY01).  Reported; remove when fixed.
-GAZETTEER_GAPS = {"Damascus Countryside"}
+GAZETTEER_GAPS: set[str] = set()
 
 
 def _known_tokens() -> set[str]:
@@ -30,6 +28,10 @@ def _known_tokens() -> set[str]:
         words.update(s.removeprefix("ال") for s in table.arabic)
         words.update(a + s for s in forms for forms_ in ARTICLES.values() for a in forms_)
     words.update(w for pair in SON_OF.values() for w in pair)
+    # everyday Arabic variation: hamza left off, compounds joined
+    arabic = {w for w in words if is_arabic(w)}
+    words.update(w.translate(str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})) for w in list(arabic))
+    words.update(w.replace(" ", "") for w in list(words) if w.startswith(("عبد ", "أبو ", "ابو ", "العبد ")))
     return {t.casefold() for w in words for t in w.split()}
 
 
@@ -128,3 +130,29 @@ def test_make_typo_changes_the_name() -> None:
     rng = np.random.default_rng(0)
     for name in ("Mohammed Al-Halabi", "محمد أحمد الحلبي", "Abd al-Rahman", "Li"):
         assert make_typo(name, rng) != name
+
+
+@pytest.fixture(scope="module")
+def big_lists():
+    """30,000 victims and their lists, not written: enough victims to see coverage biases through event noise."""
+    from tally.simulate.geography import load_geography
+    from tally.simulate.lists import build_lists
+    from tally.simulate.world import build_world
+
+    spec = SimulationSpec(victims=30_000, seed=5).resolved()
+    world = build_world(spec, load_geography("SY", np.random.default_rng([5, 0])), np.random.default_rng([5, 1]))
+    return world, build_lists(world, spec.organisations, 5)
+
+
+def test_coverage_is_heterogeneous_by_status_region_and_time(big_lists) -> None:
+    world, lists = big_lists
+    sncd, lohr, _, sva = lists
+    civilian = world.status == 0
+    assert sncd.own[civilian].mean() > 2 * sncd.own[~civilian].mean()  # civilians first
+    codes = np.array([g.pcode for g in world.geo.governorates])[world.governorate]
+    northeast = np.isin(codes, ["SY08", "SY09", "SY11"])
+    assert sva.own[northeast].mean() > 1.3 * sva.own[~northeast].mean()  # its network is in the northeast
+    early, late = world.day < world.spec.days * 0.3, world.day > world.spec.days * 0.7
+    assert lohr.own[late].mean() > 1.2 * lohr.own[early].mean()  # it grows over the period
+    for vl in lists:
+        assert vl.own.mean() == pytest.approx(vl.org.coverage, abs=0.02)

@@ -7,10 +7,13 @@ import json
 
 import pandas as pd
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tally.core.quantities import interpret, parse_number
 from tally.simulate import SimulationResult, article_body
 from tally.simulate.news import LOCAL_SOURCES
+from tally.simulate.newsroom import Draft
 
 
 def _articles(small: SimulationResult) -> list[tuple[str, dict, list[dict]]]:
@@ -79,3 +82,29 @@ def test_articles_mix_numbers_that_are_not_claims(small: SimulationResult) -> No
             if not any(s <= m.start() < e for s, e in spans):
                 outside += 1
     assert outside >= 20
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.text(min_size=1, max_size=40).map(lambda s: s.replace("\n", " ")), st.booleans()),
+                         min_size=1, max_size=4), min_size=1, max_size=4))
+def test_draft_offsets_hold_for_any_sentences(paragraphs: list[list[tuple[str, bool]]]) -> None:
+    d = Draft()
+    for para in paragraphs:
+        d.para()
+        for sentence, has_claim in para:
+            claims = [{"event": "killed", "count": "3", "qualifier": "exact", "victims": "people"}] if has_claim else []
+            d.say(sentence, *claims)
+    body, claims = d.render()
+    assert all(body[c.start:c.end] == c.quote for c in claims)
+    assert len(claims) == sum(h for p in paragraphs for _, h in p)
+
+
+def test_list_vocabularies_follow_the_contract(small: SimulationResult) -> None:
+    from .conftest import column, read_list
+
+    sexes = {"male", "female", "M", "F", "ذكر", "أنثى", ""}
+    statuses = {"civilian", "security forces", "fighter", "مدني", "عسكري", "مقاتل", ""}
+    for name in small.lists:
+        rows = read_list(small.out, name)
+        assert set(column(rows, "sex")) <= sexes
+        assert set(column(rows, "status")) <= statuses

@@ -91,3 +91,34 @@ def test_claims_jsonl_matches_claim_model(small: SimulationResult) -> None:
         for c in row["claims"]:
             assert set(c) == keys
             Claim.model_validate(c)
+
+
+def test_simulate_is_identical_across_processes_and_hash_seeds(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(root)}
+    subprocess.run([sys.executable, "-m", "tally", "simulate", "--out", str(tmp_path / "child"), "--victims", "500",
+                    "--articles", "5", "--seed", "9", "--json"], check=True, env=env, capture_output=True)
+    simulate(SimulationSpec(victims=500, articles=5, seed=9), tmp_path / "here")  # this process: another hash seed
+    assert _digest(tmp_path / "child") == _digest(tmp_path / "here")
+
+
+def test_simulate_refuses_a_directory_with_other_files(tmp_path: Path) -> None:
+    import pytest
+
+    from tally.core.errors import InputError
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(InputError):
+        simulate(SimulationSpec(victims=50, articles=1), tmp_path)
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_simulate_overwrites_an_earlier_simulation(tmp_path: Path) -> None:
+    simulate(SimulationSpec(victims=80, articles=3, seed=1), tmp_path)
+    second = simulate(SimulationSpec(victims=60, articles=2, seed=2), tmp_path)
+    assert len(list((tmp_path / "articles").glob("*.md"))) == 2
+    assert len((tmp_path / "truth" / "victims.csv").read_text(encoding="utf-8").splitlines()) == second.victims + 1
