@@ -120,11 +120,15 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
         breakdowns = {"status": q.counts_by(conn, "status", scope), "sex": q.counts_by(conn, "sex", scope),
                       "age_group": q.counts_by_age_group(conn, scope)}
 
-    estimates = [EstimateRow(e["id"], e["stratum"] or {}, e["spec"] or {}, e["result"], e["link_run_id"])
-                 for e in stored if not scope or not e["stratum"] or scope in (e["stratum"] or {}).values()]
-    if scope:  # the scope's own estimate is its headline; other strata do not belong in it
-        estimates = [EstimateRow(e.id, {}, e.spec, e.result, e.link_run) if scope in e.stratum.values() else e
-                     for e in estimates if scope in e.stratum.values()] or estimates
+    def est_row(e: dict[str, Any], stratum: dict[str, Any] | None = None) -> EstimateRow:
+        st = e["stratum"] or {} if stratum is None else stratum
+        names = {str(v): name_of(str(v)) for v in st.values() if str(v) in gaz.areas}
+        return EstimateRow(e["id"], st, e["spec"] or {}, e["result"], e["link_run_id"], names)
+
+    if scope:  # the scope's own stratum is its headline estimate; other strata do not belong here
+        estimates = [est_row(e, {}) for e in stored if scope in (e["stratum"] or {}).values()]
+    else:
+        estimates = [est_row(e) for e in stored]
 
     deaths = [c for c in claims if c["event"] in ("killed", "executed") and c["status"] == "active"]
     # Keyed by the code without its scheme: claims may write "SY07" where lists resolve "ocha:SY07".

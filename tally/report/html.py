@@ -98,7 +98,7 @@ def render(data: ReportData) -> str:
         categories = charts.bars(breakdowns, "categories", "Documented deaths by category, sex and age group") \
             if any(breakdowns.values()) else ""
         view = ReportData(**{**data.__dict__, "breakdowns": breakdowns})
-        return _env().get_template("report.html.j2").render(
+        return _env().get_template("report.html").render(
             d=view, version=__version__, css=css, overall=_overall(data.estimates),
             timeline_svg=timeline, map_svg=_map(data), map_attribution=geo.ATTRIBUTION,
             categories_svg=categories, forest_svg=_forest(data.estimates),

@@ -47,11 +47,12 @@ class EstimateRow:
     spec: dict[str, Any]
     result: dict[str, Any]  # EstimateResult.to_dict(): method, lists, observed, estimate, lower, upper, ...
     link_run: int | None = None
+    names: dict[str, str] = field(default_factory=dict)  # stratum value -> readable name (place codes)
 
     @property
     def label(self) -> str:
-        """The stratum as ``key=value, ...`` (``all`` when unstratified)."""
-        return ", ".join(f"{k}={v}" for k, v in sorted(self.stratum.items())) or "all"
+        """The stratum as ``value, ...`` with place codes named (``all`` when unstratified)."""
+        return ", ".join(self.names.get(str(v), str(v)) for _, v in sorted(self.stratum.items())) or "all"
 
 
 @dataclass(frozen=True)

@@ -187,13 +187,12 @@ def iter_persons(conn: Connection, link_run: int | None = None, batch: int = 100
 
 
 def list_estimates(conn: Connection) -> list[dict[str, Any]]:
-    """Stored estimates of the newest estimation batch (same link run), with stratum, spec and result."""
-    rows = [dict(r) for r in conn.execute(select(estimates).order_by(estimates.c.id)).mappings()]
-    if not rows:
+    """Stored estimates of the newest estimation run (one batch: same time of writing), in id order."""
+    last = conn.execute(select(estimates.c.created_at).order_by(estimates.c.id.desc()).limit(1)).scalar()
+    if last is None:
         return []
-    # The newest batch: every estimate written against the same link run as the last one.
-    last = rows[-1]["link_run_id"]
-    return [r for r in rows if r["link_run_id"] == last]
+    q = select(estimates).where(estimates.c.created_at == last).order_by(estimates.c.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def fingerprint(conn: Connection) -> dict[str, Any]:

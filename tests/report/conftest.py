@@ -137,3 +137,23 @@ def ws_bare(workspace_dir: Path):  # type: ignore[no-untyped-def]
 def list_writer():  # type: ignore[no-untyped-def]
     """``write_list(path, n, seed)``: a small victim list CSV."""
     return write_list
+
+
+@pytest.fixture()
+def ws_linked(workspace_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A copy of the workspace whose records are linked: the first 25 of each list are the same people."""
+    import shutil
+
+    from sqlalchemy import case, update
+
+    from tally.store.schema import victim_records as vr
+
+    home = tmp_path / "linked"
+    shutil.copytree(workspace_dir, home)
+    w = pipeline.open_workspace(home, actor="test")
+    with w.begin() as conn:
+        n = vr.c.row  # rows are numbered from 2 (the header is row 1) in each list
+        conn.execute(update(vr).values(person_id=case(
+            (n < 27, n), else_=n + 1000 * vr.c.source_id)))
+    yield w
+    w.close()
