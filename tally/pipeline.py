@@ -416,13 +416,19 @@ def _summarise(result: Any) -> str:
         def n(x: Any) -> str:
             return "?" if x is None else f"{x:,.0f}"
 
-        rng = "no reported figure" if t.get("best") is None else f"reported {n(t.get('reported_low'))}–{n(t.get('reported_high'))}"
+        rng = ("no reported figure" if t.get("reported_low") is None
+               else f"reported {n(t.get('reported_low'))}–{n(t.get('reported_high'))}")
         return f"{rng}, documented {n(t.get('documented'))}, grade {t.get('grade')}"
     if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
         rest = _summarise(result[1]) if len(result) > 1 else ""
         return f"run #{result[0]}" + (f": {rest}" if rest not in ("", "done", type(result[1]).__name__) else "")
     if isinstance(result, list):
         return f"{len(result)} result(s)"
+    est = getattr(result, "total", result)  # a stratified estimate: its combined total
+    if all(isinstance(getattr(est, k, None), (int, float)) for k in ("estimate", "lower", "upper")):
+        strata = getattr(result, "strata", None)
+        return (f"{getattr(est, 'method', 'estimate')} {est.estimate:,.0f} [{est.lower:,.0f}–{est.upper:,.0f}]"
+                + (f", {len(strata)} strata" if strata else ""))
     if isinstance(getattr(result, "persons", None), int):
         return f"{result.persons:,} persons"
     for attr in ("summary_line", "summary"):

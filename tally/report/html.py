@@ -79,6 +79,9 @@ def _country(code: str) -> str | None:
 
 
 def _forest(estimates: list[EstimateRow]) -> str:
+    # With strata, the combined total (many times larger) would squash them: it is in the table.
+    if any(e.stratum for e in estimates):
+        estimates = [e for e in estimates if e.stratum]
     rows = [(e.label, e.result["estimate"], e.result["lower"], e.result["upper"], e.result["observed"])
             for e in estimates if e.result.get("estimate") is not None and e.result.get("lower") is not None
             and e.result.get("upper") is not None]

@@ -52,7 +52,7 @@ class EstimateRow:
     @property
     def label(self) -> str:
         """The stratum as ``value, ...`` with place codes named (``all`` when unstratified)."""
-        return ", ".join(self.names.get(str(v), str(v)) for _, v in sorted(self.stratum.items())) or "all"
+        return ", ".join(self.names.get(str(v), str(v)) for _, v in sorted(self.stratum.items())) or "all (combined)"
 
 
 @dataclass(frozen=True)

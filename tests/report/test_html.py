@@ -47,7 +47,7 @@ def test_report_estimates_equal_stored_estimates(ws, tmp_path: Path) -> None:
         values = [json.loads(v) for v in re.findall(r'data-value="([^"]+)"', row.group(1))]
         r = e["result"]
         assert values == [r["observed"], r["estimate"], r["lower"], r["upper"]]
-        assert ", ".join(r["lists"]) in row.group(1)
+        assert ", ".join(r["lists"]) in html
     assert 'data-chart="forest"' in html
     assert "few overlaps between lists" in html
 
