@@ -6,7 +6,9 @@ the order ingest -> extract -> link -> estimate -> reconcile -> report.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from tally.core.errors import NotFoundError
+from tally.core.errors import InputError, NotFoundError, TallyError
 from tally.core.models import Claim
 from tally.ingest.run import IngestReport, Progress, ingest_paths
 from tally.store import audit
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
     from tally.reconcile.scope import Scope
     from tally.reconcile.tolls import Toll
+    from tally.report.model import ReportData
 
 
 def open_workspace(home: Path | str | None = None, *, create: bool = False, **overrides: object) -> Workspace:
@@ -66,14 +69,16 @@ class ExtractReport:
         return "\n".join(lines)
 
 
-def run_extract(ws: Workspace, *, progress: Callable[[int, int], None] | None = None) -> ExtractReport:
-    """Extract claims from every ingested article not yet extracted; one transaction per document."""
+def run_extract(ws: Workspace, *, again: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> ExtractReport:
+    """Extract claims from every ingested article not yet extracted (*again*: from all, replacing
+    their extracted claims; claims entered by hand stay); one transaction per document."""
     from tally.extract import extract_claims
     from tally.extract.sources import proper_aliases
     from tally.store import claims as claim_store
 
     with ws.connect() as conn:
-        todo = claim_store.unextracted_articles(conn)
+        todo = claim_store.unextracted_articles(conn, again=again)
     total, skipped = 0, {}
     for n, doc in enumerate(todo, start=1):
         result = extract_claims(doc["text"] or "", published=doc["published"], outlet=doc["outlet"], title=doc["title"])
@@ -104,6 +109,390 @@ def verify_audit(ws: Workspace) -> audit.AuditReport:
     """Check the audit log's hash chain."""
     with ws.connect() as conn:
         return audit.verify(conn)
+
+
+# -- report, export and the whole run ------------------------------------------------------------
+# The later stages (extract, link, estimate, reconcile) are built on their own branches; until one
+# lands its run_* function is absent here, and everything below says so instead of guessing.
+STAGES = ("ingest", "extract", "link", "estimate", "reconcile")
+_STAGE_FUNCS = {"extract": "run_extract", "link": "run_link", "estimate": "run_estimate", "reconcile": "run_tolls"}
+MAX_REPORT_CLAIMS = 3000
+
+
+def stage_function(name: str) -> Callable[..., Any] | None:
+    """The orchestrator's function for stage *name*, or None while that stage is not built."""
+    fn = globals().get(_STAGE_FUNCS.get(name, ""))
+    return fn if callable(fn) else None
+
+
+def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None) -> list[dict[str, Any]] | None:
+    """``Toll.to_dict()`` of every toll for *scope* (headline first), or None without reconciliation.
+
+    The dicts are exactly what ``tally tolls --json`` prints for the same scope.
+    """
+    fn = stage_function("reconcile")
+    if fn is None:
+        return None
+    from tally.reconcile.scope import Scope
+
+    tolls = [t.to_dict() for t in fn(ws, Scope.build([scope] if scope else []), by)]
+    tolls.sort(key=lambda t: (t.get("group") not in (None, "", "all"), str(t.get("group") or "")))
+    return tolls
+
+
+def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casualty report") -> ReportData:
+    """Collect everything a report shows for *scope* (an area code, default everything)."""
+    from tally.core.gazetteer import Gazetteer
+    from tally.report.model import EstimateRow, PlaceRow, ReportData, StageStatus
+    from tally.store import reporting as q
+
+    gaz = Gazetteer.default()
+
+    def name_of(code: str | None) -> str:
+        if not code:
+            return "unknown place"
+        area = gaz.areas.get(code)
+        return area.name if area else code
+
+    tolls = compute_tolls(ws, scope)
+    problems: list[str] = []
+    try:  # per-area tolls enrich the places table; a failure there must not cost the whole report
+        gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") or [] if t.get("group")}
+    except (TallyError, KeyError, ValueError) as exc:
+        gov_tolls = {}
+        problems.append(f"tolls by governorate could not be computed ({type(exc).__name__}: {exc}); "
+                        "the places table shows documented counts only")
+    with ws.connect() as conn:
+        documented = q.documented_summary(conn, scope)
+        link_run = q.latest_link_run(conn)
+        stored = q.list_estimates(conn)
+        claims = q.list_claims(conn)
+        sources = q.source_activity(conn)
+        n_docs = sum(s["documents"] for s in sources)
+        coding = q.claim_stats(conn) if claims else {}
+        daily = q.daily_counts(conn, scope)
+        by_list = q.daily_counts_by_list(conn, scope)
+        by_gov = q.counts_by(conn, "governorate_code", scope)
+        by_place = q.counts_by_place(conn, scope)
+        breakdowns = {"status": q.counts_by(conn, "status", scope), "sex": q.counts_by(conn, "sex", scope),
+                      "age_group": q.counts_by_age_group(conn, scope)}
+
+    def est_row(e: dict[str, Any], stratum: dict[str, Any] | None = None) -> EstimateRow:
+        st = e["stratum"] or {} if stratum is None else stratum
+        names = {str(v): name_of(str(v)) for v in st.values() if str(v) in gaz.areas}
+        return EstimateRow(e["id"], st, e["spec"] or {}, e["result"], e["link_run_id"], names)
+
+    if scope:  # the scope's own stratum is its headline estimate; other strata do not belong here
+        estimates = [est_row(e, {}) for e in stored if scope in (e["stratum"] or {}).values()]
+    else:
+        estimates = [est_row(e) for e in stored]
+
+    deaths = [c for c in claims if c["event"] in ("killed", "executed") and c["status"] == "active"]
+    # Keyed by the code without its scheme: claims may write "SY07" where lists resolve "ocha:SY07".
+    claims_by_code: dict[str, list[int]] = {}
+    for c in deaths:
+        for code in c["pcodes"] or []:
+            claims_by_code.setdefault(_bare(code), []).append(c["id"])
+    places: list[PlaceRow] = []
+    districts: dict[str | None, list[dict[str, Any]]] = {}
+    for row in by_place:
+        if row["district_code"]:
+            districts.setdefault(row["governorate_code"], []).append(row)
+    for code, n in by_gov:
+        places.append(PlaceRow(code, name_of(code), 1, None, n, tuple(claims_by_code.get(_bare(code), ())),
+                               toll=gov_tolls.get(code)))
+        for row in districts.get(code, []):
+            dc = row["district_code"]
+            places.append(PlaceRow(dc, name_of(dc), 2, code, row["count"], tuple(claims_by_code.get(_bare(dc), ()))))
+
+    list_running = {name: list(zip([d for d, _ in s], _running([n for _, n in s]), strict=True))
+                    for name, s in by_list.items()}
+    # Each source's running toll, as the reconciliation read it (R3): the figures its latest one
+    # superseded, then that one.  Without reconciliation no claim is plotted: claims marked
+    # cumulative mix places and victim groups, and only the reconciliation tells them apart.
+    claim_by_id = {c["id"]: c for c in claims}
+    claimed: dict[str, list[tuple[Any, float, int]]] = {}
+    for src in (tolls[0].get("sources", []) if tolls else []):
+        if not src.get("cumulative") or src.get("best") is None:
+            continue
+        earlier = src.get("superseded") if isinstance(src.get("superseded"), list) else []
+        points = []
+        for cid in earlier:
+            c = claim_by_id.get(cid)
+            when = c and (c["date_to"] or c["date_from"] or (c["reported_at"].date() if c["reported_at"] else None))
+            if c and when and c["best"] is not None:
+                points.append((_as_day(when), float(c["best"]), cid))
+        if src.get("date"):
+            points.append((_as_day(src["date"]), float(src["best"]), src.get("claim_id")))
+        if points:
+            claimed[src["source"]] = sorted(points, key=lambda p: (p[0], p[2] or 0))
+
+    # Provenance: the claims behind the figures first, then the newest, up to a bound.
+    cited: list[int] = []
+    for t in tolls or []:
+        cited += [s["claim_id"] for s in t.get("sources", []) if s.get("claim_id") is not None]
+        cited += [i for s in t.get("sources", []) if isinstance(s.get("superseded"), list) for i in s["superseded"]]
+        cited += [c if isinstance(c, int) else c.get("claim_id", c.get("id")) for c in t.get("claims") or []]
+        cited += [c if isinstance(c, int) else c.get("claim_id", c.get("id")) for c in t.get("discounted") or []]
+    for p in places:
+        cited += list(p.claim_ids)
+    by_id = {c["id"]: c for c in claims}
+    keep = list(dict.fromkeys(i for i in cited if i in by_id))[:MAX_REPORT_CLAIMS]
+    keep += [c["id"] for c in reversed(claims) if c["id"] not in set(keep)][:max(0, MAX_REPORT_CLAIMS - len(keep))]
+    shown = [by_id[i] for i in sorted(keep)]
+
+    methodology: dict[str, Any] = {}
+    if tolls is not None:
+        import tally.reconcile as reconcile_pkg
+
+        methodology["reconcile"] = str(getattr(reconcile_pkg, "METHODOLOGY", "")) or "see tally.reconcile"
+    if coding:
+        methodology["coding"] = coding
+    if link_run:
+        methodology["link"] = {"run": link_run["id"], "engine": link_run["engine"], "created": link_run["created_at"],
+                               "records": link_run["records"], "persons": link_run["persons"]}
+        methodology["link_spec"] = link_run["spec"] or {}
+        methodology["link_metrics"] = link_run["metrics"] or {}
+        methodology["link_model"] = _model_levels(link_run["model"])
+    if stored:
+        specs = {json.dumps(e["spec"], sort_keys=True, default=str) for e in stored}
+        methodology["estimate"] = {"methods": sorted({e["result"].get("method") for e in stored}),
+                                   "link_run": stored[-1]["link_run_id"], "strata": len(stored),
+                                   "specs": [json.loads(s) for s in sorted(specs)]}
+
+    def status(name: str, has_data: bool, what: str) -> StageStatus:
+        if name != "ingest" and stage_function(name) is None and not has_data:
+            return StageStatus(name, False, f"the {name} stage is not part of this build yet")
+        return StageStatus(name, has_data, "" if has_data else f"no {what} in this workspace yet")
+
+    stages = [status("ingest", n_docs > 0 or documented["records"] > 0, "documents"),
+              status("extract", bool(claims), "claims"), status("link", link_run is not None, "link run"),
+              status("estimate", bool(stored), "estimates"),
+              StageStatus("reconcile", tolls is not None,
+                          "" if tolls is not None else "the reconcile stage is not part of this build yet")]
+    from tally.report.geo import ATTRIBUTION
+
+    return ReportData(
+        title=title, scope=scope, scope_name=name_of(scope) if scope else "everything",
+        generated_at=dt.datetime.now(dt.UTC), stages=stages, documented=documented, tolls=tolls or [],
+        estimates=estimates, daily=daily, list_running=list_running, claimed_running=claimed, places=places,
+        breakdowns=breakdowns, sources=sources, claims=shown, claims_total=len(claims),
+        methodology=methodology, problems=problems,
+        attribution=[ATTRIBUTION, "Place codes: OCHA Common Operational Datasets; GeoNames (CC BY 4.0)."],
+    )
+
+
+def _bare(code: str | None) -> str:
+    return (code or "").split(":", 1)[-1]
+
+
+def _as_day(v: Any) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
+
+
+def _running(values: list[int]) -> list[int]:
+    out, total = [], 0
+    for v in values:
+        total += v
+        out.append(total)
+    return out
+
+
+def _model_levels(model: Any) -> list[dict[str, Any]]:
+    """The comparison levels of a Splink-style model JSON with their m and u probabilities."""
+    if isinstance(model, str):
+        try:
+            model = json.loads(model)
+        except ValueError:
+            return []
+    rows = []
+    for comp in (model or {}).get("comparisons", []) if isinstance(model, dict) else []:
+        for level in comp.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            rows.append({"comparison": comp.get("output_column_name", ""), "level": level.get("label_for_charts", ""),
+                         "m": level.get("m_probability"), "u": level.get("u_probability")})
+    return rows
+
+
+def run_report(ws: Workspace, out: Path, scope: str | None = None) -> Path:
+    """Write the self-contained HTML report of *scope* (default everything) to *out*."""
+    from tally.report.html import write_report
+
+    return write_report(gather_report(ws, scope), Path(out))
+
+
+def export(ws: Workspace, kind: str, fmt: str, out: Path | None) -> int:
+    """Export *kind* (claims, records, persons, tolls, estimates) as *fmt*; returns the row count."""
+    from tally.report import exports
+    from tally.store import documents as docs
+    from tally.store import reporting as q
+
+    if kind not in exports.KINDS:
+        raise InputError(f"unknown export kind {kind!r}; use {', '.join(exports.KINDS)}")
+    if kind == "tolls":
+        tolls = compute_tolls(ws, None, None)
+        if tolls is None:
+            raise InputError("tolls need the reconcile stage, which is not part of this build yet")
+        return exports.write(kind, fmt, tolls, out)
+    with ws.connect() as conn:
+        rows: Iterable[dict[str, Any]] = {
+            "records": lambda: docs.iter_records(conn),
+            "claims": lambda: q.iter_claims(conn),
+            "persons": lambda: q.iter_persons(conn),
+            "estimates": lambda: q.list_estimates(conn),
+        }[kind]()
+        return exports.write(kind, fmt, rows, out)
+
+
+@dataclass
+class StepOutcome:
+    """What one stage did in ``tally run``."""
+
+    stage: str
+    status: str  # ran | skipped | missing | failed
+    summary: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"stage": self.stage, "status": self.status, "summary": self.summary, "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class RunReport:
+    """Outcome of ``tally run``: the ingest batch, each stage, and what changed in the workspace."""
+
+    ingest: IngestReport | None
+    steps: list[StepOutcome]
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def changes(self) -> list[str]:
+        """Human-readable differences between the workspace before and after."""
+        out = []
+        for key, label in (("articles", "articles"), ("records", "victim records"), ("claims", "claims")):
+            d = (self.after[key][0] or 0) - (self.before[key][0] or 0)
+            if d:
+                out.append(f"{d:+,} {label}")
+        if self.after["link_run"] != self.before["link_run"]:
+            out.append(f"new link run #{self.after['link_run']}")
+        if self.after["estimates"] != self.before["estimates"]:
+            out.append("new estimates")
+        return out or ["nothing changed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"ingest": self.ingest.to_dict() if self.ingest else None, "steps": [s.to_dict() for s in self.steps],
+                "changes": self.changes}
+
+
+RunProgress = Callable[[str, str], None]  # (stage, message)
+_STATE_FILE = "run_state.json"
+
+
+def _stage_inputs(fp: dict[str, Any], stage: str) -> Any:
+    """The part of the workspace fingerprint a stage's output depends on."""
+    return {"extract": fp["articles"], "link": fp["records"], "estimate": [fp["link_run"], fp["records"]],
+            "reconcile": [fp["claims"], fp["link_run"], fp["estimates"], fp["records"]]}[stage]
+
+
+def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | None = None,
+            *, country: str | None = None) -> RunReport:
+    """``tally run``: ingest *paths*, then extract -> link -> estimate -> reconcile what changed."""
+    import time
+
+    from tally.store.reporting import fingerprint
+
+    def say(stage: str, msg: str) -> None:
+        if progress:
+            progress(stage, msg)
+
+    with ws.connect() as conn:
+        before = fingerprint(conn)
+    state_path = ws.home / _STATE_FILE
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    report = None
+    paths = list(paths)
+    t0 = time.perf_counter()
+    if paths:
+        say("ingest", f"ingesting {len(paths)} path(s)")
+        counts = {"file": 0, "rows": 0}
+
+        def tick(event: str, n: int) -> None:
+            counts[event] = counts.get(event, 0) + n
+            say("ingest", f"{counts['file']:,} file(s), {counts['rows']:,} records")
+
+        report = run_ingest(ws, paths, country=country, progress=tick)
+    steps = [StepOutcome("ingest", "ran" if report else "skipped",
+                         f"{report.count('added')} file(s) added, {report.count('unchanged')} unchanged, "
+                         f"{report.count('failed')} failed, {report.records:,} records" if report else "no paths given",
+                         time.perf_counter() - t0)]
+    for stage in STAGES[1:]:
+        fn = stage_function(stage)
+        if fn is None:
+            steps.append(StepOutcome(stage, "missing", "stage not part of this build yet; nothing computed"))
+            say(stage, "missing")
+            continue
+        with ws.connect() as conn:
+            key = json.dumps(_stage_inputs(fingerprint(conn), stage), default=str)
+        if state.get(stage) == key:
+            steps.append(StepOutcome(stage, "skipped", "inputs unchanged since the last run"))
+            continue
+        say(stage, "running")
+        t0 = time.perf_counter()
+        try:
+            if stage == "reconcile":
+                result = compute_tolls(ws)
+            elif stage == "estimate":  # the total and one stratum per governorate: the report's forest plot
+                result = fn(ws, by=["governorate"], method="loglinear")
+            else:
+                result = fn(ws)
+        except TallyError as exc:
+            steps.append(StepOutcome(stage, "failed", str(exc), time.perf_counter() - t0))
+            say(stage, f"failed: {exc}")
+            continue
+        steps.append(StepOutcome(stage, "ran", _summarise(result), time.perf_counter() - t0))
+        with ws.connect() as conn:  # keyed on the inputs as they are after the stage ran
+            state[stage] = json.dumps(_stage_inputs(fingerprint(conn), stage), default=str)
+        say(stage, "done")
+    state_path.write_text(json.dumps(state, indent=1))
+    with ws.connect() as conn:
+        after = fingerprint(conn)
+    return RunReport(report, steps, before, after)
+
+
+def _summarise(result: Any) -> str:
+    if result is None:
+        return "done"
+    if isinstance(result, list) and result and isinstance(result[0], dict) and "grade" in result[0]:  # tolls
+        t = result[0]
+        def n(x: Any) -> str:
+            return "?" if x is None else f"{x:,.0f}"
+
+        rng = ("no reported figure" if t.get("reported_low") is None
+               else f"reported {n(t.get('reported_low'))}–{n(t.get('reported_high'))}")
+        return f"{rng}, documented {n(t.get('documented'))}, grade {t.get('grade')}"
+    if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
+        rest = _summarise(result[1]) if len(result) > 1 else ""
+        return f"run #{result[0]}" + (f": {rest}" if rest not in ("", "done", type(result[1]).__name__) else "")
+    if isinstance(result, list):
+        return f"{len(result)} result(s)"
+    est = getattr(result, "total", result)  # a stratified estimate: its combined total
+    if all(isinstance(getattr(est, k, None), (int, float)) for k in ("estimate", "lower", "upper")):
+        strata = getattr(result, "strata", None)
+        return (f"{getattr(est, 'method', 'estimate')} {est.estimate:,.0f} [{est.lower:,.0f}–{est.upper:,.0f}]"
+                + (f", {len(strata)} strata" if strata else ""))
+    if isinstance(getattr(result, "persons", None), int):
+        return f"{result.persons:,} persons"
+    for attr in ("summary_line", "summary"):
+        fn = getattr(result, attr, None)
+        if callable(fn):
+            return str(fn()).splitlines()[0]
+    return type(result).__name__
 
 
 # -- reconcile ----------------------------------------------------------------------------------

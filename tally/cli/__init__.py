@@ -17,6 +17,7 @@ from tally.cli import extract as _extract  # noqa: E402,F401
 from tally.cli import ingest as _ingest  # noqa: E402,F401
 from tally.cli import link as _link  # noqa: E402,F401
 from tally.cli import reconcile as _reconcile  # noqa: E402,F401
+from tally.cli import report as _report  # noqa: E402,F401
 from tally.cli import simulate as _simulate  # noqa: E402,F401
 
 

@@ -18,13 +18,15 @@ def extract_command(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Article files (with --text).", show_default=False)] = None,
     text: Annotated[bool, typer.Option(
         "--text", help="Stateless: read PATHS as article files (front matter as in ingest), print their claims.")] = False,
+    again: Annotated[bool, typer.Option("--again", help="Re-extract every article of the workspace, replacing "
+                                                           "its extracted claims (claims entered by hand stay).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Extract casualty claims: with --text from article files (stateless), else from every article in the workspace not yet extracted."""
     if not text:
         if paths:
             raise InputError("article paths need --text (stateless mode); without it tally extract reads the workspace")
-        _extract_workspace(as_json)
+        _extract_workspace(as_json, again)
         return
     if not paths:
         raise InputError("--text needs at least one article file")
@@ -49,11 +51,11 @@ def extract_command(
                           f"{when!s:<22} {c.source or ''}", highlight=False, soft_wrap=True)
 
 
-def _extract_workspace(as_json: bool) -> None:
+def _extract_workspace(as_json: bool, again: bool) -> None:
     from tally.cli.common import workspace
     from tally.pipeline import run_extract
 
-    report = run_extract(workspace())
+    report = run_extract(workspace(), again=again)
     if as_json:
         print_json(report.to_dict())
     else:

@@ -32,7 +32,11 @@ _NUMW = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven"
 
 _PATTERNS = re.compile(
     r"(?P<since>\bsince\s+)?(?:"
-    r"(?P<range1>\b(?P<r1m>" + _MON + r")\s+(?P<r1a>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through)\s*(?P<r1b>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<r1y>\d{4}))?)"
+    r"(?P<xr>\b(?:between|from)\s+(?P<xa>\d{1,2})(?:st|nd|rd|th)?\s+(?P<xam>" + _MON + r")(?:,?\s+(?P<xay>\d{4}))?\s+(?:and|to|until|through)\s+"
+    r"(?P<xb>\d{1,2})(?:st|nd|rd|th)?\s+(?P<xbm>" + _MON + r")(?:,?\s+(?P<xby>\d{4}))?)"
+    r"|(?P<yr>\b(?:between|from)\s+(?P<yam>" + _MON + r")\s+(?P<ya>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<yay>\d{4}))?\s+(?:and|to|until|through)\s+"
+    r"(?P<ybm>" + _MON + r")\s+(?P<yb>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<yby>\d{4}))?)"
+    r"|(?P<range1>\b(?P<r1m>" + _MON + r")\s+(?P<r1a>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through)\s*(?P<r1b>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<r1y>\d{4}))?)"
     r"|(?P<range2>\b(?P<r2a>\d{1,2})\s*(?:-|–|to|and)\s*(?P<r2b>\d{1,2})\s+(?P<r2m>" + _MON + r")\b(?:\s+(?P<r2y>\d{4}))?)"
     r"|(?P<md>\b(?P<mdm>" + _MON + r")\s+(?P<mdd>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<mdy>\d{4}))?)"
     r"|(?P<dm>\b(?P<dmd>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<dmm>" + _MON + r")\b(?:,?\s+(?P<dmy>\d{4}))?)"
@@ -164,6 +168,12 @@ def _month(name: str) -> int:
 
 def _resolve(m: re.Match[str], p: dt.date) -> tuple[dt.date | None, dt.date | None] | None:
     g = m.group
+    if g("xr") or g("yr"):
+        am, bm = _month(g("xam") or g("yam")), _month(g("xbm") or g("ybm"))
+        a, b = int(g("xa") or g("ya")), int(g("xb") or g("yb"))
+        yb = _year_for(bm, b, p, g("xby") or g("yby"))
+        ya = int(g("xay") or g("yay")) if (g("xay") or g("yay")) else (yb if am <= bm else yb - 1)
+        return dt.date(ya, am, a), dt.date(yb, bm, b)
     if g("range1"):
         mon = _month(g("r1m"))
         y = _year_for(mon, int(g("r1a")), p, g("r1y"))

@@ -224,6 +224,10 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
             return "reject", "people", i + 1, None
         if w in _HOME_NOUNS:
             return "home", "other", i + 1, _span(toks, first, i + 1)
+        if "-" in w and w.rsplit("-", 1)[1] in ("wounded", "injured", "displaced") and i + 1 < len(low) and low[i + 1] in VICTIM_NOUNS:
+            adj_event.append(EVENT_WORDS[w.rsplit("-", 1)[1]])  # "war-wounded patients"
+            i += 1
+            continue
         if w in _EVENT_NOUNS:
             nxt = low[i + 1] if i + 1 < len(low) else ""
             if w in ("wounded", "injured", "displaced", "detained", "missing", "dead") and (nxt in VICTIM_NOUNS or nxt in _HOME_NOUNS):
@@ -290,8 +294,12 @@ def _breakdown(toks: list[tuple[str, int, int]], low: list[str], i: int, e: int)
             return "victim", VICTIM_NOUNS[low[j]], j + 1, (toks[j][1], toks[j][2])
         else:
             return "reject", "people", e, None
-    if j < len(low) and low[j] in ("were", "was", "are", "being"):
+    if j < len(low) and low[j] in ("were", "was", "are", "being", "have", "had", "has"):
         j += 1
+    if j < len(low) and low[j] == "been":
+        j += 1
+    if low[i] in ("whom", "them") and j < len(low) and low[j] in EVENT_WORDS and low[j] not in ("toll", "lives", "bodies"):
+        return "sub:" + EVENT_WORDS[low[j]], "people", j + 1, None  # "132 wounded, 26 of whom died"
     for k in range(j, min(j + 3, len(low))):
         if low[k] in VICTIM_NOUNS:
             return "sub:" + event, VICTIM_NOUNS[low[k]], k + 1, (toks[j][1], toks[k][2])

@@ -40,7 +40,10 @@ _STOPWORDS = set("the a an he she it they we this that these those his her its t
                  "as by to from with said says after before when while since then there here one two some most "
                  "many all no not new old top red white black green blue mercy hope union police january february "
                  "march april may june july august september october november december monday tuesday wednesday "
-                 "thursday friday saturday sunday hay centre center north south east west central city".split())
+                 "thursday friday saturday sunday hay centre center north south east west central city human rights health "
+                 "monitoring mission network observatory relief emergency security defence defense state national "
+                 "general civil media press local council office agency service services forces force army "
+                 "ministry justice peace victory liberty freedom independence hope".split())
 _ARTICLE = re.compile(r"(?:\b(?:El|Al|al|el|Ad|Ar|As|An|At|Az|Ash|ad|ar|as|an|at|az)[-\s])$")
 
 
@@ -77,7 +80,10 @@ class PlaceFinder:
             if m.text.lower() in _STOPWORDS:
                 continue
             m = _with_article(text, m)
-            (self.mentions if _usable(text, m) else self.org_mentions).append(m)
+            if _usable(text, m):
+                self.mentions.append(m)
+            elif m.area.kind != "locality":  # "Gaza's health ministry", "Mission in Ukraine": an area, never a town
+                self.org_mentions.append(m)
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
 

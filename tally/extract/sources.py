@@ -221,8 +221,10 @@ class SourceResolver:
                 return self._touch(e, None, pos)  # type: ignore[return-value]
         full = self._declared.get(k) if m.isupper() else None
         known = _KNOWN.get(k)
-        name = full or (known[0] if known and m.isupper() else m)
+        name = full or m  # the name as the article writes it; a well-known full name only as an alias
         ent = Entity(name, [m] if name != m else [], "outlet" if k in _OUTLETS else "organisation", pos)
+        if known:
+            ent.aliases.extend(x for x in known if x not in (name, m))
         if k in self._declared and self._declared[k] != name:
             ent.aliases.append(self._declared[k])
         self.entities.append(ent)

@@ -25,12 +25,14 @@ CLAIM_KEYS = ("event", "count", "qualifier", "vague_word", "low", "high", "best"
               "start", "end")
 
 
-def unextracted_articles(conn: Connection) -> list[dict[str, Any]]:
-    """Articles with text that have not been through extraction yet, in id order."""
+def unextracted_articles(conn: Connection, *, again: bool = False) -> list[dict[str, Any]]:
+    """Articles with text that have not been through extraction yet (with *again*: all of them), in id order."""
     q = (select(documents.c.id, documents.c.text, documents.c.title, documents.c.outlet, documents.c.published,
                 documents.c.language)
-         .where(documents.c.kind == "article", documents.c.extracted_at.is_(None), documents.c.text.is_not(None))
+         .where(documents.c.kind == "article", documents.c.text.is_not(None))
          .order_by(documents.c.id))
+    if not again:
+        q = q.where(documents.c.extracted_at.is_(None))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 

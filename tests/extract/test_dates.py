@@ -27,6 +27,8 @@ D = dt.date
     ("since the start of 2025, 12 have died", (D(2025, 1, 1), PUB, True)),
     ("12 were killed three days ago", (D(2025, 3, 7), D(2025, 3, 7), False)),
     ("12 were killed in late January", (D(2025, 1, 1), D(2025, 1, 31), False)),
+    ("12 were killed between 10 May and 30 September 2024", (D(2024, 5, 10), D(2024, 9, 30), False)),
+    ("12 were detained between January 28 and February 2", (D(2025, 1, 28), D(2025, 2, 2), False)),
 ])
 def test_resolve_dates_reads_relative_and_absolute_expressions(text: str, expected: tuple) -> None:
     assert resolve_dates(text, PUB, 3) == expected

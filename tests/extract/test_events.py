@@ -43,3 +43,8 @@ def test_attach_reads_breakdowns_and_adjective_events() -> None:
 
 def test_attach_keeps_the_vague_quantity_and_its_event() -> None:
     assert _attached("Dozens more were wounded, some of them critically.") == [("dozens", "injured", "people")]
+
+
+def test_attach_reads_of_whom_breakdowns_and_hyphenated_event_adjectives() -> None:
+    assert _attached("we received 132 wounded, 26 of whom died") == [("132", "injured", "people"), ("26", "killed", "people")]
+    assert _attached("MSF treated more than 130 war-wounded patients.") == [("130", "injured", "other")]

@@ -19,6 +19,8 @@ def test_run_extract_stores_claims_and_sources_once(ws) -> None:
     assert claims[0]["admin1"] == ["SY-LA", "SY-TA"] and claims[0]["date_from"] == "2025-03-06"
     assert claims[0]["count"] == "1,000" and claims[0]["qualifier"] == "more_than"
     assert run_extract(ws).documents == 0  # already extracted
+    again = run_extract(ws, again=True)
+    assert again.documents == 2 and len(list_claims(ws)) == again.claims == report.claims  # replaced, not doubled
     assert list_claims(ws, event="killed") == claims
     assert verify_audit(ws).ok
 
