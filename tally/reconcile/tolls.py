@@ -115,7 +115,6 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         if toll.best is not None:
             toll.flags.append(f"best raised from {_n(toll.best)} to the documented count {toll.documented:,}")
         toll.best = float(toll.documented)
-        toll.reported_low = toll.reported_low if toll.reported_low is not None else None
     toll.sources = _source_rows(by_source, chosen, partial_sources)
     for s in toll.sources:
         if toll.documented and s["best"] is not None and s["best"] < toll.documented and not s["partial"]:
