@@ -45,7 +45,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=int, default=1_000_000, help="approximate number of records")
     ap.add_argument("--seed", type=int, default=11)
-    ap.add_argument("--memory-limit", default="2500MB", help="DuckDB memory limit")
+    ap.add_argument("--memory-limit", default="2GB", help="DuckDB memory limit")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--engine", default="duckdb", choices=["duckdb", "spark"])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -15,13 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from tally.core.errors import InputError, NotFoundError, TallyError
 from tally.core.models import Claim
 from tally.ingest.run import IngestReport, Progress, ingest_paths
 from tally.store import audit
-from tally.store.schema import victim_records
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -103,6 +100,12 @@ def list_claims(ws: Workspace, *, event: str | None = None) -> list[dict[str, ob
 
     with ws.connect() as conn:
         return claim_store.list_claims(conn, event=event)
+
+
+def audit_events(ws: Workspace, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent audit events, newest first."""
+    with ws.connect() as conn:
+        return audit.recent(conn, limit)
 
 
 def verify_audit(ws: Workspace) -> audit.AuditReport:
@@ -540,16 +543,12 @@ def _gc_paused() -> Iterator[None]:
 
 def record_claims(ws: Workspace, document_id: int, claims: list[Claim]) -> list[int]:
     """Store the claims extracted from one document (audited; marks the document extracted)."""
-    import datetime as dt
-
-    from sqlalchemy import update
-
     from tally.store.claims import insert_claims
-    from tally.store.schema import documents
+    from tally.store.documents import mark_extracted
 
     with ws.begin() as conn:
         ids = insert_claims(conn, document_id, claims, actor=ws.actor)
-        conn.execute(update(documents).where(documents.c.id == document_id).values(extracted_at=dt.datetime.now(dt.UTC)))
+        mark_extracted(conn, document_id)
         audit.append(conn, ws.actor, "claims.extract", "document", [document_id], {"claims": ids})
     return ids
 
@@ -720,7 +719,7 @@ def evaluate_link(ws: Workspace, truth_csv: Path) -> LinkScore:
     with ws.connect() as conn:
         links.latest_run(conn)
         rows = links.link_input_rows(conn)
-        pid = dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())
+        pid = links.record_persons(conn)
     pred = pd.DataFrame({"source": [r["source"] for r in rows], "id": [r["record_id"] for r in rows],
                          "person": [pid.get(r["record_key"]) for r in rows]})
     pred["person"] = pred["person"].fillna(-1).astype("int64").astype(str)

@@ -177,12 +177,9 @@ def audit_log(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the most recent audit events."""
-    from sqlalchemy import select
+    from tally.pipeline import audit_events
 
-    from tally.store.schema import audit_events
-
-    with workspace().connect() as conn:
-        rows = [dict(r) for r in conn.execute(select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)).mappings()]
+    rows = audit_events(workspace(), limit=limit)
     if json_out:
         print_json(rows)
     else:

@@ -5,7 +5,8 @@ thousands of records end up as "one person".  Here pairs are merged greedily, st
 and a merge is refused when
 
 - the two clusters would hold two records of the same list (lists name a person once, unless
-  the list is declared to have duplicates),
+  the list is declared to have duplicates; a near-certain pair within one list — a record
+  entered twice — is merged first and then counts as one record of that list),
 - the merged cluster would exceed the largest-cluster bound,
 - a reviewer said two of their records are different people, or
 - (second pass) the clusters are both multi-record and the mean probability of the pairs
@@ -31,6 +32,7 @@ class ClusterStats:
     """What clustering did, for the run's metrics."""
 
     merged: int = 0
+    merged_duplicates: int = 0
     refused_same_list: int = 0
     refused_size: int = 0
     refused_reviewed: int = 0
@@ -92,6 +94,7 @@ def cluster_pairs(
     must_link: Iterable[tuple[int, int]] = (),
     cannot_link: Iterable[tuple[int, int]] = (),
     given_name_veto: bool = True,
+    duplicate_threshold: float | None = None,
 ) -> tuple[pd.Series, ClusterStats]:
     """Cluster *pairs* (key_l, key_r, match_probability[, given_differs]) into persons.
 
@@ -154,6 +157,18 @@ def cluster_pairs(
         keep = p >= threshold
         stats.vetoed_given_name = int((keep & veto).sum())
         keep &= ~veto
+        if duplicate_threshold is not None:
+            # phase 1: a record entered twice in one list (a near-certain pair of the same list)
+            # joins its twin; the pair then counts as one record of that list
+            src_l = np.asarray(src_sorted)[lo]
+            src_h = np.asarray(src_sorted)[hi]
+            dup = np.flatnonzero(keep & (src_l == src_h) & (p >= duplicate_threshold))
+            dup = dup[np.lexsort((hi[dup], lo[dup], -p[dup]))]
+            for j in dup.tolist():
+                ra, rb = uf.find(int(lo[j])), uf.find(int(hi[j]))
+                if ra != rb and len(uf.group(ra)) == 1 and len(uf.group(rb)) == 1 and not conflicts(ra, rb):
+                    uf.union(ra, rb)
+                    stats.merged_duplicates += 1
         sel = np.flatnonzero(keep)
         # strongest first; ties broken by the keys so the result is deterministic
         sel = sel[np.lexsort((hi[sel], lo[sel], -p[sel]))]

@@ -20,6 +20,7 @@ from tally.link.model import (
     _logit2,
     bayes_factors,
     calibrate_prior,
+    cap_m,
     clamp_prior,
     level_labels,
     model_for_dialect,
@@ -169,7 +170,7 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
     trained["probability_two_random_records_match"] = prior
     # Splink drops comparisons an EM session could not see (no blocked pairs on tiny lists):
     # rebuild the full model, keeping what was trained and the domain defaults elsewhere
-    model = model_for_dialect(trained, api.dialect, spec, strict=False, warnings=warnings)
+    model = cap_m(model_for_dialect(trained, api.dialect, spec, strict=False, warnings=warnings), warnings=warnings)
     _ = Linker
     return model
 
@@ -228,7 +229,9 @@ def link_records(
             kw.update(num_chunks_left=spec.predict_chunks, num_chunks_right=spec.predict_chunks)
         pred = linker.inference.predict(**kw)
         cols = ["record_key_l", "record_key_r", "match_weight", "mw_given_name", "source_l", "source_r"]
-        pairs = pred.as_pandas_dataframe()[cols]
+        # only the columns needed, straight from the engine (the full prediction is wide)
+        pairs = linker.misc.query_sql(f"select {', '.join(cols)} from {pred.physical_name}", output_type="pandas")
+        pred.drop_table_from_database_and_remove_from_cache()
         t_pred = time.perf_counter()
     except LinkError:
         raise
@@ -240,6 +243,18 @@ def link_records(
     pairs = pairs.rename(columns={"record_key_l": "key_l", "record_key_r": "key_r"})
     else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
     pairs["given_differs"] = np.isclose(pairs["mw_given_name"].to_numpy(dtype=float), else_w, atol=1e-6)
+    if spec.veto_spares_same_age_and_sex and pairs["given_differs"].any():
+        # a sibling is rarely of the same sex and age (within a year); one person spelled two
+        # ways often is: such pairs are left to the model and the list constraint
+        f = features.set_index("record_key")[["age", "sex"]]
+        sub = pairs.loc[pairs["given_differs"], ["key_l", "key_r"]]
+        a, b = f.reindex(sub["key_l"].to_numpy()), f.reindex(sub["key_r"].to_numpy())
+        age_a = a["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        age_b = b["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+        same = (np.abs(age_a - age_b) <= 1) & (a["sex"].to_numpy() == b["sex"].to_numpy())
+        spared = np.asarray(same, dtype=bool)
+        pairs.loc[sub.index[spared], "given_differs"] = False
+        metrics["veto_spared_same_age_sex"] = int(spared.sum())
     total = n * (n - 1) / 2
     lo = max(metrics.get("deterministic_matches", 0), 1) / total
     hi = min(max(n * max(n_sources - 1, 1) / 2, 1) / total, 0.5)
@@ -255,12 +270,12 @@ def link_records(
     pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy(dtype=float)))
     pairs = pairs[pairs["match_probability"] >= spec.keep_pairs_above]
 
-    max_size = spec.max_cluster_size or (n_sources + 2 * len(spec.sources_with_duplicates))
+    max_size = spec.max_cluster_size or 2 * n_sources
     clusters, stats = cluster_pairs(
         features["record_key"].to_numpy(), features["source"].to_numpy(), pairs, spec.threshold,
         max_size=max_size, sources_with_duplicates=spec.sources_with_duplicates,
         must_link=[(a, b) for a, b, m in decided if m], cannot_link=[(a, b) for a, b, m in decided if not m],
-        given_name_veto=spec.given_name_veto,
+        given_name_veto=spec.given_name_veto, duplicate_threshold=spec.duplicate_threshold,
     )
     low, high = spec.review_band
     decided_set = {(min(a, b), max(a, b)) for a, b, _ in decided}

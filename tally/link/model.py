@@ -62,6 +62,22 @@ def _jw(col: str, thr: float, label: str, m: float, fix_m: bool = False) -> Any:
     return cll.JaroWinklerLevel(col, thr).configure(**kw)
 
 
+def _given_name(m: dict[str, float], fix: bool) -> Any:
+    """Given names: no consonant-skeleton level (Muhammad and Mahmud share one: brothers)."""
+    from splink import comparison_library as cl
+
+    return cl.CustomComparison(
+        [
+            _lvl("given_l IS NULL OR given_r IS NULL", "missing", null=True),
+            _lvl("given_l = given_r", "same name", m["exact"], fix_m=fix),
+            _lvl("given_l = family_r AND family_l = given_r", "given and family swapped", m["swapped"], fix_m=fix),
+            _jw("given", 0.92, "similar (Jaro-Winkler >= 0.92)", m["fuzzy"], fix_m=fix),
+            _lvl("ELSE", "different", m["else"], fix_m=fix),
+        ],
+        output_column_name="given_name",
+    )
+
+
 def _name_part(col: str, out: str, m: dict[str, float], fix: bool) -> Any:
     from splink import comparison_library as cl
 
@@ -89,7 +105,8 @@ def comparisons(spec: LinkSpec, *, fix_given: bool = True) -> list[Any]:
             _lvl("family_l = family_r", "same name", 0.8),
             _lvl("family_sk_l = family_sk_r", "same consonants", 0.08),
             _jw("family", 0.88, "similar (Jaro-Winkler >= 0.88)", 0.05),
-            _lvl("family_l = father_r OR father_l = family_r", "family name given as father's", 0.03),
+            _lvl("family_l = father_r OR father_l = family_r OR family_l = given_r OR given_l = family_r",
+                 "family name in another part", 0.03),
             _lvl("ELSE", "different", 0.04),
         ],
         output_column_name="family_name",
@@ -157,7 +174,7 @@ def comparisons(spec: LinkSpec, *, fix_given: bool = True) -> list[Any]:
         output_column_name="status",
     )
     return [
-        _name_part("given", "given_name", spec.given_name_m, fix_given),
+        _given_name(spec.given_name_m, fix_given),
         _name_part("father", "father_name", other_m, False),
         family,
         whole,
@@ -229,6 +246,37 @@ def _fill_missing(comp: dict[str, Any]) -> None:
             if lv.get(k) is None:
                 last = i == len(levels) - 1
                 lv[k] = max(1 - known, floor) if last else floor
+
+
+# Disagreements that true matches rarely show (lists copy ages and sexes, with small errors): EM
+# learns them high when families and namesakes die together, so they are capped.
+M_CAPS: dict[tuple[str, str], float] = {
+    ("age", "different age"): 0.02,
+    ("sex", "different sex"): 0.01,
+    ("date_of_death", "further apart"): 0.02,
+}
+
+
+def cap_m(model: dict[str, Any], caps: dict[tuple[str, str], float] = M_CAPS,
+          warnings: list[str] | None = None) -> dict[str, Any]:
+    """Cap the m probability of disagreement levels; the excess goes to the other levels."""
+    for comp in model.get("comparisons", []):
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        for lv in levels:
+            cap = caps.get((comp["output_column_name"], lv.get("label_for_charts", "")))
+            m = lv.get("m_probability")
+            if cap is None or m is None or m <= cap:
+                continue
+            others = [o for o in levels if o is not lv and o.get("m_probability") is not None]
+            total = sum(o["m_probability"] for o in others)
+            if total <= 0:
+                continue
+            for o in others:
+                o["m_probability"] *= (1 - cap) / total
+            lv["m_probability"] = cap
+            if warnings is not None:
+                warnings.append(f"m of {comp['output_column_name']} '{lv['label_for_charts']}' capped: {m:.3f} -> {cap}")
+    return model
 
 
 def clamp_prior(

@@ -170,6 +170,48 @@ def skeleton(key: str) -> str:
 class _Table:
     ar_to_key: dict[str, str]
     latin_to_key: dict[str, str]
+    ar_frequent: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # by length, commonest first
+    latin_frequent: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
+
+
+_TYPO_MIN_COUNT = 20  # only names attested this often are typo targets
+
+
+def _by_length(counts: Counter[str]) -> dict[int, list[tuple[str, int]]]:
+    out: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for k, n in counts.most_common():
+        if n >= _TYPO_MIN_COUNT:
+            out[len(k)].append((k, n))
+    return dict(out)
+
+
+def _nearest(word: str, buckets: dict[int, list[tuple[str, int]]]) -> str | None:
+    """The most frequent name one edit (Damerau–Levenshtein) from *word*, if any."""
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    if len(word) < 4:
+        return None
+    best: tuple[int, str] | None = None
+    for n in (len(word), len(word) - 1, len(word) + 1):
+        for cand, count in buckets.get(n, ()):
+            if best is not None and count <= best[0]:
+                break  # buckets are sorted by frequency
+            if DamerauLevenshtein.distance(word, cand, score_cutoff=1) <= 1:
+                best = (count, cand)
+                break
+    return None if best is None else best[1]
+
+
+@lru_cache(maxsize=100_000)
+def _correct_arabic(unit: str) -> str | None:
+    return _nearest(unit, _table().ar_frequent)
+
+
+@lru_cache(maxsize=100_000)
+def _correct_latin(folded: str) -> str | None:
+    t = _table()
+    hit = _nearest(folded, t.latin_frequent)
+    return None if hit is None else t.latin_to_key.get(hit, hit)
 
 
 def _latin_text_units(
@@ -225,7 +267,10 @@ def _table() -> _Table:
             latin_to_key[k] = k
     ar_to_key = {ar: latin_to_key[c.most_common(1)[0][0]] for ar, c in by_ar.items()}
     _FINAL["known"] = latin_to_key
-    return _Table(ar_to_key=ar_to_key, latin_to_key=latin_to_key)
+    ar_counts: Counter[str] = Counter({ar: sum(c.values()) for ar, c in by_ar.items()})
+    latin_counts: Counter[str] = Counter({sp: sum(c.values()) for sp, c in votes.items()})
+    return _Table(ar_to_key=ar_to_key, latin_to_key=latin_to_key, ar_frequent=_by_length(ar_counts),
+                  latin_frequent=_by_length(latin_counts))
 
 
 # --- units --------------------------------------------------------------------------------
@@ -325,7 +370,12 @@ def _latin_units(
 
 def _plain_key(p: str, article: bool, strip_attached: bool, known: dict[str, str] | None) -> tuple[str, bool]:
     stripped, had = _strip_attached_article(p, known) if strip_attached and not article else (p, False)
-    return _canon_latin(_attached_din(stripped) or fold_latin(stripped), known), article or had
+    folded = _attached_din(stripped) or fold_latin(stripped)
+    if known is not None and folded not in known and known is _FINAL.get("known"):
+        near = _correct_latin(folded)  # a typing error in a frequent name? (Ahamd for Ahmad)
+        if near is not None:
+            return near, article or had
+    return _canon_latin(folded, known), article or had
 
 
 @lru_cache(maxsize=300_000)
@@ -410,8 +460,11 @@ def _arabic_units(text: str, table: _Table) -> list[_Unit]:
         article = w.startswith("ال") and len(w) >= 4 and w not in _AR_NOT_ARTICLE
         k = _ar_unit_key(w)
         key = table.ar_to_key.get(k)
+        if key is None:  # a typing error in a frequent name? (محدم for محمد)
+            near = _correct_arabic(k)
+            key = None if near is None else table.ar_to_key[near]
         if key is None:
-            key = _latin_text_units(_romanise_arabic(k)) or [""]
+            key = _latin_text_units(_romanise_arabic(k), known=table.latin_to_key) or [""]
             key = key[0] if isinstance(key, list) else key
         units.append(_Unit(key, role, article))
         role = None
@@ -436,11 +489,9 @@ class NameParts:
 
     @property
     def key(self) -> str:
-        """All name keys in order, space-separated (kunya last, prefixed ``abu``)."""
-        parts = [t for t in self.tokens]
-        if self.kunya:
-            parts += ["abu", self.kunya]
-        return " ".join(parts)
+        """All name keys in order, space-separated (a kunya first, prefixed ``abu``)."""
+        parts = ["abu", self.kunya] if self.kunya else []
+        return " ".join(parts + list(self.tokens))
 
 
 def _script(text: str) -> str:
@@ -461,6 +512,16 @@ def _script(text: str) -> str:
 def _other_units(text: str) -> list[_Unit]:
     words = re.findall(r"[^\W\d_]+", unicodedata.normalize("NFKC", text).casefold())
     return [_Unit(w) for w in words]
+
+
+def _canon_piece(s: str, known: dict[str, str]) -> str:
+    """A joined key as the parser would read it back (so that keys stay idempotent)."""
+    for _ in range(4):
+        units = [u for u in _tidy(_latin_units(s, known)[0]) if u.role != "kunya"]
+        if len(units) != 1 or units[0].key == s:
+            return s if len(units) == 1 else ""
+        s = units[0].key
+    return s
 
 
 def _tidy(units: list[_Unit]) -> list[_Unit]:
@@ -506,6 +567,12 @@ def normalise_name(text: str | None) -> NameParts:
     problems: list[str] = []
     if script == "other":
         problems.append("name in a script other than Arabic or Latin: compared as written")
+    # Abu/Umm X is a kunya only at the head of a name; elsewhere ("Mahmoud Ahmed Abu Zeid",
+    # "ABOU ZEID Mahmoud") it is a family name
+    units = [u if u.role != "kunya" or (i == 0 and not u.upper)
+             else _Unit(_canon_piece("abu" + u.key, table.latin_to_key), None, u.article, u.upper)
+             for i, u in enumerate(units)]
+    units = [u for u in units if u.key]
     kunya = next((u.key for u in units if u.role == "kunya"), None)
     seq = [u for u in units if u.role != "kunya"]
     if not seq and not kunya:

@@ -16,6 +16,7 @@ __all__ = ["DEFAULT_BLOCKING_RULES", "DEFAULT_DETERMINISTIC_RULES", "LinkSpec"]
 # SQL over the prepared columns (see tally.link.features); l./r. are the two records.
 DEFAULT_BLOCKING_RULES: tuple[str, ...] = (
     "l.given = r.given and l.family = r.family",
+    "l.given = r.family and l.family = r.given",
     "l.given_sk = r.given_sk and l.family_sk = r.family_sk",
     "l.given = r.given and l.father = r.father",
     "l.given_sk = r.given_sk and l.dod = r.dod",
@@ -36,7 +37,7 @@ class LinkSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     engine: Literal["duckdb", "spark"] = Field("duckdb", description="Backend that runs Splink.")
-    threshold: float = Field(0.9, gt=0, lt=1, description="Match probability at or above which a pair links.")
+    threshold: float = Field(0.7, gt=0, lt=1, description="Match probability at or above which a pair links.")
     review_band: tuple[float, float] = Field(
         (0.3, 0.97), description="Pairs with a probability in [low, high) go to the review queue."
     )
@@ -47,7 +48,12 @@ class LinkSpec(BaseModel):
         0.6, gt=0, le=1, description="Assumed recall of the deterministic rules (prior calibration)."
     )
     max_cluster_size: int | None = Field(
-        None, ge=1, description="Largest person allowed; default: the number of lists (+ duplicates)."
+        None, ge=1, description="Largest person allowed; default: twice the number of lists."
+    )
+    duplicate_threshold: float | None = Field(
+        0.99, gt=0, le=1,
+        description="Two records of one list at or above this probability are one person entered twice "
+        "(None: never merge within a list unless it is in sources_with_duplicates).",
     )
     sources_with_duplicates: list[str] = Field(
         default_factory=list, description="Lists that may name one person twice (within-list links allowed)."
@@ -55,8 +61,12 @@ class LinkSpec(BaseModel):
     given_name_veto: bool = Field(
         True, description="Never link two records whose given names clearly differ (siblings), unless reviewed."
     )
+    veto_spares_same_age_and_sex: bool = Field(
+        False, description="The given-name veto spares pairs of the same sex and age (within a year): "
+        "more recall on lists that spell given names very differently, a little less sibling safety."
+    )
     given_name_m: dict[str, float] = Field(
-        default_factory=lambda: {"exact": 0.86, "skeleton": 0.07, "fuzzy": 0.05, "else": 0.02},
+        default_factory=lambda: {"exact": 0.88, "swapped": 0.03, "fuzzy": 0.07, "else": 0.02},
         description="m probabilities of the given-name levels among true matches (domain knowledge).",
     )
     min_reviewed_for_m: int = Field(
@@ -64,7 +74,7 @@ class LinkSpec(BaseModel):
     )
     em_max_pairs: float = Field(2e6, gt=0, description="Pairs sampled for each EM session.")
     u_max_pairs: float = Field(5e6, gt=0, description="Random pairs used to estimate u probabilities.")
-    memory_limit: str = Field("3GB", description="DuckDB memory limit (also the Spark driver memory).")
+    memory_limit: str = Field("2GB", description="DuckDB memory limit (also the Spark driver memory).")
     threads: int = Field(2, ge=1, description="Worker threads (DuckDB threads, Spark local cores).")
     predict_chunks: int = Field(1, ge=1, description="Split prediction in n x n chunks to bound memory.")
     seed: int = Field(42, description="Seed of every random sample.")
@@ -79,8 +89,8 @@ class LinkSpec(BaseModel):
             raise ValueError("review_band must be 0 <= low <= high <= 1")
         if not self.blocking_rules:
             raise ValueError("blocking_rules must not be empty")
-        if set(self.given_name_m) != {"exact", "skeleton", "fuzzy", "else"}:
-            raise ValueError("given_name_m needs exactly: exact, skeleton, fuzzy, else")
+        if set(self.given_name_m) != {"exact", "swapped", "fuzzy", "else"}:
+            raise ValueError("given_name_m needs exactly: exact, swapped, fuzzy, else")
         if abs(sum(self.given_name_m.values()) - 1) > 1e-6:
             raise ValueError("given_name_m must sum to 1")
         return self
