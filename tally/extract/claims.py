@@ -36,7 +36,7 @@ _HAS_DIGIT_OR_WORD = re.compile(
 
 
 _LOOK_BACK = 6  # sentences of the same paragraph searched for a missing source, date or place
-MAX_CHARS = 100_000  # characters of an article that are read (a long feature is ~30,000)
+MAX_CHARS = 2_000_000  # characters of an article that are read (a long UN report is ~300,000); linear beyond
 
 
 @dataclass(frozen=True)

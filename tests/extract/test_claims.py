@@ -65,13 +65,24 @@ def test_extract_claims_never_crashes_on_news_like_fragments(parts: list[str]) -
 
 
 def test_extract_claims_is_linear_on_a_one_megabyte_article() -> None:
+    """Work grows linearly: 1 MB costs about 20x what 50 kB costs (not 400x), whatever the text.
+
+    Seconds are measured in bench/extract.py (a 1 MB article in under 2 s); this test only guards
+    against super-linear behaviour, with a generous factor so that machine load cannot fail it.
+    """
     para = ("Russian shelling killed at least 12 people, including three children, in Kharkiv on Tuesday, "
             "regional governor Oleh Syniehubov said. Another eight succumbed to their injuries.\n\n")
-    for text in (para * (1_000_000 // len(para)), "." * 1_000_000, "a" * 1_000_000, ("1, " * 333_334),
-                 ("Idlib " * 170_000), ("( " * 500_000)):
-        t0 = time.perf_counter()
-        extract_claims(text, published=PUB, outlet="X")
-        assert time.perf_counter() - t0 < 2.0, text[:20]
+    for unit in (para, ".", "a", "1, ", "Idlib ", "( "):
+        big = unit * (1_000_000 // len(unit))
+        small = big[:50_000]
+        t0 = time.process_time()
+        extract_claims(small, published=PUB, outlet="X")
+        t_small = max(time.process_time() - t0, 0.01)
+        t0 = time.process_time()
+        r = extract_claims(big, published=PUB, outlet="X")
+        t_big = time.process_time() - t0
+        assert not any("only the first" in n for n in r.notes)  # the whole megabyte was read
+        assert t_big < 80 * t_small, (unit, t_small, t_big)
 
 
 _FOREIGN = st.sampled_from([
