@@ -115,3 +115,10 @@ def insert_records_fast(conn: Connection, columns: tuple[str, ...], rows: list[t
             vals[d] = vals[d].isoformat()
         params.append(tuple(vals))
     conn.exec_driver_sql(sql, params)
+
+
+def mark_extracted(conn: Connection, doc_id: int) -> None:
+    """Record that claims were extracted from a document now."""
+    import datetime as dt
+
+    conn.execute(update(documents).where(documents.c.id == doc_id).values(extracted_at=dt.datetime.now(dt.UTC)))
