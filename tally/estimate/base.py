@@ -20,6 +20,7 @@ from tally.estimate.captures import CaptureHistory
 from tally.estimate.diagnostics import split_ess, split_rhat
 from tally.estimate.warnings import ConvergenceWarning, caveat
 
+RHAT_LIMIT = 1.01  # Vehtari, Gelman, Simpson, Carpenter & Bürkner (2021), Bayesian Analysis 16:667
 JSON_KEYS = ("method", "lists", "observed", "estimate", "lower", "upper", "level", "details", "warnings")
 
 
@@ -156,8 +157,8 @@ class Estimator:
             "ess": ess,
         }
         warnings = list(warnings)
-        if math.isfinite(rhat) and rhat > 1.05:
-            warnings.append(caveat(ConvergenceWarning, f"R-hat of N is {rhat:.3f} (> 1.05): chains disagree; run longer"))
+        if math.isfinite(rhat) and rhat > RHAT_LIMIT:
+            warnings.append(caveat(ConvergenceWarning, f"R-hat of N is {rhat:.3f} (> {RHAT_LIMIT}): chains disagree; run longer"))
         if ess < 100:
             warnings.append(caveat(ConvergenceWarning, f"only {ess:.0f} effective draws of N: interval ends are noisy"))
         return EstimateResult(

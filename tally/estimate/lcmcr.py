@@ -29,7 +29,8 @@ class LatentClass(Estimator):
     with :math:`\lambda_{jk} \sim \mathrm{Beta}(1,1)`, :math:`\alpha \sim \mathrm{Gamma}(a_\alpha,
     b_\alpha)` and :math:`p(N) \propto 1/N`.  The Gibbs sampler augments the unobserved:
     :math:`n_0 \mid \cdot \sim \mathrm{NegBin}(n, 1 - \pi_0)` with
-    :math:`\pi_0 = \sum_k \pi_k \prod_j (1 - \lambda_{jk})`, then allocates them to classes.
+    :math:`\pi_0 = \sum_k \pi_k \prod_j (1 - \lambda_{jk})` (redrawn beyond :math:`20n`, as LCMCR
+    0.4.14 does), then allocates them to classes.
     Class allocations are drawn per capture pattern (a multinomial of the pattern's count), so an
     iteration costs :math:`O(2^J K J)` whatever :math:`n`.  Defaults follow the R help example:
     ``K=10``, ``a_alpha=b_alpha=0.25``, burn-in 10,000, 1,000 draws kept every 100 iterations,

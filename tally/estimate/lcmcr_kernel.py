@@ -92,6 +92,18 @@ def _multinomial(total: int, probs: np.ndarray, out: np.ndarray) -> None:
 
 
 @njit(cache=True, nogil=True)
+def _sort_classes(nu: np.ndarray, log_nu: np.ndarray, lam: np.ndarray, count: np.ndarray, count0: np.ndarray) -> None:
+    """Permute the latent classes into decreasing order of weight (all class-indexed state)."""
+    order = np.argsort(-log_nu)
+    log_nu[:] = log_nu[order].copy()
+    for k in range(nu.shape[0]):
+        nu[k] = math.exp(log_nu[k])
+    lam[:, :] = lam[:, order].copy()
+    count[:, :] = count[:, order].copy()
+    count0[:] = count0[order].copy()
+
+
+@njit(cache=True, nogil=True)
 def sample_chain(
     cells: np.ndarray, freq: np.ndarray, K: int, a_alpha: float, b_alpha: float,
     burnin: int, samples: int, thinning: int, seed: int, out: np.ndarray,
@@ -109,12 +121,19 @@ def sample_chain(
             s += cells[m, j] * freq[m]
         for k in range(K):
             lam[j, k] = s / n
-    # Start as LCMCR does: most mass on four classes, small alpha, a warm-up without alpha updates.
+    # Start as LCMCR 0.4.14 does: class weights from uniform stick-breaking, small alpha, and a
+    # warm-up without alpha updates after which classes are relabelled by decreasing weight.
     nu = np.empty(K)
-    head = min(4, K)
-    for k in range(K):
-        nu[k] = (0.9 / head if K > head else 1.0 / K) if k < head else 0.1 / (K - head)
-    log_nu = np.log(nu)
+    log_nu = np.empty(K)
+    acc = 0.0
+    for k in range(K - 1):
+        g1 = _log_gamma_draw(1.0)
+        g2 = _log_gamma_draw(1.0)
+        hi = max(g1, g2)
+        ls = hi + math.log(math.exp(g1 - hi) + math.exp(g2 - hi))
+        log_nu[k] = g1 - ls + acc
+        acc += g2 - ls
+    log_nu[K - 1] = acc
     alpha = 0.3 / K
     count = np.zeros((M, K), dtype=np.int64)
     count0 = np.zeros(K, dtype=np.int64)
@@ -186,8 +205,19 @@ def sample_chain(
             zero[k] = s
             p0 += s
         p_seen = min(max(1.0 - p0, 1e-300), 1.0)
+        # LCMCR 0.4.14 truncates N at 21 n (redraws beyond it); bounded retries here.
         n0 = np.random.negative_binomial(n, p_seen)
+        tries = 0
+        while n0 > 20 * n and tries < 1000:
+            n0 = np.random.negative_binomial(n, p_seen)
+            tries += 1
+        if n0 > 20 * n:
+            n0 = 20 * n
         _multinomial(n0, zero, count0)
+        if it == warm - 1:
+            # As LCMCR after its warm-up: relabel classes by decreasing weight, which suits the
+            # stick-breaking prior (its weights decrease in expectation).
+            _sort_classes(nu, log_nu, lam, count, count0)
         # 5. concentration (held during LCMCR's warm-up)
         if it >= warm:
             alpha = np.random.gamma(a_alpha + K - 1.0, 1.0 / (b_alpha - log_nu[K - 1]))

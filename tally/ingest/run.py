@@ -14,7 +14,7 @@ from tally.core.gazetteer import Gazetteer
 from tally.ingest.articles import read_article
 from tally.ingest.columns import load_mapping
 from tally.ingest.tables import TABLE_SUFFIXES
-from tally.ingest.victims import iter_records, plan_list
+from tally.ingest.victims import RECORD_COLUMNS, iter_records, plan_list
 from tally.store import audit
 from tally.store.documents import find_by_sha, insert_document, set_record_count
 from tally.store.documents import insert_records_fast as insert_records
@@ -76,6 +76,17 @@ class IngestReport:
                 "records": self.records, "files": [f.to_dict() for f in self.files]}
 
 
+PARALLEL_BYTES = 4_000_000  # lists above this size are parsed in a separate process
+
+
+def _start_methods() -> list[str]:
+    import multiprocessing as mp
+
+    return mp.get_all_start_methods()
+
+
+COLUMNS = (*RECORD_COLUMNS, "source_id", "document_id", "sensitivity")
+
 Progress = Callable[[str, int], None]  # (event, amount): "file" 1 per file, "rows" per batch
 
 
@@ -121,6 +132,52 @@ def prefetch_batches(items: Iterable[Any], size: int, depth: int = 2) -> Iterato
                 q.get_nowait()
             except queue.Empty:
                 t.join(0.05)
+
+
+def batches_from_process(make_items: Callable[[], Iterable[Any]], size: int) -> Iterator[list[Any]]:
+    """Batches of ``make_items()`` computed in a forked child process, so that parsing (one core)
+    and database writes (the other) run in parallel without sharing the GIL.  Errors raised in the
+    child are raised here again; the child is ended if the consumer stops early."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+
+    def produce() -> None:
+        try:
+            batch: list[Any] = []
+            for item in make_items():
+                batch.append(item)
+                if len(batch) >= size:
+                    send.send(("batch", batch))
+                    batch = []
+            if batch:
+                send.send(("batch", batch))
+            send.send(("done", None))
+        except BaseException as exc:  # handed to the consumer, as its type and message
+            send.send(("error", (type(exc), str(exc))))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=produce, daemon=True)
+    proc.start()
+    send.close()
+    try:
+        while True:
+            kind, payload = recv.recv()
+            if kind == "done":
+                break
+            if kind == "error":
+                exc_type, message = payload
+                raise exc_type(message) if issubclass(exc_type, (ValueError, TallyError)) else IngestError(message)
+            yield payload
+    except EOFError as exc:
+        raise IngestError("the parsing process ended unexpectedly") from exc
+    finally:
+        recv.close()
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
 
 
 def walk(paths: Iterable[Path]) -> Iterator[Path]:
@@ -234,17 +291,20 @@ def _ingest_victims(ws: Workspace, path: Path, base: dict[str, Any], source: str
                                         "meta": {"columns": plan.columns, "date_order": plan.order.order,
                                                  "warnings": plan.warnings}})
         try:
-            # Parsing runs in a thread while SQLite writes the previous batch (it releases the GIL).
-            for batch in prefetch_batches(iter_records(path, plan, source=name, gazetteer=gaz, country=country),
-                                          batch_size):
-                for rec in batch:
-                    src = rec.pop("source")
-                    if src not in source_ids:
-                        source_ids[src] = get_or_create(conn, src, kind="organisation")
-                    rec["source_id"] = source_ids[src]
-                    rec["document_id"] = doc_id
-                    rec["sensitivity"] = "restricted"
-                insert_records(conn, batch)
+            # Large lists are parsed in a child process while this one writes the previous batch.
+            def records() -> Iterable[Any]:
+                return iter_records(path, plan, source=name, gazetteer=gaz, country=country)
+
+            parallel = base["size"] > PARALLEL_BYTES and "fork" in _start_methods()
+            batches = batches_from_process(records, batch_size) if parallel else prefetch_batches(records(), batch_size)
+            for batch in batches:
+                rows = []
+                for src, values in batch:
+                    sid = source_ids.get(src)
+                    if sid is None:
+                        sid = source_ids[src] = get_or_create(conn, src, kind="organisation")
+                    rows.append((*values, sid, doc_id, "restricted"))
+                insert_records(conn, COLUMNS, rows)
                 n += len(batch)
                 if progress:
                     progress("rows", len(batch))

@@ -1,1 +1,14 @@
-"""tally.reconcile"""
+"""tally.reconcile: claims + linked victims + estimates -> tolls with ranges, grades and provenance."""
+
+from __future__ import annotations
+
+from tally.reconcile.figures import ClaimRow
+from tally.reconcile.grade import GRADE_RULE, GRADES, grade
+from tally.reconcile.rules import CONTESTED_RATIO, MAGNITUDE_RATIO, RULES
+from tally.reconcile.scope import Places, Scope
+from tally.reconcile.tolls import GROUPINGS, Toll, group_scopes, reconcile
+
+METHODOLOGY = RULES + "\n" + GRADE_RULE
+
+__all__ = ["CONTESTED_RATIO", "GRADES", "GRADE_RULE", "GROUPINGS", "MAGNITUDE_RATIO", "METHODOLOGY", "RULES", "ClaimRow",
+           "Places", "Scope", "Toll", "grade", "group_scopes", "reconcile"]

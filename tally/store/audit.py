@@ -88,3 +88,9 @@ def verify(conn: Connection) -> AuditReport:
     if head is not None and (head.last_id != expected_id - 1 or head.last_hash != prev):
         return AuditReport(n, False, head.last_id, "chain ends before the recorded head (events deleted at the end)")
     return AuditReport(n, True)
+
+
+def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
+    """The last *limit* events, newest first."""
+    q = select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]

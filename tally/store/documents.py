@@ -93,25 +93,32 @@ def record_ids(rows: Iterable[dict[str, Any]]) -> list[int]:
     return [int(r["id"]) for r in rows]
 
 
-def insert_records_fast(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert victim records; on SQLite straight through the DB-API cursor (3x faster), else Core."""
+def insert_records_fast(conn: Connection, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Insert victim records given as tuples in *columns* order; on SQLite straight through the
+    DB-API cursor (about three times faster than Core), elsewhere through Core."""
     if not rows:
-        return
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(victim_records), rows)
         return
     import json
 
-    cols = list(rows[0].keys())
-    sql = f"INSERT INTO victim_records ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-    j = cols.index("extra") if "extra" in cols else -1
-    d = cols.index("date_of_death") if "date_of_death" in cols else -1
+    j = columns.index("extra")
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(victim_records), [
+            {**dict(zip(columns, r)), "extra": r[j] or {}} for r in rows])
+        return
+    d = columns.index("date_of_death")
+    sql = f"INSERT INTO victim_records ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     params = []
     for r in rows:
-        vals = [r[c] for c in cols]
-        if j >= 0:
-            vals[j] = json.dumps(vals[j], ensure_ascii=False) if vals[j] else "{}"
-        if d >= 0 and vals[d] is not None:
+        vals = list(r)
+        vals[j] = json.dumps(vals[j], ensure_ascii=False) if vals[j] else "{}"
+        if vals[d] is not None:
             vals[d] = vals[d].isoformat()
         params.append(tuple(vals))
     conn.exec_driver_sql(sql, params)
+
+
+def mark_extracted(conn: Connection, doc_id: int) -> None:
+    """Record that claims were extracted from a document now."""
+    import datetime as dt
+
+    conn.execute(update(documents).where(documents.c.id == doc_id).values(extracted_at=dt.datetime.now(dt.UTC)))

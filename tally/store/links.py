@@ -139,3 +139,10 @@ def decisions(conn: Connection) -> list[tuple[int, int, bool]]:
     q = select(link_decisions.c.record_l, link_decisions.c.record_r, link_decisions.c.decision).where(
         link_decisions.c.decision != "skip")
     return [(int(a), int(b), d == "match") for a, b, d in conn.execute(q)]
+
+
+def record_persons(conn: Connection) -> dict[int, int | None]:
+    """Each victim record's person id (None where linkage has not placed it)."""
+    from tally.store.schema import victim_records
+
+    return dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())  # type: ignore[arg-type]

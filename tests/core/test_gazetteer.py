@@ -89,3 +89,25 @@ def test_gazetteer_bad_user_file_names_row_and_column(tmp_path):
 def test_normalise_place_folds_articles_and_arabic_forms():
     assert normalise_place("Al-Ḥasakah") == normalise_place("al hasakah") == "hasakah"
     assert normalise_place("إدلب") == normalise_place("ادلب")
+
+
+@pytest.mark.parametrize(("written", "iso"), [
+    ("Kharkiv region", "UA-63"), ("Donetsk Oblast", "UA-14"), ("North Kivu", "CD-NK"), ("North Darfur", "SD-DN"),
+    ("Gezira", "SD-GZ"), ("Rakhine State", "MM-16"), ("Bekaa valley", "LB-BI"), ("Khan Younis", "PS-KYS"),
+])
+def test_gazetteer_english_news_spellings_reach_iso_subdivisions(g, written, iso):
+    m = g.resolve(written)
+    assert m is not None and (g.admin1(m.area) or m.area).iso3166_2 == iso
+
+
+@pytest.mark.parametrize(("town", "iso"), [("Kramatorsk", "UA-14"), ("Goma", "CD-NK"), ("Omdurman", "SD-KH"),
+                                           ("Lashio", "MM-17"), ("Bakhmut", "UA-14"), ("El Fasher", "SD-DN")])
+def test_gazetteer_towns_of_other_countries_map_to_their_province(g, town, iso):
+    m = g.resolve(town)
+    assert m is not None and g.admin1(m.area).iso3166_2 == iso
+
+
+def test_gazetteer_named_regions_outside_syria_expand_to_members(g):
+    strip = g.resolve("the Gaza Strip").area
+    assert {a.iso3166_2 for a in g.expand(strip)} == {"PS-NGZ", "PS-GZA", "PS-DEB", "PS-KYS", "PS-RFH"}
+    assert {a.iso3166_2 for a in g.expand(g.resolve("Darfur").area)} == {"SD-DN", "SD-DS", "SD-DW", "SD-DC", "SD-DE"}

@@ -15,7 +15,9 @@ def test_lcmcr_matches_r_on_kosovo_at_doc_length(kosovo: CaptureHistory) -> None
     """R: ``lcmCR(kosovo_aggregate, K=10, a_alpha=0.25, b_alpha=0.25, thinning=100)`` then
     ``lcmCR_PostSampl(sampler, burnin=10000, samples=1000, thinning=100)``; pooled long runs give
     median 10,433 and 2.5% quantile 9,038.  Here 4 chains of that length, pooled: median within
-    ±250 and lower 2.5% within ±200 (R's own single runs spread 10,406–10,599 and 9,048–9,245)."""
+    ±250 and lower 2.5% within ±200 (R's own single runs spread 10,406–10,599 and 9,048–9,245).
+    Seed-sensitive at this length: 10 of 12 seeds (100–111) pass; in the other two a chain lingers in
+    a low-N mode for ~10^5 sweeps, and those results carry a ConvergenceWarning (R-hat > 1.01)."""
     r = LatentClass(seed=20261125).fit(kosovo)
     assert r.estimate == pytest.approx(10433, abs=250)
     assert r.lower == pytest.approx(9038, abs=200)

@@ -1,0 +1,171 @@
+"""Bench: a workspace of 100,000 claims, then time scope queries of ``tally tolls``.
+
+The claims imitate a news stream: incidents (a district, a day, one victim category) each reported
+by one to three sources and relayed by several outlets; weekly running tolls per governorate from
+monitoring groups, relayed; national running tolls.  Run::
+
+    /work/main/.venv/bin/python bench/tolls.py [--claims 100000] [--keep DIR]
+
+Prints the build time, then each query's wall time (library call on an open workspace, and the
+``tally tolls`` command in a fresh process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tally.core.gazetteer import Gazetteer  # noqa: E402
+from tally.pipeline import init_workspace, run_tolls  # noqa: E402
+from tally.reconcile.scope import Scope  # noqa: E402
+from tally.store.schema import claims, documents, sources  # noqa: E402
+
+START = dt.date(2024, 12, 1)
+DAYS = 120
+CATS = ["civilians"] * 6 + ["children", "women", "security_forces", "fighters", "people"]
+
+
+def build(home: Path, n_claims: int, seed: int = 1) -> float:
+    """Fill a fresh workspace at *home* with about *n_claims* claims; returns seconds taken."""
+    rng = random.Random(seed)
+    t0 = time.perf_counter()
+    ws = init_workspace(home, actor="bench")
+    gaz = Gazetteer.load(world=False)
+    govs = sorted(a.code for a in gaz.areas.values() if a.kind == "admin1" and a.code.startswith("ocha:SY"))
+    dists = {g: [a.code for a in gaz.children(g, "admin2")] for g in govs}
+    now = dt.datetime.now(dt.UTC)
+    monitors = [f"Monitor {i}" for i in range(12)]
+    agencies = [f"Agency {i}" for i in range(30)]
+    outlets = [f"Outlet {i}" for i in range(150)]
+    names = monitors + agencies + outlets
+    with ws.begin() as conn:
+        conn.execute(insert(sources), [{"id": i + 1, "name": n, "kind": "outlet" if n in outlets else "organisation",
+                                        "created_at": now} for i, n in enumerate(names)])
+    sid = {n: i + 1 for i, n in enumerate(names)}
+    docs: list[dict] = []
+    rows: list[dict] = []
+
+    def report(source: str, outlet: str, day: dt.date, **claim) -> None:
+        doc_id = len(docs) + 1
+        published = dt.datetime.combine(day, dt.time(8 + rng.randrange(12)), dt.UTC)
+        docs.append({"id": doc_id, "sha256": hashlib.sha256(f"{doc_id}".encode()).hexdigest(), "kind": "article",
+                     "media_type": "text/markdown", "size": 1000, "outlet": outlet, "published": published,
+                     "source_id": sid[outlet], "text": "", "meta": {}, "ingested_at": now, "ingested_by": "bench"})
+        rows.append({"document_id": doc_id, "source_id": sid[source], "source_text": source if source != outlet else None,
+                     "qualifier": "exact", "quote": "", "start": 0, "end": 0, "reported_at": published, "manual": False,
+                     "status": "active", "sensitivity": "public", "created_at": now, "created_by": "bench",
+                     "places": [], "country": "SY", **claim})
+
+    def figure(n: int, victims: str, event: str = "killed") -> dict:
+        q = rng.choice(["exact", "exact", "at_least", "about"])
+        return {"event": event, "count_text": str(n), "qualifier": q, "low": n, "high": None if q == "at_least" else n,
+                "best": n, "victims": victims}
+
+    # weekly running tolls per governorate from the monitors, each relayed by a few outlets
+    for m in monitors:
+        for g in govs:
+            total = 0
+            for week in range(DAYS // 7):
+                total += rng.randint(0, 60)
+                day = START + dt.timedelta(days=7 * week + 6)
+                f = figure(total, "civilians")
+                claim = {**f, "pcodes": [g], "admin1": [g], "date_from": START, "date_to": day, "cumulative": True}
+                for outlet in [m, *rng.sample(outlets, rng.randint(1, 4))]:
+                    report(m, outlet, day + dt.timedelta(days=rng.randint(0, 2)), **claim)
+    # national running tolls
+    for a in agencies[:5]:
+        total = 0
+        for d in range(0, DAYS, 3):
+            total += rng.randint(50, 300)
+            day = START + dt.timedelta(days=d)
+            claim = {**figure(total, "people"), "pcodes": [], "admin1": [], "date_from": START, "date_to": day,
+                     "cumulative": True}
+            for outlet in [a, *rng.sample(outlets, 3)]:
+                report(a, outlet, day, **claim)
+    # incidents until the target is reached
+    while len(rows) < n_claims:
+        g = rng.choice(govs)
+        d = rng.choice(dists[g]) if dists[g] else g
+        day = START + dt.timedelta(days=rng.randrange(DAYS))
+        victims = rng.choice(CATS)
+        n = max(1, int(rng.paretovariate(1.5)))
+        for src in rng.sample(agencies, rng.randint(1, 3)):
+            val = max(1, n + rng.randint(-1, 2))
+            claim = {**figure(val, victims), "pcodes": [d], "admin1": [g], "date_from": day, "date_to": day,
+                     "cumulative": False}
+            for outlet in [src, *rng.sample(outlets, rng.randint(0, 3))]:
+                report(src, outlet, day + dt.timedelta(days=rng.randint(0, 1)), **claim)
+    del rows[n_claims:]
+    used = {r["document_id"] for r in rows}
+    docs = [d for d in docs if d["id"] in used]
+    with ws.begin() as conn:
+        for i in range(0, len(docs), 5000):
+            conn.execute(insert(documents), docs[i:i + 5000])
+        for i in range(0, len(rows), 5000):
+            conn.execute(insert(claims), rows[i:i + 5000])
+    ws.close()
+    return time.perf_counter() - t0
+
+
+QUERIES = [
+    ("coastal civilians, whole period", dict(where=["Latakia", "Tartus", "Hama", "Homs"], victims="civilians"), None),
+    ("Latakia civilians, one week", dict(where=["Latakia"], date_from="2025-01-06", date_to="2025-01-12",
+                                         victims="civilians"), None),
+    ("Syria all victims, whole period", dict(where=["iso:SY"]), None),
+    ("Syria civilians by governorate", dict(where=["iso:SY"], victims="civilians"), "governorate"),
+    ("Homs civilians by week", dict(where=["Homs"], victims="civilians"), "week"),
+]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--claims", type=int, default=100_000)
+    ap.add_argument("--keep", type=Path, help="Build the workspace here and keep it.")
+    args = ap.parse_args()
+    home = args.keep or Path(tempfile.mkdtemp(prefix="tally-bench-tolls-"))
+    if not (home / "tally.db").exists():
+        print(f"building {args.claims:,} claims in {home} ...", flush=True)
+        print(f"  built in {build(home, args.claims):.1f} s")
+    from tally.pipeline import open_workspace
+
+    ws = open_workspace(home)
+    Scope.build(["Latakia"])  # load the gazetteer outside the timings
+    for label, kw, by in QUERIES:
+        scope = Scope.build(kw.pop("where"), kw.pop("date_from", None), kw.pop("date_to", None), **kw)
+        times, cpu = [], []
+        for _ in range(3):
+            t, c = time.perf_counter(), time.process_time()
+            out = run_tolls(ws, scope, by)
+            times.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+        best = out[0]
+        print(f"  {label:<34} {min(times) * 1000:6.0f} ms wall {min(cpu) * 1000:6.0f} ms cpu  ({len(out)} row(s); "
+              f"first: best {best.best}, {len(best.claims)} claims used, {len(best.sources)} sources)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for label, args in (("coastal civilians", ["--where", "Latakia,Tartus,Hama,Homs", "--victims", "civilians"]),
+                        ("Latakia civilians, one week", ["--where", "Latakia", "--from", "2025-01-06", "--to",
+                                                         "2025-01-12", "--victims", "civilians"])):
+        cmd = [sys.executable, "-m", "tally", "--workspace", str(home), "tolls", *args, "--json"]
+        t = time.perf_counter()
+        res = subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - t
+        print(f"  tally tolls in a fresh process, {label:<28} {wall:.2f} s wall (exit {res.returncode})")
+    load = os.getloadavg()[0]
+    print(f"  machine: {os.cpu_count()} cpus, load average {load:.1f} during the run")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""Article text in, claims out: the one entry point of claim extraction.
+
+``extract_claims(text, published=…, outlet=…)`` splits the text into sentences, finds the
+quantities of each, attaches each to its own event and victims (:mod:`.events`), and fills in
+who says so (:mod:`.sources`, with attribution carried over from a neighbouring sentence of the
+same paragraph and the outlet as the last resort), where (:mod:`.places`), when (:mod:`.dates`,
+against the publication date) and by whom (:mod:`.perpetrators`).  A figure in a heading that
+the body repeats is reported once, from the body; two different claims with the same number are
+kept apart.  Non-English text is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tally.core.gazetteer import Gazetteer, Match
+from tally.core.models import Claim, Source
+from tally.core.quantities import interpret
+from tally.extract.dates import is_cumulative, resolve_dates
+from tally.extract.events import PREVIOUS, attach
+from tally.extract.language import detect_language
+from tally.extract.numbers import find_quantities
+from tally.extract.perpetrators import find_perpetrator
+from tally.extract.places import PlaceFinder
+from tally.extract.sentences import Sentence, split_sentences
+from tally.extract.sources import Attribution, Entity, SourceResolver
+
+_HAS_DIGIT_OR_WORD = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds|thousands|"
+    r"scores|several|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|millions|few|handful|number|numerous|tens|"
+    r"\w+teen|hundred|thousand|million)\b",
+    re.IGNORECASE,
+)
+
+
+_LOOK_BACK = 6  # sentences of the same paragraph searched for a missing source, date or place
+MAX_CHARS = 2_000_000  # characters of an article that are read (a long UN report is ~300,000); linear beyond
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    """Claims of one article, the sources they cite (with aliases), its language and notes."""
+
+    claims: list[Claim] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    language: str = "en"
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {"claims": [c.model_dump(mode="json") for c in self.claims],
+                "sources": [s.model_dump(mode="json", exclude={"id"}) for s in self.sources],
+                "language": self.language, "notes": list(self.notes)}
+
+
+@dataclass
+class _Draft:
+    sentence: Sentence
+    attached_event: str
+    fields: dict[str, object]
+    entity: Entity | None
+    has_date: bool
+    prev: _Draft | None = None  # the claim a back-reference ("That amounts to …") continues
+    final: dict[str, object] | None = None
+
+
+def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet: str | None,
+                   title: str | None = None, gazetteer: Gazetteer | None = None) -> ExtractionResult:
+    """Claims stated in article *text* published at *published* by *outlet*."""
+    text = text or ""
+    pub = published.date() if isinstance(published, dt.datetime) else published
+    language = detect_language(((title or "") + "\n" + text)[:20000])
+    if language != "en":
+        return ExtractionResult([], [], language, [f"skipped: text is not English (detected {language!r})"])
+    notes: list[str] = []
+    if len(text) > MAX_CHARS:
+        # No news article is this long; bounding the work keeps any input fast (offsets stay valid).
+        cut = text.rfind("\n", 0, MAX_CHARS)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+        notes.append(f"text longer than {MAX_CHARS:,} characters: only the first {len(text):,} were read")
+    sentences, datelines = split_sentences(text)
+    resolver = SourceResolver(text, outlet)
+    places = PlaceFinder(text, gazetteer, title)
+    attributions: list[list[Attribution]] = []
+    drafts: list[_Draft] = []
+    for s in sentences:
+        atts = resolver.attributions(s.text, s.start)
+        attributions.append(atts)
+        if not _HAS_DIGIT_OR_WORD.search(s.text):
+            continue
+        quantities = find_quantities(s.text)
+        if not quantities:
+            continue
+        for a in attach(s.text, quantities):
+            prev = None
+            if a.event == PREVIOUS:
+                # the claim this figure continues: in this paragraph or the one before
+                prev = drafts[-1] if drafts and drafts[-1].sentence.paragraph >= s.paragraph - 1 else None
+                if prev is None:
+                    continue
+                a.event = str(prev.fields["event"])
+            if a.event is None:
+                continue
+            q = a.quantity
+            try:
+                low, high, best = interpret(q.count, q.qualifier, q.vague_word)  # type: ignore[arg-type]
+            except ValueError:
+                low = high = best = None
+            d_from, d_to, since = resolve_dates(s.text, pub, q.start)
+            entity = _nearest(atts, q.start)
+            drafts.append(_Draft(s, a.event, {
+                "event": a.event, "count": q.count, "qualifier": q.qualifier, "vague_word": q.vague_word,
+                "low": low, "high": high, "best": best, "victims": a.victims, "victims_text": a.victims_text,
+                "date_from": d_from, "date_to": d_to,
+                "cumulative": None, "_since": since,
+                "perpetrator": find_perpetrator(s.text), "quote": s.text, "start": s.start, "end": s.end,
+                "_q": q.start,
+            }, entity, d_from is not None, prev))
+    claims: list[Claim] = []
+    used: list[Entity] = []
+    outlet_used = False
+    last_dated: dict[str, object] | None = None
+    by_index = {s.index: s for s in sentences}
+    for d in _drop_heading_repeats(drafts, title):
+        entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
+        if entity is not None and entity not in used:
+            used.append(entity)
+        if entity is None:
+            outlet_used = outlet_used or bool(outlet)
+        f = dict(d.fields)
+        f.pop("_q")
+        since = bool(f.pop("_since"))
+        f["source"] = entity.name if entity else outlet
+        earlier = last_dated
+        if not d.has_date and d.prev is not None and d.prev.final is not None:
+            f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
+            since = bool(d.prev.final["_since"])
+        elif not d.has_date and earlier is not None and _SAME_PERIOD.search(d.sentence.text):
+            f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
+        elif not d.has_date and not re.search(r"\bsince\b", d.sentence.text, re.I):
+            f["date_from"], f["date_to"] = _neighbour_date(d.sentence, sentences, pub)
+        single = f["date_from"] is not None and f["date_from"] == f["date_to"] and not since
+        f["cumulative"] = True if since else is_cumulative(d.sentence.text, single)
+        if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
+            days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
+            f["cumulative"] = days >= 2  # one day, a night or a weekend is one incident; three days or more a running count
+        if f["date_from"] is not None:
+            last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since}
+        info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
+        f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
+        d.final = {**f, "_since": since}
+        claims.append(Claim(**f))  # type: ignore[arg-type]
+    sources = [e.source() for e in used]
+    if outlet_used and outlet and all(s.name != outlet for s in sources):
+        sources.append(Source(name=outlet, kind="outlet"))
+    if not claims and any(_HAS_DIGIT_OR_WORD.search(s.text) for s in sentences):
+        notes.append("no casualty figures found")
+    return ExtractionResult(claims, sources, language, notes)
+
+
+# A figure that says it covers the period of an earlier one: "over the same period", "a separate count".
+_SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|time)|separate\s+count|own\s+(?:count|tally|list)|"
+                          r"put\s+the\s+(?:toll|figure|number|count)|later\s+(?:put|raised|revised)|so\s+far\s+verified|"
+                          r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
+                          r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
+
+
+def _nearest(atts: list[Attribution], pos: int) -> Entity | None:
+    if not atts:
+        return None
+    return min(atts, key=lambda a: abs(a.pos - pos)).entity
+
+
+def _neighbour_source(s: Sentence, sentences: list[Sentence], atts: list[list[Attribution]],
+                      by_index: dict[int, Sentence]) -> Entity | None:
+    """Attribution from the same paragraph: the nearest earlier sentence, else the next one."""
+    for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
+        if sentences[i].paragraph != s.paragraph:
+            break
+        if atts[i]:
+            return atts[i][-1].entity
+    nxt = s.index + 1
+    if nxt < len(sentences) and sentences[nxt].paragraph == s.paragraph and atts[nxt]:
+        return atts[nxt][0].entity
+    return None
+
+
+def _neighbour_date(s: Sentence, sentences: list[Sentence], pub: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The time of the nearest earlier sentence of the same paragraph that gives one (not a "since")."""
+    for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
+        if sentences[i].paragraph != s.paragraph:
+            break
+        d_from, d_to, since = resolve_dates(sentences[i].text, pub, len(sentences[i].text))
+        if d_from is not None:
+            return (None, None) if since else (d_from, d_to)
+    return None, None
+
+
+def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder, datelines: list,
+                     gaz: Gazetteer) -> list[Match]:
+    """Places of the sentence, else of the previous sentences of its paragraph, else the dateline or lead."""
+    found = places.between(s.start, s.end)
+    if found:
+        return found
+    if re.search(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", s.text, re.I):
+        found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
+        if found:
+            return found
+    for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
+        if sentences[i].paragraph != s.paragraph:
+            break
+        found = places.between(sentences[i].start, sentences[i].end)
+        if found:
+            return found
+    for dl in datelines:
+        m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
+        if m is not None and (places.country is None or m.area.country == places.country):
+            return [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
+    lead = _lead_places(sentences, places)
+    return lead if lead else places.title_mentions
+
+
+def _lead_places(sentences: list[Sentence], places: PlaceFinder) -> list[Match]:
+    """Places of the first body sentence that names any (computed once per article)."""
+    cached = getattr(places, "_lead", None)
+    if cached is None:
+        cached = []
+        first = next((m for m in places.mentions if m.start is not None), None)
+        if first is not None:
+            t = next((t for t in sentences if not t.heading and t.start <= (first.start or 0) < t.end), None)
+            if t is None:  # the first mention is in a heading; take the first body sentence that has one
+                t = next((t for t in sentences if not t.heading and places.between(t.start, t.end)), None)
+            cached = places.between(t.start, t.end) if t is not None else []
+        places._lead = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _drop_heading_repeats(drafts: list[_Draft], title: str | None) -> list[_Draft]:
+    """A figure in a heading (or a first line equal to the title) that the body repeats is dropped."""
+    def is_heading(d: _Draft) -> bool:
+        return d.sentence.heading or (bool(title) and d.sentence.index == 0 and d.sentence.text.strip() == (title or "").strip())
+
+    body = {(d.fields["event"], d.fields["best"]) for d in drafts if not is_heading(d)}
+    return [d for d in drafts if not is_heading(d) or (d.fields["event"], d.fields["best"]) not in body]

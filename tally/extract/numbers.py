@@ -1,0 +1,152 @@
+"""Quantities in a sentence: the number as written, its qualifier and vague word, with offsets.
+
+Finds digits ("1,400", "1.2 million", "1,400+"), number words ("seven", "twenty-three",
+"a dozen", "two hundred") and vague quantities ("dozens of", "hundreds", "several"), reads the
+qualifier written before them ("at least", "more than", "some", "up to") and drops numbers that
+are plainly not counts of people: years, ages ("65-year-old", "ages 3 and 9"), times, dates,
+percentages, money, durations and distances.  What the number counts is decided in
+:mod:`tally.extract.events`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+          "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
+_WORDNUM = sorted(_UNITS, key=len, reverse=True)
+_W = "|".join(_WORDNUM)
+_SCALE = r"(?:hundred|thousand|million|billion)"
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?:"
+    r"(?P<digits>\d{1,3}(?:,\d{3})++(?:\.\d+)?|\d++(?:\.\d+)?)(?:\s?(?P<dscale>million|billion|thousand|m\b|bn\b))?(?P<plus>\+)?"
+    r"|(?P<words>(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen"
+    r"|(?:" + _W + r")(?:[\s\-](?:and\s)?(?:" + _W + r"|" + _SCALE + r")){0,5}+"
+    r"|a\s+(?:hundred|thousand|million|dozen))"
+    r"|(?P<vague>tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|hundreds|thousands|millions|scores"
+    r"|several|a\s+few|a\s+handful|a\s+number|numerous|tens)"
+    r")(?![\w])",
+    re.IGNORECASE,
+)
+
+_QUALIFIERS = [
+    ("at_least", r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|at\s+minimum"),
+    ("more_than", r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|well\s+over|just\s+over"),
+    ("about", r"about|around|approximately|roughly|some|nearly|almost|close\s+to|an\s+estimated|estimated"
+              r"|an\s+approximate|approx\.|just\s+under|fewer\s+than|less\s+than|under"),
+    ("up_to", r"up\s+to|as\s+many\s+as|as\s+much\s+as"),
+]
+_QUAL_RE = re.compile(r"(?:(?P<q>" + "|".join(f"(?P<{k}>{p})" for k, p in _QUALIFIERS) + r")\s+)$", re.IGNORECASE)
+
+_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_AFTER_SKIP = re.compile(
+    r"^(?:\s?(?:-|–)?\s?(?:year|month|week|day)s?[\s-]old|-year|-month|-day|-week|-hour|-storey|-kilometre|-km|-mile|"
+    r"\s?%|\s?(?:per\s?cent|percent|pc\b)|\s?(?:am|pm|a\.m\.|p\.m\.|GMT|UTC|h\b|hrs\b|o'clock)|"
+    r"\s?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|nights?|km|kilomet(?:er|re)s?|miles?|"
+    r"met(?:er|re)s?|kg|tonnes?|tons?|dollars?|euros?|pounds?|usd|times|percentage)\b|"
+    r"\s?(?:st|nd|rd|th)\b|\s" + _MONTHS + r"\b|:\d|/\d|\.\d|\s?-\s?\d|\s?(?:to|and)\s+\d+\s+years\b)",
+    re.IGNORECASE,
+)
+_BEFORE_SKIP = re.compile(
+    r"(?:\b(?:aged?|ages|age\s+of|aged\s+between|born\s+in|in|since|of|from|until|by|year|early|late|mid|"
+    + _MONTHS + r"|no\.?|number|resolution|route|brigade|division|article|page|level|phase|grade|unit|block|"
+    r"building|street|road|highway|flight|zone|sector|district|ward|camp|kilometre|km|mile|chapter|section|"
+    r"covid|mh|top|rank(?:ed)?|first|last|past|next|previous)|[$£€#]|-)\s?$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A written quantity in a sentence (offsets relative to the sentence)."""
+
+    count: str | None  # the number as written; None for a vague quantity
+    qualifier: str
+    vague_word: str | None
+    start: int  # including the qualifier words
+    end: int
+    num_start: int
+    num_end: int
+
+
+def find_quantities(sentence: str) -> list[Quantity]:
+    """Every quantity in *sentence* that could count people, in order."""
+    out: list[Quantity] = []
+    prev_age_end = -10
+    for m in _NUMBER.finditer(sentence):
+        s, e = m.start(), m.end()
+        after = sentence[e:e + 40]
+        before = sentence[max(0, s - 25):s]
+        if m.group("digits") or m.group("words"):
+            if _AFTER_SKIP.match(after) or _before_blocks(before, m):
+                if re.search(r"\bage[sd]?\s*(?:between\s+)?$|\bages?\s+of\s+$", before, re.I) or re.match(
+                        r"^\s?-?\s?years?[\s-]old|-year", after, re.I):
+                    prev_age_end = e
+                continue
+            # "ages 3 and 9", "aged 4, 7 and 9": a number right after an age is an age too.
+            if re.fullmatch(r"\s*(?:,|and|or|to|,\s*and)\s*", sentence[prev_age_end:s] if prev_age_end >= 0 else "x"):
+                prev_age_end = e
+                continue
+            if m.group("digits") and not m.group("dscale") and _YEAR.match(m.group("digits")):
+                if not re.match(r"^\s+(?:people|civilians|persons|were|have|had|killed|dead|died|others)\b", after, re.I):
+                    continue
+        word = m.group(0)
+        low = word.lower()
+        if m.group("words") and low in ("one",) and re.match(r"^\s+(?:of|another|side|day|week|year|month)\b", after, re.I):
+            continue
+        if m.group("words") and re.match(r"^\s*(?:-|–)\s*(?:year|month|week|day|storey)", after, re.I):
+            continue
+        q, qs = _qualifier(sentence, s)
+        vague = m.group("vague")
+        if vague:
+            vw = re.sub(r"\s+", " ", vague.lower())
+            if vw == "a number":
+                vw = "a number of"
+            if vw in ("a number", "a handful") and not re.match(r"^\s+of\b", after, re.I):
+                continue
+            if vw in ("several", "numerous", "a few", "tens") and not _people_like(after):
+                continue
+            if vw in ("dozens", "hundreds", "thousands", "millions", "scores") and re.match(r"^\s+of\s+(?:years|times|km|miles|metres|meters|dollars)\b", after, re.I):
+                continue
+            out.append(Quantity(None, "vague", vw, qs, e, s, e))
+            continue
+        count = word
+        qual = q or ("at_least" if m.group("plus") else "exact")
+        out.append(Quantity(count, qual, None, qs, e, s, e))
+    return out
+
+
+def _before_blocks(before: str, m: re.Match[str]) -> bool:
+    if not _BEFORE_SKIP.search(before):
+        return False
+    tail = before.rstrip().lower()
+    # "in 2023" blocks; "in 12 villages" does not, but "in" before a small count is harmless to keep.
+    if re.search(r"\b(?:in|of|from|by|since|until|past|last|next|first|top|previous)$", tail):
+        digits = m.group("digits")
+        if digits and _YEAR.match(digits):
+            return True
+        return bool(re.search(r"\b(?:past|last|next|first|previous|top)$", tail))  # "the past 24", "the first two"
+    return True
+
+
+def _people_like(after: str) -> bool:
+    return bool(re.match(r"^\s+(?:of\s+)?(?:\w+\s+){0,2}?(?:people|civilians|persons|children|women|men|soldiers|fighters|"
+                         r"residents|families|villagers|others|homes|houses|killed|dead|died|wounded|injured|were|more|"
+                         r"members|officers|policemen|troops|militants|workers|journalists|patients|bodies|deaths|detainees)\b",
+                         after, re.I))
+
+
+def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
+    before = sentence[max(0, start - 30):start]
+    m = _QUAL_RE.search(before)
+    if not m:
+        return None, start
+    kind = next(k for k, _ in _QUALIFIERS if m.group(k))
+    word = m.group("q").lower()
+    if word in ("fewer than", "less than", "under", "just under"):
+        kind = "up_to"
+    if word == "over" and re.search(r"\b(?:fighting|clashes|attacks?|strikes?)\s+over\s+$", before, re.I):
+        return None, start
+    return kind, start - (len(before) - m.start())

@@ -1,0 +1,169 @@
+"""Place mentions in an article -> places as written, country, admin1 (ISO 3166-2) and P-codes.
+
+The article's country is decided first by a vote of its place mentions (so "Gaza City" is
+Palestine's Gaza, not Mozambique's); mentions are then found again with that country preferred.
+Names that are part of a source's name ("Sudan Doctors Network", "Gaza's health ministry") are
+not places of the event.  A town maps to its province through the gazetteer, a named region
+("the coastal region", "the Gaza Strip") to its member provinces.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tally.core.gazetteer import Gazetteer, Match
+
+_ORG_AFTER = re.compile(
+    r"^(?:'s|’s)?\s*(?:[A-Z][\w\-]*\s+){0,3}(?:Doctors|Network|Ministry|Observatory|Committee|Council|Union|"
+    r"Syndicate|Office|Agency|Authority|Commission|Civil\s+Defen[cs]e|Red\s+Crescent|Health|Governor|Police|Army|"
+    r"Forces|Emergency|Lawyers|Hospital|Resistance|Administration|Mission|Center|Centre|Media|Watch|Rights|"
+    r"International|Crisis|Relief|Red\s+Cross|Times|News|Post|Herald|Tribune|Daily)\b"
+    r"|^(?:'s|’s)\s+(?:[\w\-]+\s+){0,2}(?:ministry|authorities|governor|officials|health|government|army|military|"
+    r"police|civil|administration|mayor|office|emergency|hospitals?|forces)\b"
+)
+
+
+@dataclass
+class PlaceInfo:
+    """What a claim says about where."""
+
+    places: list[str] = field(default_factory=list)
+    country: str | None = None
+    admin1: list[str] = field(default_factory=list)
+    pcodes: list[str] = field(default_factory=list)
+
+
+_STOPWORDS = set("the a an he she it they we this that these those his her its their on in at of for and or but "
+                 "as by to from with said says after before when while since then there here one two some most "
+                 "many all no not new old top red white black green blue mercy hope union police january february "
+                 "march april may june july august september october november december monday tuesday wednesday "
+                 "thursday friday saturday sunday hay centre center north south east west central city human rights health "
+                 "monitoring mission network observatory relief emergency security defence defense state national "
+                 "general civil media press local council office agency service services forces force army "
+                 "ministry justice peace victory liberty freedom independence hope".split())
+_ARTICLE = re.compile(r"(?:\b(?:El|Al|al|el|Ad|Ar|As|An|At|Az|Ash|ad|ar|as|an|at|az)[-\s])$")
+
+
+class PlaceFinder:
+    """Place mentions of one article, by character offset."""
+
+    def __init__(self, text: str, gazetteer: Gazetteer | None = None, title: str | None = None) -> None:
+        self.gaz = gazetteer or Gazetteer.default()
+        self.text = text
+        everything = [m for m in self.gaz.find_mentions(text) if m.text.lower() not in _STOPWORDS]
+        titled = [m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS] if title else []
+        first = [m for m in everything if _usable(text, m)]
+        deep = self.gaz._deep_countries()
+        votes: Counter[str] = Counter()
+        for m in everything:
+            weight = (1.0 if m.area.kind == "locality" else 2.0) * (1.0 if _usable(text, m) else 0.5)
+            # an ambiguous name ("Beni", "Gaza") votes for each country it may be in, a share each
+            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            for c in countries:
+                votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
+        for m in titled:  # the headline names the place of the story
+            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            for c in countries:
+                votes[c] += 3.0 / len(countries)
+        self.country: str | None = max(votes, key=lambda c: votes[c]) if votes else None
+        self.title_mentions = [Match(m.area, m.text, m.score) for m in (self._in_country(t) for t in titled)
+                               if self.country is None or m.area.country == self.country]
+        found = [self._in_country(m) for m in everything]
+        self.mentions: list[Match] = []
+        self.org_mentions: list[Match] = []
+        for m in found:
+            if self.country is not None and m.area.country != self.country:
+                continue
+            if m.text.lower() in _STOPWORDS:
+                continue
+            m = _with_article(text, m)
+            if _usable(text, m):
+                self.mentions.append(m)
+            elif m.area.kind != "locality":  # "Gaza's health ministry", "Mission in Ukraine": an area, never a town
+                self.org_mentions.append(m)
+        self._starts = [m.start or 0 for m in self.mentions]
+        self._org_starts = [m.start or 0 for m in self.org_mentions]
+
+    def _in_country(self, m: Match) -> Match:
+        """The same name's area in the article's country, when it has one there ("Gaza City" in Palestine)."""
+        if self.country is None or m.area.country == self.country:
+            return m
+        area = self.gaz._pick([a.code for a in self.gaz.candidates(m.text)], self.country, None, None)
+        return Match(area, m.text, m.score, m.start, m.end) if area is not None else m
+
+    def between(self, start: int, end: int, *, in_org: bool = False) -> list[Match]:
+        """Mentions inside [start, end) (with *in_org*: those inside a source's name, "Gaza's health ministry")."""
+        pool = self.org_mentions if in_org else self.mentions
+        starts = self._org_starts if in_org else self._starts
+        out = []
+        for k in range(bisect.bisect_left(starts, start), len(pool)):
+            m = pool[k]
+            if (m.start or 0) >= end:
+                break
+            if (m.end or 0) <= end:
+                out.append(m)
+        return out
+
+    def info(self, matches: list[Match]) -> PlaceInfo:
+        """Places, country, admin1 codes and P-codes of *matches*."""
+        out = PlaceInfo(country=self.country)
+        countries = []
+        for m in matches:
+            if m.text not in out.places:
+                out.places.append(m.text)
+            countries.append(m.area.country)
+            for area in self._expand(m):
+                a1 = self.gaz.admin1(area)
+                code = (a1.iso3166_2 if a1 else None)
+                if code and code not in out.admin1:
+                    out.admin1.append(code)
+                p = next((c for c in self.gaz.ancestors(area) if c.startswith("ocha:")), None)
+                if p and p[5:] not in out.pcodes:
+                    out.pcodes.append(p[5:])
+        if countries and (self.country is None or self.country not in countries):
+            out.country = countries[0]
+        return out
+
+    def _expand(self, m: Match) -> list:
+        area = m.area
+        if m.text == "Gaza" and area.code == "iso:PS-GZA" and not self.text[m.end or 0:(m.end or 0) + 5].lower().startswith(" city"):
+            # "in Gaza" is the Strip, "Gaza City" the governorate
+            strip = self.gaz.areas.get("tally:PS-GAZA")
+            if strip is not None:
+                return self.gaz.expand(strip)
+        if area.kind == "country":
+            return []
+        return self.gaz.expand(area)
+
+
+def _usable(text: str, m: Match) -> bool:
+    """False for a name inside a source's name ("Sudan Doctors Network", "the ministry in Damascus"),
+    a nationality ("people from South Sudan") or a common word."""
+    if m.start is None or m.end is None:
+        return True
+    after = text[m.end:m.end + 60]
+    before = text[max(0, m.start - 40):m.start]
+    if _ORG_AFTER.match(after):
+        return False
+    if re.search(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)\s+(?:in|of)\s+(?:the\s+)?$", before, re.I):
+        return False
+    if m.area.kind == "country" and re.search(r"\bfrom\s+$", before):
+        return False
+    if m.area.kind == "locality" and re.match(r"^ [A-Z][a-z]", after) and not re.match(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b", after):
+        return False  # 'Khirbet' of 'Khirbet Ghazaleh': part of a longer name
+    if re.match(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])", after):
+        return False  # 'Ain' of 'Ain al-Gharbi': part of a longer name the gazetteer does not know
+    return m.text.lower() not in _STOPWORDS
+
+
+def _with_article(text: str, m: Match) -> Match:
+    """'Fasher' found in 'El Fasher' is written 'El Fasher'."""
+    if m.start is None:
+        return m
+    a = _ARTICLE.search(text, max(0, m.start - 4), m.start)
+    if not a:
+        return m
+    return Match(m.area, text[a.start():m.end], m.score, a.start(), m.end)

@@ -1,0 +1,533 @@
+"""The reconciliation rules: relays, running tolls, non-overlapping sums, ranges and flags.
+
+The rules are stated once, in :data:`RULES`, which the report's methodology section prints; the
+functions below implement them in that order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tally.reconcile.figures import ClaimRow
+from tally.reconcile.scope import (
+    Places,
+    Scope,
+    category_overlap,
+    category_rank,
+    category_within,
+    event_within,
+)
+
+CONTESTED_RATIO = 2.0  # independent figures for the same thing further apart than this: contested
+MAGNITUDE_RATIO = 10.0  # ... and further apart than this: flagged as an order of magnitude apart
+INCIDENT_SLACK = 1  # days: incident figures of different sources this far apart may be the same killings
+_PAD = dt.timedelta(days=INCIDENT_SLACK)
+
+RULES = f"""\
+R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in
+   country), a period, a victim category (all = civilians + security forces + fighters + unknown;
+   civilians include women, children, families) and an event (executed counts as killed). Only
+   figures that lie inside the scope on every axis make up its toll. Figures that contain the
+   scope only bound it: they are checked against it, never split or counted. Figures that
+   straddle its edge are left out. A running count whose stated period is a single day, and a
+   count of verified or named victims without a period, count everyone so far: their start is
+   unknown, so they lie inside only scopes without a start date.
+R2 Relays. A figure relayed by many outlets is one claim of its source with many reports: claims
+   of the same source with the same event, victims and numbers, and compatible places and start,
+   are one figure, dated by its first report; every report is kept as provenance (reports,
+   outlets). An outlet's unattributed figure equal to one another source published earlier for
+   the same thing is a relay of that source. Repetition is not corroboration: independence is
+   counted in sources, never in reports.
+R3 Running tolls. A source's cumulative figures for the same event, victims, places and start are
+   a time series. The latest figure supersedes the earlier ones (listed as superseded). A latest
+   figure below an earlier one is a correction: flagged, and the higher earlier figures are
+   discounted as contradicted by the same source.
+R4 Sums within a source. A source's figures are taken largest extent first (places, then days,
+   then victim category) and a figure is added only if it overlaps none already counted in place,
+   period and victim category. So incident figures (one day, one village) add up only where no
+   cumulative figure of the same source already contains them, and a daily figure is never added
+   to a running toll that includes that day.
+R5 Sums across sources. Figures of different sources that overlap describe the same killings and
+   form one cluster (incident figures of different sources {INCIDENT_SLACK} day apart count as
+   overlapping: news dates an incident by the day of the report or the day before); clusters that
+   do not overlap (other places, days or victim categories) are added. Within a cluster a source is complete if its figures contain every other figure there;
+   the cluster's low and high are the lowest and highest complete figure (UCDP-style), and its
+   best is the lowest complete figure (conservative, as ACLED codes conflicting reports), raised
+   to any larger partial figure, since a part cannot exceed the whole. Counts of individually
+   named or verified victims ("111 named cases") are floors, never complete. With no complete
+   source, the largest figure is low and best and the sum of all is high.
+R6 Documented and estimated. documented is the number of distinct linked persons whose records fall
+   in the scope (records when no linkage has run, flagged). best is never below it. estimated is
+   the multiple-systems estimate whose stratum is exactly this scope, with its interval.
+R7 Flags. A source's figure below the documented count; a correction; a figure for a narrower
+   category or smaller area above the figure containing it (category mismatch, part exceeds whole);
+   figures more than {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval;
+   a wider figure below this scope's low; rejected claims.
+"""
+
+
+# -- R1: scope ----------------------------------------------------------------------------------
+
+def relation(c: ClaimRow, scope: Scope, places: Places) -> str:
+    """``inside`` | ``bounds`` | ``outside``: how claim *c* stands to *scope* (R1)."""
+    if (event_within(c.event, scope.event) and category_within(c.victims, scope.victims)
+            and places.within(c.areas, scope.places) and _period_within(c.start, c.end, scope.date_from, scope.date_to)):
+        return "inside"
+    if (event_within(scope.event, c.event) and category_within(scope.victims, c.victims)
+            and bool(c.areas) and bool(scope.places) and places.within(scope.places, c.areas)
+            and _period_contains(c.start, c.end, scope.date_from, scope.date_to)):
+        return "bounds"
+    return "outside"
+
+
+def _period_within(s: dt.date | None, e: dt.date | None, outer_s: dt.date | None, outer_e: dt.date | None) -> bool:
+    if outer_s is not None and (s is None or s < outer_s):
+        return False
+    if outer_e is not None and (e is None or e > outer_e):
+        return False
+    return True
+
+
+def _period_contains(s: dt.date | None, e: dt.date | None, inner_s: dt.date | None, inner_e: dt.date | None) -> bool:
+    # an open scope end means "to date": a wider figure reported later still bounds it
+    if s is not None and (inner_s is None or inner_s < s):
+        return False
+    if inner_e is None:
+        return e is not None and (inner_s is None or e >= inner_s)
+    return e is not None and e >= inner_e
+
+
+# -- R2: relays ---------------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    """One figure of one source: its representative claim and every report of it."""
+
+    claim: ClaimRow
+    claims: list[ClaimRow] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)
+    correction: bool = False
+    source: str = ""  # who gives the figure (the first claim's source; relays keep it)
+
+    def __post_init__(self) -> None:
+        self.source = self.source or self.claim.source
+
+    @cached_property
+    def date(self) -> dt.date | None:
+        """The figure's date: its first report (as-of date for running tolls)."""
+        dates = [c.as_of for c in self.claims if c.as_of is not None]
+        return min(dates) if dates else None
+
+    @cached_property
+    def start(self) -> dt.date | None:
+        """First day covered."""
+        return self.claim.start
+
+    @cached_property
+    def end(self) -> dt.date | None:
+        """Last day covered (the first report's, so relays do not stretch it)."""
+        ends = [c.end for c in self.claims if c.end is not None]
+        return min(ends) if ends else None
+
+    @property
+    def reports(self) -> int:
+        """How many documents (or manual entries) carry the figure."""
+        return len({doc if doc is not None else f"m{cid}" for c in self.claims for cid, doc, _w, _o in c.members()})
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlets that printed it."""
+        return sorted({o for c in self.claims for _i, _d, _w, o in c.members() if o})
+
+    @property
+    def ids(self) -> list[int]:
+        """Every claim id behind the figure."""
+        return sorted(i for c in self.claims for i, _d, _w, _o in c.members())
+
+
+def _compatible(a: ClaimRow, b: ClaimRow, places: Places) -> bool:
+    same_places = (a.areas == b.areas or not a.areas or not b.areas or places.within(a.areas, b.areas)
+                   or places.within(b.areas, a.areas))
+    same_start = a.date_from is None or b.date_from is None or a.date_from == b.date_from
+    if not a.cumulative and not b.cumulative and a.end and b.end and abs((a.end - b.end).days) > 3:
+        return False
+    return same_places and same_start
+
+
+def _detail(c: ClaimRow) -> int:
+    return (2 if c.areas else 0) + (1 if c.date_from else 0) + (1 if c.attributed else 0)
+
+
+def _days(c: ClaimRow) -> list[int | None]:
+    """Day buckets an earlier report of the same figure may sit in (incidents: three days either side)."""
+    if c.cumulative or c.end is None:
+        return [None]
+    day = c.end.toordinal()
+    return list(range(day - 3, day + 4))
+
+
+def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
+    """Merge reports of the same figure into one :class:`Figure` per source and figure (R2).
+
+    Each figure is filed under (source, figure, governorates) for every day an incident's relay
+    may be dated (three days either side), so a claim finds its candidates with two look-ups and
+    a stream of small identical incident figures from one source does not make the search quadratic.
+    """
+    order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
+    figures: list[Figure] = []
+    by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+
+    def lookup(c: ClaimRow, source: str | None) -> list[Figure]:
+        anchor = places.anchor(c.areas)
+        base = (source, c.figure_key, c.cumulative, None if c.cumulative or c.end is None else c.end.toordinal())
+        if anchor is None:
+            return by_loose.get(base, [])
+        return by_key.get((base, anchor), []) + by_key.get((base, None), [])
+
+    for c in order:
+        target = next((f for f in lookup(c, c.source) if _compatible(f.claim, c, places)), None)
+        if target is None and not c.attributed and c.relays_others:
+            target = next((f for f in lookup(c, None) if f.source != c.source and f.claim.attributed
+                           and _compatible(f.claim, c, places)), None)
+        if target is None:
+            target = Figure(c, [])
+            figures.append(target)
+            anchor = places.anchor(c.areas)
+            for src in (c.source, None):
+                for d in _days(c):
+                    base = (src, c.figure_key, c.cumulative, d)
+                    by_key[(base, anchor)].append(target)
+                    by_loose[base].append(target)
+        target.claims.append(c)
+        if _detail(c) > _detail(target.claim):
+            target.claim = c if c.source == target.source else _with_source(c, target.source)
+    return figures
+
+
+def _with_source(c: ClaimRow, source: str) -> ClaimRow:
+    from dataclasses import replace
+
+    return replace(c, source=source)
+
+
+# -- R3: running tolls --------------------------------------------------------------------------
+
+@dataclass
+class Discount:
+    """A claim left out of the figures, and why."""
+
+    claim_id: int
+    reason: str
+
+
+def apply_series(figures: list[Figure], places: Places) -> tuple[list[Figure], list[Discount], list[str]]:
+    """Keep each running toll's latest figure; mark earlier ones superseded and flag corrections (R3)."""
+    current: list[Figure] = [f for f in figures if not f.claim.cumulative]
+    discounted: list[Discount] = []
+    flags: list[str] = []
+    groups: dict[tuple[str, str, str], list[list[Figure]]] = defaultdict(list)
+    for f in sorted((f for f in figures if f.claim.cumulative), key=lambda f: (f.date or dt.date.min, f.claim.id)):
+        series_list = groups[(f.source, f.claim.event, f.claim.victims)]
+        for series in series_list:
+            head = series[-1].claim
+            if _same_series(head, f.claim, places):
+                series.append(f)
+                break
+        else:
+            series_list.append([f])
+    for series_list in groups.values():
+        for series in series_list:
+            latest = series[-1]
+            earlier = series[:-1]
+            latest.superseded = sorted(i for f in earlier for i in f.ids)
+            val = latest.claim.value or 0
+            higher = [f for f in earlier if (f.claim.value or 0) > val]
+            if higher:
+                latest.correction = True
+                top = max(higher, key=lambda f: f.claim.value or 0)
+                flags.append(f"correction: {latest.source} lowered its figure from {_n(top.claim.value)} "
+                             f"({top.date}) to {_n(val)} ({latest.date})")
+                for f in higher:
+                    discounted.extend(Discount(i, f"contradicted by the same source: {latest.source} corrected "
+                                                  f"{_n(f.claim.value)} to {_n(val)} on {latest.date}") for i in f.ids)
+            current.append(latest)
+    return current, discounted, flags
+
+
+def _same_series(a: ClaimRow, b: ClaimRow, places: Places) -> bool:
+    same_places = a.areas == b.areas or not a.areas or not b.areas or (
+        places.within(a.areas, b.areas) and places.within(b.areas, a.areas))
+    return same_places and (a.date_from is None or b.date_from is None or a.date_from == b.date_from)
+
+
+# -- R4: sums within a source ---------------------------------------------------------------------
+
+def _slack(a: Figure, b: Figure, slack: int) -> dt.timedelta:
+    # News dates an incident by the day of the report or the day before: incident figures of
+    # different sources a day apart may be the same killings.
+    if slack and a.source != b.source and not a.claim.cumulative and not b.claim.cumulative:
+        return dt.timedelta(days=slack)
+    return dt.timedelta(0)
+
+
+def overlaps(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
+    """True if the two figures could count some of the same victims (*slack*: days of date tolerance
+    between incident figures of different sources)."""
+    ca, cb = a.claim, b.claim
+    if not (event_within(ca.event, cb.event) or event_within(cb.event, ca.event)):
+        return False
+    if not category_overlap(ca.victims, cb.victims):
+        return False
+    if not places.overlap(ca.areas, cb.areas):
+        return False
+    lo_a, lo_b = a.start or dt.date.min, b.start or dt.date.min
+    hi_a, hi_b = a.end or dt.date.max, b.end or dt.date.max
+    pad = _slack(a, b, slack)
+    if pad:
+        return lo_a - pad <= hi_b and lo_b - pad <= hi_a
+    return lo_a <= hi_b and lo_b <= hi_a
+
+
+def contains(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
+    """True if figure *a* covers everything figure *b* counts (running tolls' as-of dates aside)."""
+    ca, cb = a.claim, b.claim
+    if not (event_within(cb.event, ca.event) and category_within(cb.victims, ca.victims)):
+        return False
+    if ca.areas and not places.within(cb.areas, ca.areas):
+        return False
+    pad = _slack(a, b, slack)
+    if a.start is not None and (b.start is None or b.start < a.start - pad):
+        return False
+    if ca.cumulative and cb.cumulative:
+        return True
+    return b.end is not None and a.end is not None and b.end <= a.end + pad
+
+
+class _Index:
+    """Candidates for overlap: figures bucketed by governorate and day, long ones by governorate.
+
+    Only figures sharing a bucket (or a wide figure: country-level, unplaced or undated) can
+    overlap, so the pairwise tests stay near-linear on large scopes.
+    """
+
+    LONG = 31  # days; longer figures are kept per governorate, not per day
+
+    def __init__(self, places: Places, slack: int = 0) -> None:
+        self.places = places
+        self.slack = slack
+        self.days: dict[tuple[str, int], list[Figure]] = defaultdict(list)
+        self.long: dict[str, list[Figure]] = defaultdict(list)
+        self.wide: list[Figure] = []
+        self.all: list[Figure] = []
+
+    def _anchors(self, f: Figure) -> tuple[str, ...] | None:
+        return self.places.anchor(f.claim.areas)
+
+    def _span(self, f: Figure) -> range | None:
+        if f.start is None or f.end is None:
+            return None
+        lo, hi = f.start.toordinal(), f.end.toordinal()
+        return range(lo, hi + 1) if hi - lo <= self.LONG else None
+
+    def add(self, f: Figure) -> None:
+        """Register *f*."""
+        self.all.append(f)
+        anchors = self._anchors(f)
+        if anchors is None:
+            self.wide.append(f)
+            return
+        span = self._span(f)
+        if span is not None and self.slack and not f.claim.cumulative:
+            span = range(span.start - self.slack, span.stop + self.slack)
+        for a in anchors:
+            if span is None:
+                self.long[a].append(f)
+            else:
+                for d in span:
+                    self.days[(a, d)].append(f)
+
+    def candidates(self, f: Figure) -> list[Figure]:
+        """Registered figures that may overlap *f*."""
+        anchors = self._anchors(f)
+        if anchors is None:
+            return self.all
+        span = self._span(f)
+        if span is not None and len(anchors) == 1 and len(span) == 1:
+            a = anchors[0]  # the common case: an incident in one governorate on one day
+            return [*self.wide, *self.long.get(a, ()), *self.days.get((a, span[0]), ())]
+        out: dict[int, Figure] = {id(g): g for g in self.wide}
+        for a in anchors:
+            out.update((id(g), g) for g in self.long.get(a, ()))
+            if span is None:
+                out.update((id(g), g) for (aa, _d), gs in self.days.items() if aa == a for g in gs)
+            else:
+                for d in span:
+                    out.update((id(g), g) for g in self.days.get((a, d), ()))
+        return list(out.values())
+
+
+def _extent(f: Figure, places: Places) -> tuple[float, ...]:
+    days = ((f.end or dt.date.max) - (f.start or dt.date.min)).days
+    return (places.weight(f.claim.areas), days, category_rank(f.claim.victims),
+            (f.date or dt.date.min).toordinal(), f.claim.value or 0)
+
+
+def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[Figure]]:
+    """One source's figures that add up without overlap, largest extent first; and those left out (R4)."""
+    chosen: list[Figure] = []
+    left: list[Figure] = []
+    index = _Index(places)
+    for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
+        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(f)):
+            left.append(f)
+        else:
+            chosen.append(f)
+            index.add(f)
+    return chosen, left
+
+
+# -- R5: sums across sources ----------------------------------------------------------------------
+
+@dataclass
+class Cluster:
+    """Overlapping figures of several sources: one set of killings, seen by each."""
+
+    figures: list[Figure]
+    low: float = 0.0
+    best: float = 0.0
+    high: float = 0.0
+    complete: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    ratio: float = 1.0
+
+    @property
+    def sources(self) -> list[str]:
+        """Distinct sources with a figure in the cluster."""
+        return sorted({f.source for f in self.figures})
+
+
+def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
+    """Group figures of all sources into clusters of overlapping figures (R5)."""
+    parent = list(range(len(figures)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    pos = {id(f): i for i, f in enumerate(figures)}
+    index = _Index(places, INCIDENT_SLACK)
+    for i, f in enumerate(figures):
+        for g in index.candidates(f):
+            j = pos[id(g)]
+            if find(i) != find(j) and overlaps(f, g, places, INCIDENT_SLACK):
+                parent[find(i)] = find(j)
+        index.add(f)
+    groups: dict[int, list[Figure]] = defaultdict(list)
+    for i, f in enumerate(figures):
+        groups[find(i)].append(f)
+    out = [Cluster(g) for g in groups.values()]
+    for c in out:
+        _range(c, places)
+    return out
+
+
+def _range(cl: Cluster, places: Places) -> None:
+    by_source: dict[str, list[Figure]] = defaultdict(list)
+    for f in cl.figures:
+        by_source[f.source].append(f)
+    value = {s: sum(f.claim.value or 0 for f in fs) for s, fs in by_source.items()}
+    upper = {s: sum(f.claim.upper or 0 for f in fs) for s, fs in by_source.items()}
+    complete = []
+    groups = _alike(cl.figures)
+    hull_areas = _top_areas([a for f in cl.figures for a in f.claim.areas], places)
+    unplaced = any(not f.claim.areas for f in cl.figures)
+    hull_cats = {f.claim.victims for f in cl.figures}
+    starts = [f.start for f in cl.figures]
+    hull_start = None if None in starts else min(starts)  # type: ignore[type-var]
+    for s, fs in by_source.items():
+        if any(f.claim.named for f in fs):
+            continue
+        # necessary conditions first (cheap): the source's figures span the cluster's places, categories, start
+        own_areas = [a for f in fs for a in f.claim.areas]
+        if any(not f.claim.areas for f in fs):
+            pass
+        elif unplaced or not places.within(tuple(hull_areas), tuple(own_areas)):
+            continue
+        if not all(any(category_within(c, f.claim.victims) for f in fs) for c in hull_cats):
+            continue
+        own_starts = [f.start for f in fs]
+        if hull_start is not None and None not in own_starts and min(own_starts) > hull_start + _PAD:  # type: ignore[type-var,operator]
+            continue
+        if hull_start is None and None not in own_starts:
+            continue
+        if _covers(fs, groups, places):
+            complete.append(s)
+    cl.complete = sorted(complete)
+    partial = [s for s in by_source if s not in complete]
+    if complete:
+        lows = [value[s] for s in complete]
+        cl.low, cl.best, cl.high = min(lows), min(lows), max(upper[s] for s in complete)
+        cl.ratio = max(lows) / min(lows) if min(lows) > 0 else (1.0 if max(lows) == 0 else float("inf"))
+        for s in partial:
+            if value[s] > cl.best:
+                whole = min(complete, key=lambda x: value[x])
+                kind = _mismatch_kind(by_source[s], by_source[whole])
+                cl.flags.append(f"{kind}: {s} gives {_n(value[s])} for {_what(by_source[s])}, above "
+                                f"{whole}'s {_n(value[whole])} for {_what(by_source[whole])}")
+                cl.best = cl.low = value[s]
+        cl.high = max(cl.high, cl.best)
+    else:
+        cl.low = cl.best = max(value.values())
+        cl.high = sum(upper.values())
+        if len(by_source) > 1:
+            cl.flags.append(f"no single source covers all of {', '.join(_what([f]) for f in cl.figures[:3])}: "
+                            f"largest figure taken, sum as high")
+
+
+def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:
+    """Figures grouped by places, victims, event and kind, with each group's earliest and latest."""
+    groups: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    for q in figures:
+        groups[(q.claim.areas, q.claim.victims, q.claim.event, q.claim.cumulative)].append(q)
+    return [(min(m, key=lambda q: q.start or dt.date.min), max(m, key=lambda q: q.end or dt.date.max), m)
+            for m in groups.values()]
+
+
+def _covers(own: list[Figure], groups: list[tuple[Figure, Figure, list[Figure]]], places: Places) -> bool:
+    """Every figure of the cluster lies in some figure of *own* (its own figures trivially do)."""
+    for first, last, members in groups:
+        if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in own):
+            continue  # one figure of the source contains the group's earliest start and latest end
+        if not all(any(contains(p, q, places, INCIDENT_SLACK) for p in own) for q in members):
+            return False
+    return True
+
+
+def _top_areas(codes: list[str], places: Places) -> list[str]:
+    uniq = list(dict.fromkeys(codes))
+    return [c for c in uniq if not any(o != c and o in places.ancestors(c) for o in uniq)]
+
+
+def _mismatch_kind(part: list[Figure], whole: list[Figure]) -> str:
+    if any(not category_within(p.claim.victims, w.claim.victims) or p.claim.victims != w.claim.victims
+           for p in part for w in whole):
+        return "category mismatch"
+    return "part exceeds whole"
+
+
+def _what(fs: list[Figure]) -> str:
+    f = fs[0]
+    where = "+".join(f.claim.areas) if f.claim.areas else "unspecified places"
+    return f"{f.claim.victims} {f.claim.event} in {where} ({f.start or '…'} to {f.end or '…'})"
+
+
+def _n(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"

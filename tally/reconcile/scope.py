@@ -1,0 +1,371 @@
+"""Scopes: which places, period, victims and event a figure is about, and how scopes nest.
+
+A :class:`Scope` is a value: admin-area codes (empty = everywhere), a closed date interval (either
+end open), a victim category and an event.  Containment follows three hierarchies:
+
+* places — village ⊂ district ⊂ governorate ⊂ country, from the gazetteer (regions such as
+  "the coast" are expanded to their member governorates);
+* victims — ``all`` = civilians + security_forces + fighters + unknown; civilians ⊃ women,
+  children, families (women and children are disjoint; families overlap both);
+* events — executed ⊂ killed.
+
+A figure lies *inside* a scope when it is within it on every axis, and *bounds* it when it
+contains it on every axis.  Everything else is outside and is not used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from tally.core.errors import InputError
+from tally.core.gazetteer import Area, Gazetteer
+
+SCOPE_CATEGORIES = ("all", "civilians", "women", "children", "security_forces", "fighters", "unknown")
+# parent of each category in the lattice (claims' categories included)
+_PARENT = {
+    "civilians": "all", "security_forces": "all", "fighters": "all", "unknown": "all",
+    "women": "civilians", "children": "civilians", "families": "civilians",
+}
+# a claim's victim category (tally.core.types.VictimCategory) as a lattice node
+CLAIM_CATEGORY = {
+    "civilians": "civilians", "security_forces": "security_forces", "fighters": "fighters",
+    "children": "children", "women": "women", "families": "families", "people": "all", "other": "unknown",
+}
+# what the categories split into (``--by victims``)
+CATEGORY_PARTS = {"all": ("civilians", "security_forces", "fighters", "unknown"), "civilians": ("women", "children")}
+_EVENT_PARENT = {"executed": "killed"}
+
+
+def category_chain(cat: str) -> tuple[str, ...]:
+    """*cat* and every category above it, nearest first."""
+    out = [cat]
+    while out[-1] in _PARENT:
+        out.append(_PARENT[out[-1]])
+    return tuple(out)
+
+
+def category_within(inner: str, outer: str) -> bool:
+    """True if every victim of category *inner* is of category *outer*."""
+    return outer in category_chain(inner)
+
+
+def category_overlap(a: str, b: str) -> bool:
+    """True if some victim can be counted in both categories."""
+    if category_within(a, b) or category_within(b, a):
+        return True
+    return "families" in (a, b) and category_within(a, "civilians") and category_within(b, "civilians")
+
+
+def category_rank(cat: str) -> int:
+    """How broad a category is: 2 for all, 1 for civilians, 0 for a leaf."""
+    return {"all": 2, "civilians": 1}.get(cat, 0)
+
+
+def event_within(inner: str, outer: str) -> bool:
+    """True if an event of kind *inner* is also of kind *outer* (executed ⊂ killed)."""
+    return inner == outer or _EVENT_PARENT.get(inner) == outer
+
+
+class Places:
+    """Area hierarchy queries with caches; the in-depth gazetteer first, the world one on a miss.
+
+    Loading the world gazetteer (pycountry, GeoNames) takes over a second; most scopes and claims
+    use only in-depth codes (OCHA P-codes), so it is loaded only when a code or name needs it.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self._light = gazetteer or _light_gazetteer()
+        self._full: Gazetteer | None = gazetteer
+        self._anc: dict[str, frozenset[str]] = {}
+        self._canon: dict[str, tuple[str, ...]] = {}
+        self._within: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+        self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+        self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+
+    def _area(self, code: str) -> Area | None:
+        area = self._light.areas.get(code)
+        if area is None and self._full is None and re.fullmatch(r"iso:[A-Z]{2}", code):
+            return _country(code)
+        if area is None:
+            if self._full is None:
+                self._full = Gazetteer.default()
+            area = self._full.areas.get(code)
+        return area
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer used for names (the light one unless a miss loaded the world)."""
+        return self._full or self._light
+
+    def canonical(self, code: str) -> tuple[str, ...]:
+        """Canonical codes for *code*: alternate codes mapped, regions expanded, bare P-codes qualified."""
+        if code in self._canon:
+            return self._canon[code]
+        c = code.strip()
+        if ":" not in c and c[:2].isalpha() and c[2:].isdigit():
+            c = f"ocha:{c}"
+        elif ":" not in c and len(c) == 2:
+            c = f"iso:{c.upper()}"
+        elif ":" not in c and "-" in c:
+            c = f"iso:{c.upper()}"
+        area = self._area(c)
+        if area is None:
+            out: tuple[str, ...] = (c,)
+        elif area.members:
+            out = tuple(m for member in area.members for m in self.canonical(member))
+        else:
+            out = (area.code,)
+        self._canon[code] = out
+        return out
+
+    def ancestors(self, code: str) -> frozenset[str]:
+        """*code* and every area above it."""
+        got = self._anc.get(code)
+        if got is None:
+            area = self._area(code)
+            gaz = self._light if area is not None and code in self._light.areas else self.gazetteer
+            chain = gaz.ancestors(area) if area is not None else [code]
+            top = self._area(chain[-1])
+            if top is not None and top.parent and top.parent not in chain:
+                chain.append(top.parent)  # the light gazetteer stops below the country
+            got = frozenset(chain)
+            self._anc[code] = got
+        return got
+
+    def within(self, inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
+        """Every area of *inner* lies in some area of *outer* (empty *outer* = everywhere)."""
+        if not outer or inner == outer:
+            return True
+        if not inner:
+            return False
+        got = self._within.get((inner, outer))
+        if got is None:
+            got = self._within[(inner, outer)] = all(any(o in self.ancestors(i) for o in outer) for i in inner)
+        return got
+
+    def overlap(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Some area of *a* and some area of *b* share ground (unknown places overlap everything)."""
+        if not a or not b or a == b:
+            return True
+        got = self._overlap.get((a, b))
+        if got is None:
+            got = self._overlap[(a, b)] = any(x in self.ancestors(y) or y in self.ancestors(x) for x in a for y in b)
+        return got
+
+    def anchor(self, areas: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The governorates *areas* lie in (sorted), or None for unplaced or country-wide areas."""
+        got = self._anchor.get(areas, False)
+        if got is False:
+            out: set[str] | None = set()
+            for a in areas:
+                if self.level(a) == 0:
+                    out = None
+                    break
+                out.add(self.admin1(a) or a)  # type: ignore[union-attr]
+            got = self._anchor[areas] = tuple(sorted(out)) if out else None
+        return got  # type: ignore[return-value]
+
+    def weight(self, areas: tuple[str, ...]) -> int:
+        """Rough size of a set of areas for ordering (a country outweighs a governorate, …)."""
+        if not areas:
+            return 0  # an unknown place must not outrank a known extent that may contain it
+        total = 0
+        for code in areas:
+            area = self._area(code)
+            total += {0: 10**5, 1: 10**3, 2: 10, 3: 1}[area.level] if area is not None else 1
+        return total
+
+    def name(self, code: str) -> str:
+        """Display name of an area code (the code itself if unknown)."""
+        area = self._area(code)
+        return area.name if area is not None else code
+
+    def level(self, code: str) -> int:
+        """0 country, 1 governorate, 2 district, 3 locality (3 if unknown)."""
+        area = self._area(code)
+        return area.level if area is not None else 3
+
+    def admin1(self, code: str) -> str | None:
+        """The governorate (first-level area) containing *code*."""
+        area = self._area(code)
+        if area is None:
+            return None
+        top = self.gazetteer.admin1(area) if code not in self._light.areas else self._light.admin1(area)
+        return top.code if top is not None else None
+
+    def district(self, code: str) -> str | None:
+        """The district (second-level area) containing *code*."""
+        for c in self.ancestors(code):
+            if self.level(c) == 2:
+                return c
+        return None
+
+    def children(self, code: str, kind: str) -> list[str]:
+        """Codes of areas of *kind* directly under *code*."""
+        gaz = self._light if code in self._light.areas else self.gazetteer
+        return [a.code for a in gaz.children(code, kind)]
+
+    def resolve(self, text: str) -> tuple[str, ...]:
+        """Codes for a place as a user writes it: a code (``ocha:SY06``) or a name ("Latakia", "the coast")."""
+        t = text.strip()
+        if ":" in t or (t[:2].isalpha() and t[2:].isdigit() and len(t) in (4, 6)):
+            codes = self.canonical(t)
+            if self._area(codes[0]) is not None:
+                return codes
+            raise InputError(f"unknown area code {t!r}")
+        m0 = self._light.resolve(t, fuzzy=False) or self._light.resolve(f"the {t}", fuzzy=False)
+        if m0 is not None:
+            return self.canonical(m0.area.code)
+        try:
+            import pycountry
+
+            return (f"iso:{pycountry.countries.lookup(t).alpha_2}",)
+        except LookupError:
+            pass
+        for gaz in (self._light, None):
+            g = gaz or Gazetteer.default()
+            m = g.resolve(t, fuzzy=True) or g.resolve(f"the {t}", fuzzy=False)
+            if m is not None:
+                if gaz is None:
+                    self._full = g
+                return self.canonical(m.area.code)
+        raise InputError(f"unknown place {t!r}; give an area code such as ocha:SY06 or a known name")
+
+
+@functools.lru_cache(maxsize=256)
+def _country(code: str) -> Area:
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code[4:])
+    name = getattr(c, "common_name", None) or getattr(c, "name", code) if c is not None else code
+    return Area(code=code, kind="country", name=name, country=code[4:])
+
+
+@functools.lru_cache(maxsize=1)
+def _light_gazetteer() -> Gazetteer:
+    return Gazetteer.load(world=False)
+
+
+@functools.lru_cache(maxsize=1)
+def default_places() -> Places:
+    """A shared :class:`Places` over the bundled gazetteer."""
+    return Places()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a toll is about: places (area codes, empty = everywhere), period, victims, event."""
+
+    places: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    victims: str = "all"
+    event: str = "killed"
+    names: tuple[str, ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        if self.victims not in SCOPE_CATEGORIES:
+            raise InputError(f"unknown victim category {self.victims!r}; use one of {', '.join(SCOPE_CATEGORIES)}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InputError(f"--from {self.date_from} is after --to {self.date_to}")
+
+    @classmethod
+    def build(cls, where: list[str] | tuple[str, ...] = (), date_from: dt.date | str | None = None,
+              date_to: dt.date | str | None = None, victims: str = "all", event: str = "killed",
+              places: Places | None = None) -> Scope:
+        """A scope from what a user types: place names or codes (comma-separated allowed), ISO dates."""
+        pl = places or default_places()
+        codes: list[str] = []
+        for item in where:
+            for part in str(item).split(","):
+                if part.strip():
+                    codes.extend(c for c in pl.resolve(part) if c not in codes)
+        return cls(places=tuple(codes), date_from=_date(date_from), date_to=_date(date_to), victims=victims,
+                   event=event, names=tuple(pl.name(c) for c in codes))
+
+    def with_(self, **changes: Any) -> Scope:
+        """A copy with some fields changed (names follow places unless given)."""
+        if "places" in changes and "names" not in changes:
+            changes["names"] = tuple(default_places().name(c) for c in changes["places"])
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``scope`` object of the toll JSON."""
+        names = list(self.names) if len(self.names) == len(self.places) else [default_places().name(c) for c in self.places]
+        return {"where": list(self.places), "where_names": names,
+                "from": self.date_from.isoformat() if self.date_from else None,
+                "to": self.date_to.isoformat() if self.date_to else None,
+                "victims": self.victims, "event": self.event}
+
+    def record_filter(self) -> dict[str, Any]:
+        """Plain filters on victim records for this scope (read by the store's documented count)."""
+        pl = default_places()
+        govs = [c for c in self.places if pl.level(c) == 1]
+        dists = [c for c in self.places if pl.level(c) == 2]
+        finer = [c for c in self.places if pl.level(c) >= 3]
+        dists += [d for d in (pl.district(c) for c in finer) if d and d not in dists]
+        countries = [c.split(":", 1)[1] for c in self.places if pl.level(c) == 0 and c.startswith("iso:")]
+        statuses = {"civilians": ["civilian"], "women": ["civilian", "unknown"], "children": ["civilian", "unknown"],
+                    "security_forces": ["security_forces"], "fighters": ["fighter"], "unknown": ["unknown"]}
+        return {"governorates": govs, "districts": dists, "countries": countries, "approximate_places": bool(finer),
+                "date_from": self.date_from, "date_to": self.date_to,
+                "statuses": statuses.get(self.victims), "sex": "female" if self.victims == "women" else None,
+                "adult": True if self.victims == "women" else None,
+                "child": True if self.victims == "children" else None, "event": self.event}
+
+    def label(self) -> str:
+        """Short human description."""
+        where = ", ".join(self.names or self.places) or "everywhere"
+        period = f"{self.date_from or '…'} to {self.date_to or '…'}"
+        return f"{self.victims} {self.event} in {where}, {period}"
+
+
+def _date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(f"cannot read date {value!r}; write it as YYYY-MM-DD") from None
+
+
+def claim_filter(scope: Scope, places: Places | None = None) -> dict[str, Any]:
+    """Loose pre-filter arguments for ``tally.store.claims.load_claims``: whatever may lie inside or bound *scope*."""
+    pl = places or default_places()
+    events = {scope.event} | {e for e, p in _EVENT_PARENT.items() if p == scope.event} | (
+        {_EVENT_PARENT[scope.event]} if scope.event in _EVENT_PARENT else set())
+    victims = [c for c, node in CLAIM_CATEGORY.items()
+               if category_within(node, scope.victims) or category_within(scope.victims, node)]
+    prefixes: list[str] = []
+    exact: list[str] = []
+    for code in scope.places:
+        area = pl._area(code)
+        prefixes.append(code)
+        if area is not None and area.level == 0:
+            # a country: its governorates' codes do not start with the country's code
+            for top in pl.children(code, "admin1"):
+                prefixes.append(top)
+                prefixes.extend(pl._area(top).alt_codes if pl._area(top) else ())
+            if code.startswith("iso:"):
+                prefixes.append(f"ocha:{code[4:]}")
+        if area is not None:
+            prefixes.extend(area.alt_codes)
+            exact.extend(a for a in pl.ancestors(code) if a != code)
+            # named regions of the same country that contain this area or lie in it
+            regions = [r for r in pl.gazetteer.areas.values() if r.members and r.country == area.country]
+            exact.extend(r.code for r in regions if any(m in pl.ancestors(code) for m in r.members))
+            exact.extend(r.code for r in regions if any(code in pl.ancestors(m) for m in r.members)
+                         and r.code not in exact)
+    # claims may carry codes without their scheme ("SY06", "SY-LA"): match those too
+    prefixes += [p.split(":", 1)[1] for p in prefixes if ":" in p and p.split(":", 1)[1] not in prefixes]
+    exact += [p.split(":", 1)[1] for p in exact if p.startswith("iso:") and p.split(":", 1)[1] not in exact]
+    return {"events": sorted(events), "victims": sorted(victims), "date_from": scope.date_from,
+            "date_to": scope.date_to, "area_prefixes": prefixes, "area_exact": exact}

@@ -1,0 +1,259 @@
+"""Tolls: the reconciled figure of one scope, and the scopes of a ``--by`` grouping.
+
+:func:`reconcile` applies :data:`tally.reconcile.rules.RULES` to the claims of a scope, with the
+documented count and the matching estimate, and grades the result by
+:data:`tally.reconcile.grade.GRADE_RULE`.  It is pure: the pipeline loads and passes everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tally.core.errors import InputError
+from tally.reconcile.figures import ClaimRow
+from tally.reconcile.grade import Evidence, grade
+from tally.reconcile.rules import (
+    MAGNITUDE_RATIO,
+    Discount,
+    Figure,
+    _n,
+    apply_series,
+    clusters,
+    collapse_relays,
+    combine,
+    relation,
+)
+from tally.reconcile.scope import CATEGORY_PARTS, Places, Scope, default_places
+
+GROUPINGS = ("governorate", "district", "day", "week", "source", "victims")
+MAX_GROUPS = 400
+
+
+@dataclass
+class Toll:
+    """The reconciled toll of one scope: reported range, documented, estimated, grade, provenance."""
+
+    scope: Scope
+    group: str | None = None
+    by: str | None = None
+    group_name: str | None = None
+    reported_low: float | None = None
+    reported_high: float | None = None
+    best: float | None = None
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    documented: int = 0
+    estimated: dict[str, Any] | None = None
+    grade: str = "weak"
+    grade_reason: str = ""
+    flags: list[str] = field(default_factory=list)
+    claims: list[int] = field(default_factory=list)
+    discounted: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The toll JSON row (keys fixed: the report consumes them)."""
+        return {
+            "scope": self.scope.to_dict(), "group": self.group, "by": self.by, "group_name": self.group_name,
+            "reported_low": _plain(self.reported_low), "reported_high": _plain(self.reported_high),
+            "best": _plain(self.best), "sources": self.sources, "documented": int(self.documented),
+            "estimated": self.estimated, "grade": self.grade, "grade_reason": self.grade_reason,
+            "flags": list(self.flags), "claims": list(self.claims), "discounted": list(self.discounted),
+        }
+
+    def summary(self) -> str:
+        """One line: range, best, documented, estimate and grade."""
+        rng = "no reported figure" if self.best is None else (
+            f"reported {_n(self.reported_low)}–{_n(self.reported_high)}, best {_n(self.best)}")
+        est = ""
+        if self.estimated:
+            e = self.estimated
+            est = f", estimated {_n(e['estimate'])} [{_n(e['lower'])}, {_n(e['upper'])}]"
+        return f"{self.scope.label()}: {rng}, documented {self.documented:,}{est}; {self.grade}"
+
+
+def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str, Any] | None, scope: Scope,
+              *, places: Places | None = None, notes: Iterable[str] = ()) -> Toll:
+    """Reconcile *claims* for *scope* into a :class:`Toll` (claims outside the scope are ignored)."""
+    pl = places or default_places()
+    toll = Toll(scope=scope, documented=int(documented or 0), flags=list(notes))
+    inside, bounding, discounted = [], [], []
+    for c in claims:
+        rel = relation(c, scope, pl)
+        if rel == "inside":
+            if c.status == "active":
+                inside.append(c)
+            else:
+                discounted.append(Discount(c.id, f"rejected: {c.status_reason or 'no reason given'}"))
+        elif rel == "bounds" and c.status == "active":
+            bounding.append(c)
+    figures = collapse_relays(inside, pl)
+    current, corrected, flags = apply_series(figures, pl)
+    discounted += corrected
+    toll.flags += flags
+    by_source: dict[str, list[Figure]] = defaultdict(list)
+    for f in current:
+        by_source[f.source].append(f)
+    chosen: list[Figure] = []
+    for fs in by_source.values():
+        keep, _left = combine(fs, pl)
+        chosen += keep
+    cls = clusters(chosen, pl)
+    partial_sources = {s for cl in cls for s in cl.sources if s not in cl.complete}
+    if chosen:
+        toll.reported_low = sum(cl.low for cl in cls)
+        toll.reported_high = sum(cl.high for cl in cls)
+        toll.best = sum(cl.best for cl in cls)
+    for cl in cls:
+        toll.flags += cl.flags
+        if cl.ratio > MAGNITUDE_RATIO:
+            toll.flags.append(f"figures more than an order of magnitude apart ({cl.ratio:.0f}x) among "
+                              f"{', '.join(cl.complete)}")
+    if toll.documented and (toll.best is None or toll.best < toll.documented):
+        if toll.best is not None:
+            toll.flags.append(f"best raised from {_n(toll.best)} to the documented count {toll.documented:,}")
+        toll.best = float(toll.documented)
+    toll.sources = _source_rows(by_source, chosen, partial_sources)
+    for s in toll.sources:
+        if toll.documented and s["best"] is not None and s["best"] < toll.documented and not s["partial"]:
+            toll.flags.append(f"{s['source']}'s figure {_n(s['best'])} is below the {toll.documented:,} "
+                              f"named victims documented in scope")
+    if estimate:
+        toll.estimated = {k: estimate.get(k) for k in ("estimate", "lower", "upper", "level", "method", "warnings")}
+        lo, hi = estimate.get("lower"), estimate.get("upper")
+        if toll.reported_high is not None and lo is not None and toll.reported_high < lo:
+            toll.flags.append(f"reported figures (up to {_n(toll.reported_high)}) lie below the estimate's interval "
+                              f"[{_n(lo)}, {_n(hi)}]: under-reporting likely")
+        if toll.reported_low is not None and hi is not None and toll.reported_low > hi:
+            toll.flags.append(f"reported figures (from {_n(toll.reported_low)}) lie above the estimate's interval "
+                              f"[{_n(lo)}, {_n(hi)}]")
+    toll.flags += _bound_flags(bounding, toll, pl)
+    if discounted:
+        toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")
+    toll.discounted = [{"claim_id": d.claim_id, "reason": d.reason} for d in sorted(discounted, key=lambda d: d.claim_id)]
+    toll.claims = sorted({i for f in chosen for i in f.ids})
+    contested = [cl for cl in cls if cl.complete and cl.ratio == max(c.ratio for c in cls)]
+    est_ok = bool(estimate and toll.best is not None and estimate.get("lower") is not None
+                  and estimate["lower"] <= toll.best <= estimate["upper"])
+    ev = Evidence(
+        active=len(chosen), discounted=len(discounted), sources=tuple(sorted(by_source)),
+        corroborated_clusters=sum(1 for cl in cls if len(cl.sources) >= 2), clusters=len(cls),
+        max_ratio=max((cl.ratio for cl in cls), default=1.0),
+        contested_between=tuple(contested[0].complete) if contested else (),
+        documented=toll.documented, estimate_contains_best=est_ok,
+    )
+    toll.grade, toll.grade_reason = grade(ev)
+    return toll
+
+
+def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], partial: set[str]) -> list[dict[str, Any]]:
+    rows = []
+    used = {id(f) for f in chosen}
+    for source, fs in sorted(by_source.items()):
+        pieces = [f for f in fs if id(f) in used]
+        if not pieces:
+            continue
+        main = max(pieces, key=lambda f: f.claim.value or 0)
+        open_ended = any(f.claim.high is None and f.claim.qualifier not in ("exact", "about") for f in pieces)
+        rows.append({
+            "source": source,
+            "low": _plain(sum((f.claim.low if f.claim.low is not None else f.claim.value) or 0 for f in pieces)),
+            "high": None if open_ended else _plain(sum(f.claim.upper or 0 for f in pieces)),
+            "best": _plain(sum(f.claim.value or 0 for f in pieces)),
+            "qualifier": main.claim.qualifier if len(pieces) == 1 else "sum",
+            "date": max((f.date for f in pieces if f.date), default=None),
+            "cumulative": main.claim.cumulative,
+            "claim_id": main.claim.id,
+            "reports": sum(f.reports for f in pieces),
+            "outlets": sorted({o for f in pieces for o in f.outlets}),
+            "superseded": sorted(i for f in pieces for i in f.superseded),
+            "correction": any(f.correction for f in pieces),
+            "victims": sorted({f.claim.victims for f in pieces}),
+            "pieces": [f.claim.id for f in pieces],
+            "named": all(f.claim.named for f in pieces),
+            "partial": source in partial,
+            "manual": any(f.claim.manual for f in pieces),
+        })
+    for r in rows:
+        r["date"] = r["date"].isoformat() if r["date"] else None
+    return rows
+
+
+def _bound_flags(bounding: list[ClaimRow], toll: Toll, places: Places) -> list[str]:
+    if not bounding or toll.reported_low is None:
+        return []
+    current, _d, _f = apply_series(collapse_relays(bounding, places), places)
+    latest = max((s["date"] for s in toll.sources if s["date"]), default=None)
+    out = []
+    for f in current:
+        if latest is not None and (f.date is None or f.date.isoformat() < latest):
+            continue  # an older wider figure may well be below a newer narrower one
+        if f.claim.value is not None and f.claim.value < toll.reported_low and f.claim.qualifier != "at_least":
+            out.append(f"{f.source}'s figure {_n(f.claim.value)} for a wider scope ({f.date}) is below this "
+                       f"scope's low {_n(toll.reported_low)}")
+    return out
+
+
+# -- grouping -----------------------------------------------------------------------------------
+
+def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[dt.date, dt.date] | None = None,
+                 places: Places | None = None) -> list[tuple[str, str, Scope, str | None]]:
+    """``(key, name, sub-scope, source filter)`` for each group of *scope* split *by* one axis."""
+    pl = places or default_places()
+    if by not in GROUPINGS:
+        raise InputError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
+    inside = [c for c in claims if relation(c, scope, pl) == "inside"]
+    if by == "source":
+        return [(s, s, scope, s) for s in sorted({c.source for c in inside})]
+    if by == "victims":
+        parts = CATEGORY_PARTS.get(scope.victims, (scope.victims,))
+        return [(v, v, scope.with_(victims=v), None) for v in parts]
+    if by in ("governorate", "district"):
+        level = 1 if by == "governorate" else 2
+        keys: list[str] = []
+        if scope.places:
+            for code in scope.places:
+                if pl.level(code) >= level:
+                    keys.append(code)
+                elif level == 1:
+                    keys += pl.children(code, "admin1")
+                else:
+                    govs = [code] if pl.level(code) == 1 else pl.children(code, "admin1")
+                    for g in govs:
+                        keys += pl.children(g, "admin2")
+        else:
+            for c in inside:
+                for a in c.areas:
+                    k = pl.admin1(a) if level == 1 else pl.district(a)
+                    if k and k not in keys:
+                        keys.append(k)
+            keys.sort()
+        return [(k, pl.name(k), scope.with_(places=(k,)), None) for k in dict.fromkeys(keys)]
+    # day | week
+    lo, hi = scope.date_from, scope.date_to
+    if lo is None or hi is None:
+        seen = [d for c in inside for d in (c.start, c.end) if d is not None]
+        if dates:
+            seen += [d for d in dates if d is not None]
+        if not seen:
+            return []
+        lo, hi = lo or min(seen), hi or max(seen)
+    step = 1 if by == "day" else 7
+    n = (hi - lo).days // step + 1
+    if n > MAX_GROUPS:
+        raise InputError(f"{n} {by}s between {lo} and {hi}: narrow the period with --from/--to (at most {MAX_GROUPS})")
+    out = []
+    for i in range(n):
+        a = lo + dt.timedelta(days=i * step)
+        b = min(hi, a + dt.timedelta(days=step - 1))
+        out.append((a.isoformat(), a.isoformat() if step == 1 else f"{a.isoformat()} to {b.isoformat()}",
+                    scope.with_(date_from=a, date_to=b), None))
+    return out
+
+
+def _plain(x: float | None) -> float | int | None:
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else round(float(x), 3)

@@ -1,0 +1,308 @@
+"""Claims: save extracted claims, insert manual ones, reject them, list them, load them for reconciliation.
+
+Callers audit their writes (``tally.store.audit.append``) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import operator
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, select, update
+
+from tally.core.errors import InputError, NotFoundError
+from tally.core.models import Claim
+from tally.store.schema import claims, documents, sources
+from tally.store.sources import get_or_create
+
+# Claim JSON key -> claims column, where they differ.
+_COLUMN = {"count": "count_text", "source": "source_text"}
+CLAIM_KEYS = ("event", "count", "qualifier", "vague_word", "low", "high", "best", "victims", "victims_text", "source",
+              "places", "country", "admin1", "pcodes", "date_from", "date_to", "cumulative", "perpetrator", "quote",
+              "start", "end")
+
+
+def unextracted_articles(conn: Connection, *, again: bool = False) -> list[dict[str, Any]]:
+    """Articles with text that have not been through extraction yet (with *again*: all of them), in id order."""
+    q = (select(documents.c.id, documents.c.text, documents.c.title, documents.c.outlet, documents.c.published,
+                documents.c.language)
+         .where(documents.c.kind == "article", documents.c.text.is_not(None))
+         .order_by(documents.c.id))
+    if not again:
+        q = q.where(documents.c.extracted_at.is_(None))
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, Any]],
+                found_sources: Iterable[dict[str, Any]], *, actor: str, reported_at: dt.datetime | None = None) -> int:
+    """Replace the extracted claims of *document_id* with *found* (claim JSON dicts) and mark it extracted."""
+    ids: dict[str, int] = {}
+    now = dt.datetime.now(dt.UTC)
+    for s in found_sources:
+        ids[s["name"]] = get_or_create(conn, s["name"], kind=s.get("kind") or "unknown", aliases=s.get("aliases") or ())
+    conn.execute(delete(claims).where(claims.c.document_id == document_id, claims.c.manual.is_(False)))
+    rows = []
+    for c in found:
+        row = {_COLUMN.get(k, k): c.get(k) for k in CLAIM_KEYS}
+        for k in ("date_from", "date_to"):
+            if isinstance(row[k], str):
+                row[k] = dt.date.fromisoformat(row[k])
+        name = c.get("source")
+        if name and name not in ids:
+            ids[name] = get_or_create(conn, name)
+        row.update(document_id=document_id, source_id=ids.get(name) if name else None, reported_at=reported_at,
+                   manual=False, status="active", created_at=now, created_by=actor)
+        rows.append(row)
+    if rows:
+        conn.execute(insert(claims), rows)
+    conn.execute(update(documents).where(documents.c.id == document_id).values(extracted_at=now))
+    return len(rows)
+
+
+def list_claims(conn: Connection, *, event: str | None = None, document_id: int | None = None) -> list[dict[str, Any]]:
+    """Active claims as claim JSON dicts plus ``id``, ``document_id`` and the source's canonical name."""
+    q = (select(claims, sources.c.name.label("source_name"))
+         .select_from(claims.outerjoin(sources, claims.c.source_id == sources.c.id))
+         .where(claims.c.status == "active").order_by(claims.c.id))
+    if event:
+        q = q.where(claims.c.event == event)
+    if document_id is not None:
+        q = q.where(claims.c.document_id == document_id)
+    out = []
+    for r in conn.execute(q).mappings():
+        d: dict[str, Any] = {"id": r["id"], "document_id": r["document_id"]}
+        for k in CLAIM_KEYS:
+            v = r[_COLUMN.get(k, k)]
+            d[k] = v.isoformat() if isinstance(v, dt.date) else v
+        d["source"] = r["source_name"] or r["source_text"]
+        out.append(d)
+    return out
+
+
+CLAIM_FIELDS = ("event", "qualifier", "vague_word", "low", "high", "best", "victims", "victims_text", "places",
+                "country", "admin1", "pcodes", "date_from", "date_to", "cumulative", "perpetrator", "quote",
+                "start", "end")
+
+
+def _row(claim: Claim) -> dict[str, Any]:
+    d = claim.model_dump()
+    row = {k: d[k] for k in CLAIM_FIELDS}
+    row["count_text"] = d["count"]
+    row["source_text"] = d["source"]
+    return row
+
+
+def insert_claims(conn: Connection, document_id: int | None, items: Sequence[Claim], *, actor: str,
+                  source_id: int | None = None, reported_at: dt.datetime | None = None,
+                  manual: bool = False, sensitivity: str = "public") -> list[int]:
+    """Insert *items* (claims of one document, or manual ones) and return their ids.
+
+    A claim that names its source (``claim.source``) is filed under that source (created, or
+    found by alias); otherwise under *source_id* (default: the document's source).  ``reported_at``
+    defaults to the document's publication time.
+    """
+    if document_id is not None and (source_id is None or reported_at is None):
+        doc = conn.execute(select(documents.c.source_id, documents.c.published, documents.c.sensitivity)
+                           .where(documents.c.id == document_id)).first()
+        if doc is None:
+            raise NotFoundError(f"no document with id {document_id}")
+        source_id = source_id if source_id is not None else doc.source_id
+        reported_at = reported_at or doc.published
+        sensitivity = doc.sensitivity or sensitivity
+    now = dt.datetime.now(dt.UTC)
+    cache: dict[str, int] = {}
+    ids = []
+    for c in items:
+        row = _row(c)
+        sid = source_id
+        if c.source:
+            if c.source not in cache:
+                cache[c.source] = get_or_create(conn, c.source)
+            sid = cache[c.source]
+        row.update(document_id=document_id, source_id=sid, reported_at=reported_at, manual=manual, status="active",
+                   sensitivity=sensitivity, created_at=now, created_by=actor)
+        ids.append(int(conn.execute(insert(claims).values(**row)).inserted_primary_key[0]))
+    return ids
+
+
+def reject_claim(conn: Connection, claim_id: int, why: str) -> dict[str, Any]:
+    """Mark a claim rejected with a reason (it stays visible, as discounted); returns the old status."""
+    if not why or not why.strip():
+        raise InputError("say why the claim is rejected (--why)")
+    row = conn.execute(select(claims.c.id, claims.c.status, claims.c.status_reason)
+                       .where(claims.c.id == claim_id)).first()
+    if row is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    conn.execute(update(claims).where(claims.c.id == claim_id).values(status="rejected", status_reason=why.strip()))
+    return {"status": row.status, "status_reason": row.status_reason}
+
+
+_US, _RS = "\x1f", "\x1e"  # unit and record separators inside the aggregated member list
+_JSON_COLUMNS = ("places", "admin1", "pcodes")
+_DATE_COLUMNS = ("date_from", "date_to")
+_TIME_COLUMNS = ("reported_at", "published")
+
+
+def _columns(fast: bool = False) -> list[Any]:
+    """The claim columns with source name, publication time and outlet.
+
+    With *fast*, JSON and date columns come back as text (parsed by :func:`_parse_fast` with
+    caches, since a scope's claims repeat few distinct place lists and dates): loading 100,000
+    claims is then bound by the database, not by per-value type processing.
+    """
+    def c(col: Any) -> Any:
+        if fast and (col.name in _JSON_COLUMNS or col.name in _DATE_COLUMNS or col.name in _TIME_COLUMNS):
+            return cast(col, Text).label(col.name)
+        return col
+
+    return [claims.c.id, claims.c.document_id, claims.c.source_id, sources.c.name.label("source_name"),
+            sources.c.kind.label("source_kind"), claims.c.source_text, claims.c.event, claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high,
+            claims.c.best, claims.c.victims, claims.c.victims_text, c(claims.c.places), claims.c.country,
+            c(claims.c.admin1), c(claims.c.pcodes), c(claims.c.date_from), c(claims.c.date_to), claims.c.cumulative,
+            c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
+            c(documents.c.published), documents.c.outlet, _doc_sources.c.name.label("document_source")]
+
+
+_GROUP_KEYS = ("source_id", "source_kind", "source_text", "event", "victims", "qualifier", "low", "high", "best",
+               "pcodes", "admin1", "country", "date_from", "date_to", "cumulative", "manual", "status")
+
+
+def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
+    """Rows as dicts with JSON, dates and times parsed (through caches); with *grouped*, relays merged.
+
+    Grouping happens here rather than in SQL: a GROUP BY with string aggregation costs the
+    database more than handing over the rows, and a dict of tuples groups them in one pass.
+    """
+    keys = list(result.keys())
+    pos = {k: i for i, k in enumerate(keys)}
+    json_idx = [pos[k] for k in _JSON_COLUMNS if k in pos]
+    date_idx = [pos[k] for k in _DATE_COLUMNS if k in pos]
+    time_idx = [pos[k] for k in _TIME_COLUMNS if k in pos]
+    cache: dict[Any, Any] = {}
+
+    def day(v: str) -> dt.date:
+        got = cache.get(v)
+        if got is None:
+            got = cache[v] = dt.date.fromisoformat(v[:10])
+        return got  # type: ignore[no-any-return]
+
+    def when(v: Any) -> Any:
+        if isinstance(v, str) and v:
+            t = dt.datetime.fromisoformat(v.replace(" ", "T", 1) if len(v) > 10 else v)
+            return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+        return v
+
+    rows: list[list[Any]]
+    members: list[list[tuple[int, int | None, Any, str | None]]] = []
+    if grouped:
+        getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
+        i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
+        i_doc, i_rep, i_pub, i_out = pos["document_id"], pos["reported_at"], pos["published"], pos["outlet"]
+        groups: dict[tuple[Any, ...], int] = {}
+        rows = []
+        for r in result:
+            key = (getkey(r), r[i_text] is None, 0 if r[i_status] == "active" else r[i_id])
+            member = (r[i_id], r[i_doc], r[i_rep] or r[i_pub], r[i_out])
+            g = groups.get(key)
+            if g is None:
+                groups[key] = len(rows)
+                rows.append(list(r))
+                members.append([member])
+            else:
+                members[g].append(member)
+                first = rows[g]
+                if r[i_id] < first[i_id]:
+                    first[i_id] = r[i_id]
+                if (r[i_rep] or "") < (first[i_rep] or "~"):
+                    first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
+    else:
+        rows = [list(r) for r in result]
+    out = []
+    for n, row in enumerate(rows):
+        for i in json_idx:
+            v = row[i]
+            if isinstance(v, str):
+                got = cache.get(("j", v))
+                if got is None:
+                    got = cache[("j", v)] = tuple(json.loads(v))
+                row[i] = list(got)
+        for i in date_idx:
+            if isinstance(row[i], str):
+                row[i] = day(row[i])
+        for i in time_idx:
+            row[i] = when(row[i])
+        d = dict(zip(keys, row))
+        if grouped:
+            d["reports"] = [(cid, doc, day(w) if isinstance(w, str) and w else None, o) for cid, doc, w, o in members[n]]
+        out.append(d)
+    return out
+
+
+_doc_sources = sources.alias("doc_sources")
+
+
+def _joined() -> Any:
+    return claims.outerjoin(sources, claims.c.source_id == sources.c.id).outerjoin(
+        documents, claims.c.document_id == documents.c.id).outerjoin(
+        _doc_sources, documents.c.source_id == _doc_sources.c.id)
+
+
+def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterable[str] = (),
+                date_from: dt.date | None = None, date_to: dt.date | None = None,
+                area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
+                source: str | None = None, grouped: bool = False) -> list[dict[str, Any]]:
+    """Claims (any status) that may bear on a scope, with source name, outlet and publication time.
+
+    A loose pre-filter: event and victim category in the given sets, a period that reaches the
+    scope's, and places whose codes start with one of *area_prefixes* or equal one of *area_exact*
+    (plus claims with no coded place).  Reconciliation decides exactly.
+
+    With *grouped*, active claims identical in everything but their document (the same figure of
+    the same source, relayed) come back as one row whose ``reports`` lists every member as
+    ``(claim id, document id, reported at, outlet)``; the row's ``id`` is the smallest member id and
+    its ``reported_at`` the earliest.  Rejected claims are never grouped.
+    """
+    q = select(*_columns(fast=True)).select_from(_joined())
+    ev, vi = list(events), list(victims)
+    if ev:
+        q = q.where(claims.c.event.in_(ev))
+    if vi:
+        q = q.where(claims.c.victims.in_(vi))
+    if date_from is not None:
+        q = q.where(or_(func.coalesce(claims.c.date_to, claims.c.reported_at, claims.c.date_from).is_(None),
+                        func.coalesce(claims.c.date_to, claims.c.reported_at, claims.c.date_from) >= date_from))
+    if date_to is not None:
+        q = q.where(or_(claims.c.date_from.is_(None), claims.c.date_from <= date_to))
+    pre, exact = list(dict.fromkeys(area_prefixes)), list(dict.fromkeys(area_exact))
+    if pre or exact:
+        pc, a1 = cast(claims.c.pcodes, Text), cast(claims.c.admin1, Text)
+        conds = [col.like(f'%"{p}%') for p in pre for col in (pc, a1)]
+        conds += [col.like(f'%"{p}"%') for p in exact for col in (pc, a1)]
+        conds.append(and_(pc == "[]", a1 == "[]"))
+        q = q.where(or_(*conds))
+    if source:
+        q = q.where(sources.c.name == source)
+    if grouped:
+        return _parse_fast(conn.execute(q), grouped=True)
+    return _parse_fast(conn.execute(q.order_by(claims.c.id)))
+
+
+def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Claims of any status as stored rows with their source, newest first."""
+    q = select(*_columns()).select_from(_joined()).order_by(claims.c.id.desc())
+    if status:
+        q = q.where(claims.c.status == status)
+    if limit:
+        q = q.limit(limit)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def get_claim(conn: Connection, claim_id: int) -> dict[str, Any]:
+    """One claim with its source; NotFoundError if absent."""
+    row = conn.execute(select(*_columns()).select_from(_joined()).where(claims.c.id == claim_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no claim with id {claim_id}")
+    return dict(row)

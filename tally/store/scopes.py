@@ -1,0 +1,146 @@
+"""Scope queries for reconciliation: documented persons in a scope, the estimate for a scope.
+
+A *scope* here is anything with ``record_filter()`` returning plain filters (see
+``tally.reconcile.scope.Scope.record_filter``) and, for estimates, ``places``, ``date_from``,
+``date_to``, ``victims`` and ``event``; the store never imports the reconcile package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, and_, distinct, func, or_, select
+
+from tally.store.schema import estimates, victim_records
+
+
+class ScopeLike(Protocol):
+    """What the store needs to know of a scope."""
+
+    places: tuple[str, ...]
+    date_from: dt.date | None
+    date_to: dt.date | None
+    victims: str
+    event: str
+
+    def record_filter(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Documented:
+    """Named victims in a scope: persons when linkage has run, else records (and a note saying so)."""
+
+    count: int
+    persons: bool
+    note: str | None = None
+
+
+def _record_conditions(f: dict[str, Any]) -> list[Any]:
+    vr = victim_records.c
+    conds: list[Any] = [vr.name.is_not(None), vr.name != ""]
+    places = []
+    if f["governorates"]:
+        places.append(vr.governorate_code.in_(f["governorates"]))
+    if f["districts"]:
+        places.append(vr.district_code.in_(f["districts"]))
+    if f["countries"]:
+        places.append(vr.country.in_(f["countries"]))
+        places.append(and_(vr.country.is_(None), or_(*[vr.governorate_code.like(f"ocha:{c}%") for c in f["countries"]])))
+    if places:
+        conds.append(or_(*places))
+    if f["date_from"] is not None:
+        conds.append(vr.date_of_death >= f["date_from"])
+    if f["date_to"] is not None:
+        conds.append(vr.date_of_death <= f["date_to"])
+    if f["statuses"]:
+        conds.append(vr.status.in_(f["statuses"]))
+    if f["sex"]:
+        conds.append(vr.sex == f["sex"])
+    if f["adult"]:
+        conds.append(or_(vr.age.is_(None), vr.age >= 18))
+    if f["child"]:
+        conds.append(vr.age < 18)
+    return conds
+
+
+def documented_count(conn: Connection, scope: ScopeLike) -> Documented:
+    """Distinct linked persons with a named record in *scope*; distinct records if no linkage has run."""
+    f = scope.record_filter()
+    if f.get("event", "killed") not in ("killed", "executed"):
+        return Documented(0, True)
+    vr = victim_records.c
+    conds = _record_conditions(f)
+    linked, total, with_person = conn.execute(
+        select(func.count(distinct(vr.person_id)), func.count(), func.count(vr.person_id)).where(*conds)).one()
+    linked, unlinked = int(linked or 0), int(total or 0) - int(with_person or 0)
+    note = None
+    if f.get("approximate_places"):
+        note = "documented counted in the district containing each village (records carry no village code)"
+    if linked == 0 and unlinked:
+        return Documented(unlinked, False, _join(note, "documented counts victim records, not persons: no linkage has "
+                                                       "run, so people on several lists are counted more than once"))
+    if unlinked:
+        note = _join(note, f"{unlinked} record(s) in scope are not linked yet and are counted as separate persons")
+    return Documented(linked + unlinked, True, note)
+
+
+def _join(a: str | None, b: str) -> str:
+    return f"{a}; {b}" if a else b
+
+
+def record_dates(conn: Connection, scope: ScopeLike) -> tuple[dt.date | None, dt.date | None]:
+    """First and last date of death among the named records in *scope*."""
+    vr = victim_records.c
+    lo, hi = conn.execute(select(func.min(vr.date_of_death), func.max(vr.date_of_death))
+                          .where(*_record_conditions(scope.record_filter()))).one()
+    return _d(lo), _d(hi)
+
+
+def _d(v: Any) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return v if not isinstance(v, dt.datetime) else v.date()
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+_PLACE_KEYS = ("where", "places", "governorates", "governorate", "districts", "district", "area", "areas")
+_STATUS_TO_VICTIMS = {"civilian": "civilians", "fighter": "fighters", "security_forces": "security_forces",
+                      "unknown": "unknown", "all": "all"}
+
+
+_KNOWN = {*_PLACE_KEYS, "victims", "status", "from", "to", "date_from", "date_to", "event"}
+
+
+def stratum_key(stratum: dict[str, Any], canonical: Any = None) -> tuple[Any, ...] | None:
+    """Normalise an estimate's stratum to ``(places, from, to, victims, event)`` for matching.
+
+    None when the stratum has a dimension a scope cannot express (e.g. ``sex``), so it never matches.
+    """
+    if set(stratum) - _KNOWN:
+        return None
+    places: list[str] = []
+    for k in _PLACE_KEYS:
+        v = stratum.get(k)
+        if v:
+            for code in ([v] if isinstance(v, str) else list(v)):
+                places.extend(canonical(code) if canonical else [code])
+    victims = stratum.get("victims") or stratum.get("status") or "all"
+    victims = _STATUS_TO_VICTIMS.get(victims, victims)
+    return (frozenset(places), _d(stratum.get("from") or stratum.get("date_from")),
+            _d(stratum.get("to") or stratum.get("date_to")), victims, stratum.get("event") or "killed")
+
+
+def latest_estimate(conn: Connection, scope: ScopeLike, canonical: Any = None) -> dict[str, Any] | None:
+    """The newest estimate whose stratum is exactly *scope* (its ``result`` JSON plus ``id``), or None."""
+    want = (frozenset(scope.places), scope.date_from, scope.date_to, scope.victims, scope.event)
+    for row in conn.execute(select(estimates.c.id, estimates.c.stratum, estimates.c.result, estimates.c.method)
+                            .order_by(estimates.c.id.desc())).mappings():
+        if stratum_key(dict(row["stratum"] or {}), canonical) == want:
+            result = dict(row["result"] or {})
+            result.setdefault("method", row["method"])
+            result["id"] = row["id"]
+            return result
+    return None

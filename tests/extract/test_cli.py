@@ -1,0 +1,48 @@
+"""The extract commands through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tally.cli import app
+
+GOLD = Path(__file__).parent / "gold"
+runner = CliRunner()
+
+
+def test_cli_extract_text_json_prints_one_object_per_file() -> None:
+    files = [str(GOLD / "heldout" / "h01-ua-kharkiv.md"), str(GOLD / "heldout" / "h07-ua-odesa-fr.md")]
+    res = runner.invoke(app, ["extract", "--text", *files, "--json"])
+    assert res.exit_code == 0, res.output
+    first, second = (json.loads(line) for line in res.output.splitlines())
+    assert first["file"] == files[0] and first["claims"][0]["event"] == "killed"
+    assert set(first["claims"][0]) >= {"event", "count", "qualifier", "low", "high", "best", "victims", "source",
+                                       "admin1", "date_from", "date_to", "cumulative", "quote", "start", "end"}
+    assert second["claims"] == [] and second["notes"]
+
+
+def test_cli_extract_needs_text_for_paths() -> None:
+    res = runner.invoke(app, ["extract", "x.md"])
+    assert res.exit_code != 0
+
+
+def test_cli_eval_extract_prints_scores() -> None:
+    res = runner.invoke(app, ["eval", "extract", str(GOLD / "dev"), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["f1"] >= 0.95 and "source" in out["fields"]
+
+
+def test_cli_extract_and_claims_in_a_workspace(tmp_path: Path) -> None:
+    ws = str(tmp_path / "ws")
+    assert runner.invoke(app, ["-w", ws, "init"]).exit_code == 0
+    assert runner.invoke(app, ["-w", ws, "ingest", str(GOLD / "dev" / "d09-ua-sumy.md")]).exit_code == 0
+    res = runner.invoke(app, ["-w", ws, "extract", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["claims"] == 3
+    res = runner.invoke(app, ["-w", ws, "claims", "--json"])
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    assert [(r["event"], r["count"]) for r in rows] == [("killed", "35"), ("killed", "two"), ("injured", "117")]

@@ -1,0 +1,50 @@
+"""Each count is attached to its own verb or noun by clause structure."""
+
+from __future__ import annotations
+
+from tally.extract.events import attach
+from tally.extract.numbers import find_quantities
+
+
+def _attached(s: str) -> list[tuple[str | None, str | None, str]]:
+    return [(a.quantity.count or a.quantity.vague_word, a.event, a.victims) for a in attach(s, find_quantities(s))]
+
+
+def test_attach_gives_coordinated_subjects_their_shared_verb() -> None:
+    got = _attached("Some 40 police officers and 65 militiamen also died.")
+    assert got == [("40", "killed", "security_forces"), ("65", "killed", "fighters")]
+
+
+def test_attach_takes_the_first_predicate_not_a_neighbouring_event_word() -> None:
+    assert _attached("Another eight succumbed to their injuries.") == [("eight", "killed", "people")]
+
+
+def test_attach_gives_an_active_verb_to_the_count_after_it() -> None:
+    got = _attached("Shelling killed 12 people, including three children, and wounded 30 others.")
+    assert got == [("12", "killed", "people"), ("three", "killed", "children"), ("30", "injured", "people")]
+
+
+def test_attach_rejects_counts_of_things_and_witnesses() -> None:
+    got = _attached("Two witnesses said 200 airstrikes destroyed 15 homes and killed 7 people.")
+    assert got == [("Two", None, "people"), ("200", None, "people"), ("15", "homes_destroyed", "other"),
+                   ("7", "killed", "people")]
+
+
+def test_attach_reads_toll_constructions_and_gapping() -> None:
+    assert _attached("The death toll has risen to 1,400 civilians.") == [("1,400", "killed", "civilians")]
+    assert _attached("12 people were killed in Kharkiv and five in Sumy.") == [("12", "killed", "people"),
+                                                                              ("five", "killed", "people")]
+
+
+def test_attach_reads_breakdowns_and_adjective_events() -> None:
+    assert _attached("killing 20 people, 18 of them women") == [("20", "killed", "people"), ("18", "killed", "women")]
+    assert _attached("The rescuers pulled 23 injured people from the rubble.") == [("23", "injured", "people")]
+
+
+def test_attach_keeps_the_vague_quantity_and_its_event() -> None:
+    assert _attached("Dozens more were wounded, some of them critically.") == [("dozens", "injured", "people")]
+
+
+def test_attach_reads_of_whom_breakdowns_and_hyphenated_event_adjectives() -> None:
+    assert _attached("we received 132 wounded, 26 of whom died") == [("132", "injured", "people"), ("26", "killed", "people")]
+    assert _attached("MSF treated more than 130 war-wounded patients.") == [("130", "injured", "other")]

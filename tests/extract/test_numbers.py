@@ -1,0 +1,41 @@
+"""Quantities as written: numbers, qualifiers, vague words, and numbers that count no one."""
+
+from __future__ import annotations
+
+import pytest
+
+from tally.extract.numbers import find_quantities
+
+
+def _counts(s: str) -> list[tuple[str | None, str, str | None]]:
+    return [(q.count, q.qualifier, q.vague_word) for q in find_quantities(s)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("seven people died", [("seven", "exact", None)]),
+    ("at least 1,400 were killed", [("1,400", "at_least", None)]),
+    ("1,400+ civilians", [("1,400+", "at_least", None)]),
+    ("more than 1.2 million people", [("1.2 million", "more_than", None)]),
+    ("some 40 police officers", [("40", "about", None)]),
+    ("up to 200 people", [("200", "up_to", None)]),
+    ("a dozen men", [("a dozen", "exact", None)]),
+    ("twenty-three soldiers", [("twenty-three", "exact", None)]),
+    ("dozens of people", [(None, "vague", "dozens")]),
+    ("tens of thousands of people fled", [(None, "vague", "tens of thousands")]),
+])
+def test_find_quantities_reads_numbers_qualifiers_and_vague_words(text: str, expected: list) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "A 65-year-old woman was hurt.",
+    "two girls, ages 3 and 9, survived",
+    "after 14 years of war",
+    "since 2011",
+    "on March 6",
+    "about 16 kilometres from the hospital",
+    "bread rose by 103 percent",
+    "at 3 p.m.",
+])
+def test_find_quantities_skips_ages_years_durations_dates_and_distances(text: str) -> None:
+    assert [q.count for q in find_quantities(text) if q.count not in ("two",)] == []

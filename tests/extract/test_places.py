@@ -1,0 +1,42 @@
+"""Place mentions map to admin areas: misspellings, regions, towns to provinces, ambiguity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tally.extract.claims import extract_claims
+
+PUB = dt.datetime(2025, 3, 9, 12, 0)
+
+
+def _claim(text: str, title: str | None = None):  # type: ignore[no-untyped-def]
+    (c, *_) = extract_claims(text, published=PUB, outlet="Levant Wire", title=title).claims
+    return c
+
+
+def test_places_misspelled_province_and_listed_provinces() -> None:
+    c = _claim("Shelling in the provinces of Idlib, Hama and Lattakia killed 9 civilians, and 3 died in Tartos.")
+    assert c.admin1 == ["SY-ID", "SY-HM", "SY-LA", "SY-TA"] and c.country == "SY"
+
+
+def test_places_region_expands_to_its_provinces_and_town_to_its_province() -> None:
+    assert _claim("At least 745 civilians were killed in the coastal region.").admin1 == ["SY-LA", "SY-TA"]
+    c = _claim("Gunmen killed 13 soldiers in a village near Jableh.")
+    assert c.admin1 == ["SY-LA"] and c.pcodes == ["SY0602"]
+
+
+def test_places_article_country_resolves_ambiguous_names() -> None:
+    c = _claim("Strikes on Gaza City and Khan Younis killed 40 people.")
+    assert c.country == "PS" and c.admin1 == ["PS-GZA", "PS-KYS"]
+    c = _claim("ADF rebels killed 42 villagers near Beni, North Kivu.")
+    assert c.country == "CD" and c.admin1 == ["CD-NK"]
+
+
+def test_places_english_spellings_of_non_syrian_provinces() -> None:
+    assert _claim("Russian shelling killed 4 people in the Kharkiv region.").admin1 == ["UA-63"]
+    assert _claim("The RSF killed 30 people in El Fasher.").admin1 == ["SD-DN"]
+
+
+def test_places_source_names_are_not_places_and_title_is_the_last_resort() -> None:
+    c = _claim("The Sudan Doctors Network said 12 people were killed.", title="Twelve killed in El Fasher")
+    assert c.places == ["Fasher"] or c.admin1 == ["SD-DN"]

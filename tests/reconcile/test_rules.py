@@ -1,0 +1,118 @@
+"""The rules: relays, running tolls, sums within and across sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from reconcile_helpers import COAST, D, coastal_rows, row
+
+from tally.reconcile.rules import RULES, apply_series, clusters, collapse_relays, combine
+from tally.reconcile.scope import default_places
+
+PL = default_places()
+
+
+def test_relays_are_one_claim_with_many_reports():
+    figs = collapse_relays([r for r in coastal_rows() if r.source == "Levant Monitor" and r.best == 1200], PL)
+    assert len(figs) == 1
+    f = figs[0]
+    assert f.reports == 11 and len(f.outlets) == 11 and f.date == D(2025, 3, 8)
+
+
+def test_relays_unattributed_repeat_joins_the_original_source():
+    original = row("Levant Monitor", 1200, reported=D(2025, 3, 8))
+    echo = row("Daily Echo", 1200, reported=D(2025, 3, 10), attributed=False)
+    own = row("Daily Echo", 40, reported=D(2025, 3, 10), attributed=False, areas=("ocha:SY0602",))
+    figs = collapse_relays([original, echo, own], PL)
+    assert sorted((f.source, f.reports) for f in figs) == [("Daily Echo", 1), ("Levant Monitor", 2)]
+
+
+def test_relays_same_number_in_two_places_stays_two_claims():
+    a = row("A", 10, cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 7))
+    b = row("A", 10, cumulative=False, areas=("ocha:SY1001",), date_from=None, reported=D(2025, 3, 7))
+    assert len(collapse_relays([a, b], PL)) == 2
+
+
+def test_series_latest_supersedes_and_relays_do_not_reorder_it():
+    current, discounted, flags = apply_series(collapse_relays(coastal_rows(), PL), PL)
+    monitor = [f for f in current if f.source == "Levant Monitor"]
+    assert [f.claim.best for f in monitor] == [1383]
+    assert set(monitor[0].superseded) == {1, *range(10, 20)}
+    assert not monitor[0].correction and not discounted and not flags
+
+
+def test_series_decrease_is_a_correction_and_discounts_the_higher_figure():
+    a = row("A", 500, id=1, reported=D(2025, 3, 8))
+    b = row("A", 420, id=2, reported=D(2025, 3, 10))
+    current, discounted, flags = apply_series(collapse_relays([a, b], PL), PL)
+    assert [f.claim.id for f in current] == [2] and current[0].correction
+    assert [d.claim_id for d in discounted] == [1] and "contradicted by the same source" in discounted[0].reason
+    assert flags and flags[0].startswith("correction: A lowered its figure from 500")
+
+
+def test_combine_never_adds_a_daily_figure_to_a_running_toll_that_includes_that_day():
+    toll = row("A", 300, areas=("ocha:SY06",), date_from=D(2025, 3, 6), reported=D(2025, 3, 9))
+    inside = row("A", 25, areas=("ocha:SY0602",), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
+    after = row("A", 12, areas=("ocha:SY0602",), cumulative=False, date_from=D(2025, 3, 11), reported=D(2025, 3, 11))
+    elsewhere = row("A", 7, areas=("ocha:SY1001",), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
+    figs = collapse_relays([toll, inside, after, elsewhere], PL)
+    chosen, left = combine(figs, PL)
+    assert sorted(f.claim.best for f in chosen) == [7, 12, 300]
+    assert [f.claim.best for f in left] == [25]
+
+
+def test_combine_adds_disjoint_categories():
+    chosen, _ = combine(collapse_relays([row("TV", 230, victims="security_forces"), row("TV", 250, victims="fighters")], PL), PL)
+    assert sum(f.claim.best for f in chosen) == 480
+
+
+def test_clusters_sum_disjoint_incidents_of_different_sources():
+    a = row("A", 10, cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 7))
+    b = row("B", 20, cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 9))
+    cls = clusters(collapse_relays([a, b], PL), PL)
+    assert len(cls) == 2 and sum(c.best for c in cls) == 30
+
+
+def test_clusters_same_incident_gives_range_and_conservative_best():
+    a = row("A", 10, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 7))
+    b = row("B", 14, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 7))
+    [cl] = clusters(collapse_relays([a, b], PL), PL)
+    assert (cl.low, cl.best, cl.high) == (10, 10, 14) and cl.complete == ["A", "B"]
+
+
+def test_clusters_named_count_is_a_floor_not_the_low():
+    figs = collapse_relays([row("Monitor", 1383), row("UN", 111, qualifier="exact", named=True)], PL)
+    [cl] = clusters(figs, PL)
+    assert (cl.low, cl.best, cl.high) == (1383, 1383, 1383) and cl.complete == ["Monitor"]
+
+
+def test_clusters_part_above_whole_raises_best_and_flags_category_mismatch():
+    whole = row("A", 50, qualifier="exact", areas=("ocha:SY06",))
+    part = row("B", 70, qualifier="exact", victims="children", areas=("ocha:SY06",))
+    [cl] = clusters(collapse_relays([whole, part], PL), PL)
+    assert cl.best == 70 and cl.flags and cl.flags[0].startswith("category mismatch")
+
+
+def test_rules_text_states_every_rule():
+    for k in ("R1", "R2", "R3", "R4", "R5", "R6", "R7"):
+        assert k in RULES
+    assert "Repetition is not corroboration" in RULES
+    assert "never added" in RULES and dt.date  # the incident rule is written down
+    assert COAST
+
+
+def test_combine_unplaced_incident_does_not_displace_a_running_toll():
+    toll = row("A", 300, areas=("ocha:SY06",), date_from=D(2025, 3, 6), reported=D(2025, 3, 9))
+    unplaced = row("A", 6, areas=(), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
+    chosen, left = combine(collapse_relays([toll, unplaced], PL), PL)
+    assert [f.claim.best for f in chosen] == [300] and [f.claim.best for f in left] == [6]
+
+
+def test_clusters_incidents_a_day_apart_from_different_sources_are_one():
+    a = row("A", 10, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 7))
+    b = row("B", 12, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 8))
+    [cl] = clusters(collapse_relays([a, b], PL), PL)
+    assert (cl.low, cl.best, cl.high) == (10, 10, 12)
+    c = row("A", 9, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 8))
+    chosen, _ = combine(collapse_relays([a, c], PL), PL)
+    assert len(chosen) == 2  # within one source, two days are two incidents

@@ -1,0 +1,104 @@
+"""Tolls: the coastal situation by hand, the JSON row, documented and estimate handling, groups."""
+
+from __future__ import annotations
+
+import json
+
+from reconcile_helpers import COAST, D, coastal_rows, row
+
+from tally.reconcile.scope import Scope
+from tally.reconcile.tolls import group_scopes, reconcile
+
+CIVILIANS = Scope(places=COAST, date_from=D(2025, 3, 6), victims="civilians")
+KEYS = {"scope", "group", "reported_low", "reported_high", "best", "sources", "documented", "estimated", "grade",
+        "grade_reason", "flags", "claims", "discounted"}
+SOURCE_KEYS = {"source", "low", "high", "best", "qualifier", "date", "cumulative", "claim_id", "reports", "outlets",
+               "superseded", "correction"}
+
+
+def test_reconcile_coastal_first_day_low_is_the_groups_first_figure():
+    first_day = [r for r in coastal_rows() if r.id != 5 and r.reported <= D(2025, 3, 8)]
+    t = reconcile(first_day, 111, None, CIVILIANS)
+    assert (t.reported_low, t.best, t.reported_high) == (1200, 1200, 1200)
+
+
+def test_reconcile_coastal_civilians_update_to_latest_and_nothing_double_counted():
+    t = reconcile(coastal_rows(), 111, None, CIVILIANS)
+    assert (t.reported_low, t.best, t.reported_high) == (1383, 1383, 1383)
+    assert t.documented == 111 and t.grade == "confirmed"
+    monitor = next(s for s in t.sources if s["source"] == "Levant Monitor")
+    assert monitor["claim_id"] == 5 and monitor["reports"] == 1 and set(monitor["superseded"]) == {1, *range(10, 20)}
+    assert t.claims == [2, 5]
+
+
+def test_reconcile_coastal_security_forces_and_fighters_separately():
+    sec = reconcile(coastal_rows(), 0, None, CIVILIANS.with_(victims="security_forces"))
+    fig = reconcile(coastal_rows(), 0, None, CIVILIANS.with_(victims="fighters"))
+    everyone = reconcile(coastal_rows(), 111, None, CIVILIANS.with_(victims="all"))
+    assert sec.best == 230 and fig.best == 250 and sec.grade == "weak"
+    assert everyone.best == 1383 + 230 + 250
+
+
+def test_toll_to_dict_has_the_contract_keys_and_is_json():
+    d = reconcile(coastal_rows(), 111, None, CIVILIANS).to_dict()
+    assert KEYS <= set(d) and all(SOURCE_KEYS <= set(s) for s in d["sources"])
+    assert set(d["scope"]) == {"where", "where_names", "from", "to", "victims", "event"}
+    json.dumps(d)
+
+
+def test_reconcile_best_never_below_documented_and_flags_it():
+    t = reconcile([row("A", 40, qualifier="exact")], 55, None, CIVILIANS)
+    assert t.best == 55 and any("below the 55 named victims" in f for f in t.flags)
+    assert any("best raised" in f for f in t.flags)
+
+
+def test_reconcile_estimate_passes_through_and_flags_under_reporting():
+    est = {"estimate": 2400.0, "lower": 1900.0, "upper": 3100.0, "level": 0.95, "method": "dga", "warnings": [], "lists": ["a"]}
+    t = reconcile(coastal_rows(), 111, est, CIVILIANS)
+    assert t.estimated == {"estimate": 2400.0, "lower": 1900.0, "upper": 3100.0, "level": 0.95, "method": "dga", "warnings": []}
+    assert any("below the estimate's interval" in f for f in t.flags)
+
+
+def test_reconcile_contested_and_order_of_magnitude():
+    a = row("A", 40, qualifier="exact", areas=("ocha:SY06",))
+    b = row("B", 900, qualifier="exact", areas=("ocha:SY06",))
+    t = reconcile([a, b], 0, None, CIVILIANS)
+    assert t.grade == "contested" and (t.reported_low, t.best, t.reported_high) == (40, 40, 900)
+    assert any("order of magnitude" in f for f in t.flags)
+
+
+def test_reconcile_rejected_claims_stay_visible_as_discounted():
+    r = row("A", 40, status="rejected", reason="duplicate of a field report")
+    t = reconcile([r], 0, None, CIVILIANS)
+    assert t.grade == "discounted" and t.best is None
+    assert t.discounted == [{"claim_id": r.id, "reason": "rejected: duplicate of a field report"}]
+
+
+def test_reconcile_wider_lower_figure_is_flagged():
+    inside = row("A", 300, areas=("ocha:SY06",), reported=D(2025, 3, 9))
+    national = row("B", 100, qualifier="exact", victims="all", areas=("iso:SY",), date_from=D(2025, 3, 1),
+                   reported=D(2025, 3, 10))
+    t = reconcile([inside, national], 0, None, Scope(places=("ocha:SY06",), date_from=D(2025, 3, 6), victims="civilians"))
+    assert t.best == 300 and any("wider scope" in f for f in t.flags)
+
+
+def test_group_scopes_by_governorate_week_victims_source():
+    rows = coastal_rows()
+    govs = group_scopes(CIVILIANS, "governorate", rows)
+    assert [k for k, *_ in govs] == list(COAST)
+    weeks = group_scopes(CIVILIANS.with_(date_to=D(2025, 3, 19)), "week", rows)
+    assert [(s.date_from, s.date_to) for _, _, s, _ in weeks] == [(D(2025, 3, 6), D(2025, 3, 12)), (D(2025, 3, 13), D(2025, 3, 19))]
+    assert [k for k, *_ in group_scopes(CIVILIANS.with_(victims="all"), "victims", rows)] == [
+        "civilians", "security_forces", "fighters", "unknown"]
+    assert [k for k, *_ in group_scopes(CIVILIANS, "source", rows)] == ["Levant Monitor", "United Nations"]
+    districts = group_scopes(Scope(places=("ocha:SY06",)), "district", rows)
+    assert all(s.places[0].startswith("ocha:SY06") and len(s.places[0]) == 11 for _, _, s, _ in districts)
+
+
+def test_readme_states_the_rules_verbatim():
+    from pathlib import Path
+
+    from tally.reconcile import GRADE_RULE, RULES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert RULES in readme and GRADE_RULE in readme

@@ -1,0 +1,40 @@
+"""Claims in the workspace: run_extract stores them with their sources, once per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tally.pipeline import list_claims, run_extract, run_ingest, verify_audit
+
+GOLD = Path(__file__).resolve().parents[1] / "extract" / "gold"
+
+
+def test_run_extract_stores_claims_and_sources_once(ws) -> None:
+    run_ingest(ws, [GOLD / "dev" / "d01-sy-coast.md", GOLD / "dev" / "d21-cd-es.md"])
+    report = run_extract(ws)
+    assert report.documents == 2 and report.claims >= 2 and len(report.skipped) == 1
+    claims = list_claims(ws)
+    assert len(claims) == report.claims
+    assert {c["source"] for c in claims} == {"Syrian Observatory for Human Rights"}
+    assert claims[0]["admin1"] == ["SY-LA", "SY-TA"] and claims[0]["date_from"] == "2025-03-06"
+    assert claims[0]["count"] == "1,000" and claims[0]["qualifier"] == "more_than"
+    assert run_extract(ws).documents == 0  # already extracted
+    again = run_extract(ws, again=True)
+    assert again.documents == 2 and len(list_claims(ws)) == again.claims == report.claims  # replaced, not doubled
+    # Re-extraction replaces the claims (new ids on PostgreSQL, reused ones on SQLite): compare content.
+    def content(rows):
+        return [{k: v for k, v in r.items() if k != "id"} for r in rows]
+
+    assert content(list_claims(ws, event="killed")) == content(claims)
+    assert verify_audit(ws).ok
+
+
+def test_run_extract_remembers_proper_aliases_only(ws) -> None:
+    from tally.store.sources import list_sources
+
+    run_ingest(ws, [GOLD / "dev" / "d06-mm-rakhine.md", GOLD / "dev" / "d01-sy-coast.md"])
+    run_extract(ws)
+    with ws.connect() as conn:
+        by_name = {s["name"]: s["aliases"] for s in list_sources(conn)}
+    assert by_name["UN Office for the Coordination of Humanitarian Affairs"] == ["OCHA"]
+    assert by_name["Syrian Observatory for Human Rights"] == []  # not "the monitor": that is one article's wording
