@@ -45,6 +45,7 @@ _GENERIC_WORDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=131072)
 def normalise_place(text: str) -> str:
     """Fold a place name to its matching key: case, diacritics, articles, Arabic letter forms."""
     s = unicodedata.normalize("NFKC", text or "").strip()
@@ -411,13 +412,15 @@ _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 
 
 def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    for m in _WORD.finditer(text):
-        yield m.group(0), m.start(), m.end()
+    return ((m.group(0), m.start(), m.end()) for m in _WORD.finditer(text))
+
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 def _is_arabic(s: str) -> bool:
-    return any("\u0600" <= c <= "\u06ff" for c in s)
+    return _ARABIC.search(s) is not None
 
 
 def _looks_like_name(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or _is_arabic(word))
+    return bool(word) and (word[0].isupper() or (not word.isascii() and _is_arabic(word)))

@@ -13,6 +13,7 @@ and pronouns ("it said", "he added") to the latest fitting mention.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -129,9 +130,14 @@ class Attribution:
     pos: int
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an|its)\s+", re.I)
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65536)
 def _key(s: str) -> str:
-    s = re.sub(r"^(?:the|a|an|its)\s+", "", s.strip(), flags=re.I)
-    return re.sub(r"\s+", " ", s.replace("’", "'")).strip(" ,.").casefold()
+    s = _LEADING_ARTICLE.sub("", s.strip())
+    return _SPACES.sub(" ", s.replace("’", "'")).strip(" ,.").casefold()
 
 
 def _acronym(name: str) -> str:
