@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tally.core.errors import ExtractError
+from tally.core.frontmatter import parse_datetime, split_front_matter
 
 
 @dataclass(frozen=True)
@@ -27,20 +26,13 @@ class Article:
 
 def parse_article(raw: str) -> Article:
     """Split '---' front matter (title, outlet, published, url, language …) from the body."""
-    meta: dict[str, Any] = {}
-    text = raw
-    if raw.startswith("---"):
-        end = raw.find("\n---", 3)
-        if end != -1:
-            try:
-                loaded = yaml.safe_load(raw[3:end]) or {}
-            except yaml.YAMLError as exc:
-                raise ExtractError(f"front matter is not valid YAML ({exc.__class__.__name__})") from exc
-            meta = loaded if isinstance(loaded, dict) else {}
-            nl = raw.find("\n", end + 4)
-            text = raw[nl + 1:] if nl != -1 else ""
+    try:
+        meta, text = split_front_matter(raw)
+        published = parse_datetime(meta.get("published") or meta.get("date"))
+    except ValueError as exc:
+        raise ExtractError(str(exc)) from exc
     return Article(text=text, title=_str(meta.get("title")), outlet=_str(meta.get("outlet")),
-                   published=_datetime(meta.get("published")), url=_str(meta.get("url")),
+                   published=published, url=_str(meta.get("url")),
                    language=_str(meta.get("language")), meta=meta)
 
 
@@ -58,16 +50,3 @@ def read_article(path: str | Path) -> Article:
 
 def _str(v: Any) -> str | None:
     return None if v is None else str(v)
-
-
-def _datetime(v: Any) -> dt.datetime | None:
-    if v is None or v == "":
-        return None
-    if isinstance(v, dt.datetime):
-        return v
-    if isinstance(v, dt.date):
-        return dt.datetime(v.year, v.month, v.day)
-    try:
-        return dt.datetime.fromisoformat(str(v).replace("Z", "+00:00"))
-    except ValueError:
-        return None

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tally.core.errors import IngestError
+from tally.core.frontmatter import parse_datetime, split_front_matter
 from tally.ingest.text import read_text
 
 FRONT_KEYS = ("title", "outlet", "published", "url", "language", "source", "sensitivity")
@@ -28,44 +27,6 @@ class Article:
     source: str | None = None
     sensitivity: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-def split_front_matter(raw: str) -> tuple[dict[str, Any], str]:
-    """Split ``---`` YAML front matter from the body; the body's leading newlines are dropped."""
-    if not raw.startswith("---"):
-        return {}, raw
-    lines = raw.split("\n")
-    for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
-            try:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
-            except yaml.YAMLError as exc:
-                raise ValueError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
-            if not isinstance(meta, dict):
-                raise ValueError("front matter is not a mapping of keys to values")
-            return meta, "\n".join(lines[i + 1:]).lstrip("\n")
-    raise ValueError("front matter opened with '---' is never closed")
-
-
-def parse_datetime(value: Any) -> dt.datetime | None:
-    """A front-matter date or datetime as an aware datetime (UTC when no zone is given)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        out = value
-    elif isinstance(value, dt.date):
-        out = dt.datetime(value.year, value.month, value.day)
-    else:
-        try:
-            out = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-        except ValueError:
-            import dateparser
-
-            parsed = dateparser.parse(str(value), settings={"DATE_ORDER": "DMY"})
-            if parsed is None:
-                raise ValueError(f"cannot read date {value!r}") from None
-            out = parsed
-    return out if out.tzinfo else out.replace(tzinfo=dt.UTC)
 
 
 def read_article(path: Path) -> Article:
