@@ -178,6 +178,39 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
     return model
 
 
+_PAIR_COLS = ("record_key_l", "record_key_r", "match_weight", "mw_given_name")
+
+
+def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any]) -> pd.DataFrame:
+    """The scored pairs as key_l, key_r, match_weight, given_differs (compact numpy columns).
+
+    On DuckDB the prediction is read in Arrow record batches and reduced batch by batch, so
+    no wide or object-typed frame of all pairs is ever built (that was the linkage's peak).
+    """
+    else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
+    sql = f"select {', '.join(_PAIR_COLS)} from {table}"
+    if engine.connection is None:  # Spark: through Splink
+        raw = linker.misc.query_sql(sql, output_type="pandas")
+        batches: Iterable[dict[str, Any]] = [{c: raw[c].to_numpy() for c in _PAIR_COLS}]
+        del raw
+    else:
+        reader = engine.connection.sql(sql).to_arrow_reader(1_000_000)
+        batches = ({c: b.column(i).to_numpy(zero_copy_only=False) for i, c in enumerate(_PAIR_COLS)}
+                   for b in reader)
+    kl, kr, mw, differs = [], [], [], []
+    for b in batches:
+        kl.append(np.asarray(b["record_key_l"], dtype="int64"))
+        kr.append(np.asarray(b["record_key_r"], dtype="int64"))
+        mw.append(np.asarray(b["match_weight"], dtype="float64"))
+        differs.append(np.isclose(np.asarray(b["mw_given_name"], dtype=float), else_w, atol=1e-6))
+
+    def cat(parts: list[np.ndarray], dtype: str) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+    return pd.DataFrame({"key_l": cat(kl, "int64"), "key_r": cat(kr, "int64"),
+                         "match_weight": cat(mw, "float64"), "given_differs": cat(differs, "bool")})
+
+
 def link_records(
     records: pd.DataFrame,
     spec: LinkSpec | None = None,
@@ -231,9 +264,7 @@ def link_records(
         if spec.predict_chunks > 1:
             kw.update(num_chunks_left=spec.predict_chunks, num_chunks_right=spec.predict_chunks)
         pred = linker.inference.predict(**kw)
-        cols = ["record_key_l", "record_key_r", "match_weight", "mw_given_name", "source_l", "source_r"]
-        # only the columns needed, straight from the engine (the full prediction is wide)
-        pairs = linker.misc.query_sql(f"select {', '.join(cols)} from {pred.physical_name}", output_type="pandas")
+        pairs = _fetch_pairs(engine, linker, pred.physical_name, model)
         pred.drop_table_from_database_and_remove_from_cache()
         t_pred = time.perf_counter()
     except LinkError:
@@ -243,9 +274,6 @@ def link_records(
     finally:
         engine.close()
 
-    pairs = pairs.rename(columns={"record_key_l": "key_l", "record_key_r": "key_r"})
-    else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
-    pairs["given_differs"] = np.isclose(pairs["mw_given_name"].to_numpy(dtype=float), else_w, atol=1e-6)
     if spec.veto_spares_same_age_and_sex and pairs["given_differs"].any():
         # a sibling is rarely of the same sex and age (within a year); one person spelled two
         # ways often is: such pairs are left to the model and the list constraint
