@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tally.core.errors import LinkError
 from tally.link.cluster import cluster_pairs
@@ -191,24 +192,29 @@ def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any])
     sql = f"select {', '.join(_PAIR_COLS)} from {table}"
     if engine.connection is None:  # Spark: through Splink
         raw = linker.misc.query_sql(sql, output_type="pandas")
-        batches: Iterable[dict[str, Any]] = [{c: raw[c].to_numpy() for c in _PAIR_COLS}]
+        n = len(raw)
+        batches: Iterable[Any] = [pa.RecordBatch.from_pandas(raw[list(_PAIR_COLS)], preserve_index=False)]
         del raw
     else:
-        reader = engine.connection.sql(sql).to_arrow_reader(1_000_000)
-        batches = ({c: b.column(i).to_numpy(zero_copy_only=False) for i, c in enumerate(_PAIR_COLS)}
-                   for b in reader)
-    kl, kr, mw, differs = [], [], [], []
+        n = int(engine.connection.sql(f"select count(*) from {table}").fetchall()[0][0])
+        batches = engine.connection.sql(sql).to_arrow_reader(1_000_000)
+    # filled in place, batch by batch: no list of parts to concatenate (that doubled the peak)
+    key_l, key_r = np.empty(n, dtype="int64"), np.empty(n, dtype="int64")
+    weight, differs = np.empty(n, dtype="float64"), np.empty(n, dtype=bool)
+    at = 0
     for b in batches:
-        kl.append(np.asarray(b["record_key_l"], dtype="int64"))
-        kr.append(np.asarray(b["record_key_r"], dtype="int64"))
-        mw.append(np.asarray(b["match_weight"], dtype="float64"))
-        differs.append(np.isclose(np.asarray(b["mw_given_name"], dtype=float), else_w, atol=1e-6))
-
-    def cat(parts: list[np.ndarray], dtype: str) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
-
-    return pd.DataFrame({"key_l": cat(kl, "int64"), "key_r": cat(kr, "int64"),
-                         "match_weight": cat(mw, "float64"), "given_differs": cat(differs, "bool")})
+        k = b.num_rows
+        if at + k > n:
+            raise LinkError("the prediction grew while it was read")
+        key_l[at:at + k] = b.column(0).to_numpy(zero_copy_only=False)
+        key_r[at:at + k] = b.column(1).to_numpy(zero_copy_only=False)
+        weight[at:at + k] = b.column(2).to_numpy(zero_copy_only=False)
+        differs[at:at + k] = np.isclose(b.column(3).to_numpy(zero_copy_only=False).astype(float), else_w, atol=1e-6)
+        at += k
+    if at != n:
+        raise LinkError(f"read {at} scored pairs of {n}")
+    return pd.DataFrame({"key_l": key_l, "key_r": key_r, "match_weight": weight, "given_differs": differs},
+                        copy=False)
 
 
 def link_records(
