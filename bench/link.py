@@ -44,7 +44,7 @@ import sys; sys.path.insert(0, {str(ROOT)!r})
 from pathlib import Path
 import pandas as pd
 from tally.core.gazetteer import Gazetteer
-from tally.ingest.victims import iter_records, plan_list
+from tally.ingest.victims import RECORD_COLUMNS, iter_records, plan_list
 from tally.simulate import simulate
 from tally.simulate.spec import make_spec
 world = Path({str(out)!r} + ".world")
@@ -54,7 +54,8 @@ gaz = Gazetteer.default()
 rows = []
 for path in sorted((world / "lists").glob("*.csv")):
     plan = plan_list(path)
-    for rec in iter_records(path, plan, source=path.stem, gazetteer=gaz):
+    for source, values in iter_records(path, plan, source=path.stem, gazetteer=gaz):
+        rec = dict(zip(RECORD_COLUMNS, values), source=source)
         rows.append({{k: rec.get(k) for k in ("source", "record_id", "name", "sex", "age", "age_group",
                      "date_of_death", "governorate_code", "district_code", "place", "status")}})
 df = pd.DataFrame(rows)

@@ -148,7 +148,12 @@ def cluster_pairs(
         il = idx(pairs["key_l"].to_numpy())
         ir = idx(pairs["key_r"].to_numpy())
         lo, hi = np.minimum(il, ir).astype("int64"), np.maximum(il, ir).astype("int64")
-        prob = dict(zip((lo * n + hi).tolist(), p.tolist(), strict=True))
+        # pair code -> probability as sorted arrays (a dict of every pair cost ~150 bytes a pair);
+        # on a repeated pair the last one wins, as a dict would have it
+        codes = lo * n + hi
+        by_code = np.argsort(codes, kind="stable")
+        codes_sorted, p_sorted = codes[by_code], p[by_code]
+        del codes, by_code
         veto = (
             pairs["given_differs"].to_numpy(dtype=bool)
             if given_name_veto and "given_differs" in pairs
@@ -172,9 +177,8 @@ def cluster_pairs(
         sel = np.flatnonzero(keep)
         # strongest first; ties broken by the keys so the result is deterministic
         sel = sel[np.lexsort((hi[sel], lo[sel], -p[sel]))]
-        lo_l, hi_l = lo.tolist(), hi.tolist()
-        for j in sel.tolist():
-            ra, rb = uf.find(lo_l[j]), uf.find(hi_l[j])
+        for a, b in zip(lo[sel].tolist(), hi[sel].tolist(), strict=True):
+            ra, rb = uf.find(a), uf.find(b)
             if ra == rb:
                 continue
             ga, gb = uf.group(ra), uf.group(rb)
@@ -188,8 +192,10 @@ def cluster_pairs(
                 stats.refused_reviewed += 1
                 continue
             if len(ga) > 1 and len(gb) > 1:
-                seen = [prob.get(min(x, y) * n + max(x, y)) for x in ga for y in gb]
-                vals = [v for v in seen if v is not None]
+                want = np.array([min(x, y) * n + max(x, y) for x in ga for y in gb], dtype="int64")
+                at = np.searchsorted(codes_sorted, want, side="right") - 1
+                found = (at >= 0) & (codes_sorted[np.maximum(at, 0)] == want)
+                vals = p_sorted[at[found]].tolist()
                 if not vals or sum(vals) / len(vals) < threshold:
                     stats.refused_second_pass += 1
                     continue

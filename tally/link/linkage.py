@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tally.core.errors import LinkError
 from tally.link.cluster import cluster_pairs
@@ -178,6 +179,44 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
     return model
 
 
+_PAIR_COLS = ("record_key_l", "record_key_r", "match_weight", "mw_given_name")
+
+
+def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any]) -> pd.DataFrame:
+    """The scored pairs as key_l, key_r, match_weight, given_differs (compact numpy columns).
+
+    On DuckDB the prediction is read in Arrow record batches and reduced batch by batch, so
+    no wide or object-typed frame of all pairs is ever built (that was the linkage's peak).
+    """
+    else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
+    sql = f"select {', '.join(_PAIR_COLS)} from {table}"
+    if engine.connection is None:  # Spark: through Splink
+        raw = linker.misc.query_sql(sql, output_type="pandas")
+        n = len(raw)
+        batches: Iterable[Any] = [pa.RecordBatch.from_pandas(raw[list(_PAIR_COLS)], preserve_index=False)]
+        del raw
+    else:
+        n = int(engine.connection.sql(f"select count(*) from {table}").fetchall()[0][0])
+        batches = engine.connection.sql(sql).to_arrow_reader(1_000_000)
+    # filled in place, batch by batch: no list of parts to concatenate (that doubled the peak)
+    key_l, key_r = np.empty(n, dtype="int64"), np.empty(n, dtype="int64")
+    weight, differs = np.empty(n, dtype="float64"), np.empty(n, dtype=bool)
+    at = 0
+    for b in batches:
+        k = b.num_rows
+        if at + k > n:
+            raise LinkError("the prediction grew while it was read")
+        key_l[at:at + k] = b.column(0).to_numpy(zero_copy_only=False)
+        key_r[at:at + k] = b.column(1).to_numpy(zero_copy_only=False)
+        weight[at:at + k] = b.column(2).to_numpy(zero_copy_only=False)
+        differs[at:at + k] = np.isclose(b.column(3).to_numpy(zero_copy_only=False).astype(float), else_w, atol=1e-6)
+        at += k
+    if at != n:
+        raise LinkError(f"read {at} scored pairs of {n}")
+    return pd.DataFrame({"key_l": key_l, "key_r": key_r, "match_weight": weight, "given_differs": differs},
+                        copy=False)
+
+
 def link_records(
     records: pd.DataFrame,
     spec: LinkSpec | None = None,
@@ -231,9 +270,7 @@ def link_records(
         if spec.predict_chunks > 1:
             kw.update(num_chunks_left=spec.predict_chunks, num_chunks_right=spec.predict_chunks)
         pred = linker.inference.predict(**kw)
-        cols = ["record_key_l", "record_key_r", "match_weight", "mw_given_name", "source_l", "source_r"]
-        # only the columns needed, straight from the engine (the full prediction is wide)
-        pairs = linker.misc.query_sql(f"select {', '.join(cols)} from {pred.physical_name}", output_type="pandas")
+        pairs = _fetch_pairs(engine, linker, pred.physical_name, model)
         pred.drop_table_from_database_and_remove_from_cache()
         t_pred = time.perf_counter()
     except LinkError:
@@ -243,9 +280,6 @@ def link_records(
     finally:
         engine.close()
 
-    pairs = pairs.rename(columns={"record_key_l": "key_l", "record_key_r": "key_r"})
-    else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
-    pairs["given_differs"] = np.isclose(pairs["mw_given_name"].to_numpy(dtype=float), else_w, atol=1e-6)
     if spec.veto_spares_same_age_and_sex and pairs["given_differs"].any():
         # a sibling is rarely of the same sex and age (within a year); one person spelled two
         # ways often is: such pairs are left to the model and the list constraint
