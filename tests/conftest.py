@@ -7,8 +7,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tally.store.workspace import Workspace
+
+# Fixed seeds for anything random: property tests draw the same examples on every run.
+settings.register_profile("tally", derandomize=True, deadline=None)
+settings.load_profile("tally")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PG_URL = os.environ.get("TALLY_TEST_POSTGRES_URL")
