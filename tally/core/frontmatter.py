@@ -7,9 +7,25 @@ The body is what follows the closing ``---`` line with its leading newlines drop
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+
+
+@dataclass
+class Article:
+    """The text of one article file and its front-matter fields."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: dt.datetime | None = None
+    url: str | None = None
+    language: str | None = None
+    source: str | None = None
+    sensitivity: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def split_front_matter(raw: str) -> tuple[dict[str, Any], str]:

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tally.core.errors import ExtractError
-from tally.core.frontmatter import parse_datetime, split_front_matter
-
-
-@dataclass(frozen=True)
-class Article:
-    """An article read from a file: body text and front-matter fields."""
-
-    text: str
-    title: str | None = None
-    outlet: str | None = None
-    published: dt.datetime | None = None
-    url: str | None = None
-    language: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+from tally.core.frontmatter import Article, parse_datetime, split_front_matter
 
 
 def parse_article(raw: str) -> Article:

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tally.core.errors import IngestError
-from tally.core.frontmatter import parse_datetime, split_front_matter
+from tally.core.frontmatter import Article, parse_datetime, split_front_matter
 from tally.ingest.text import read_text
 
 FRONT_KEYS = ("title", "outlet", "published", "url", "language", "source", "sensitivity")
-
-
-@dataclass
-class Article:
-    """The text and metadata of one article file."""
-
-    text: str
-    title: str | None = None
-    outlet: str | None = None
-    published: dt.datetime | None = None
-    url: str | None = None
-    language: str | None = None
-    source: str | None = None
-    sensitivity: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def read_article(path: Path) -> Article:
