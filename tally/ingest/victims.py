@@ -8,7 +8,7 @@ Memory does not grow with the file: pass 1 keeps only the distinct date strings.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -211,5 +211,3 @@ class _PlaceResolver:
         cc = (g_area or d_area).country if (g_area or d_area) else None
         return (g_area.code if g_area else None), (d_area.code if d_area else None), cc
 
-
-ProgressFn = Callable[[int], None]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from tally.core.errors import NotFoundError
 from tally.store.schema import documents, sources, victim_records
@@ -72,11 +72,6 @@ def iter_records(conn: Connection, *, source: str | None = None, batch: int = 10
         yield dict(r)
 
 
-def count_records(conn: Connection) -> int:
-    """How many victim records the workspace holds."""
-    return int(conn.execute(select(func.count()).select_from(victim_records)).scalar_one())
-
-
 def get_record(conn: Connection, record_id: int) -> dict[str, Any]:
     """One victim record by its workspace id."""
     q = (select(victim_records, sources.c.name.label("source"))
@@ -86,11 +81,6 @@ def get_record(conn: Connection, record_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFoundError(f"no victim record with id {record_id}")
     return dict(row)
-
-
-def record_ids(rows: Iterable[dict[str, Any]]) -> list[int]:
-    """The ``id`` of each row."""
-    return [int(r["id"]) for r in rows]
 
 
 def insert_records_fast(conn: Connection, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
