@@ -90,48 +90,16 @@ COLUMNS = (*RECORD_COLUMNS, "source_id", "document_id", "sensitivity")
 Progress = Callable[[str, int], None]  # (event, amount): "file" 1 per file, "rows" per batch
 
 
-def prefetch_batches(items: Iterable[Any], size: int, depth: int = 2) -> Iterator[list[Any]]:
-    """Batches of *items* produced by a background thread, *depth* batches ahead; errors re-raised here."""
-    import queue
-    import threading
-
-    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            batch: list[Any] = []
-            for item in items:
-                batch.append(item)
-                if len(batch) >= size:
-                    q.put(batch)
-                    batch = []
-                    if stop.is_set():
-                        return
-            if batch:
-                q.put(batch)
-            q.put(done)
-        except BaseException as exc:  # handed to the consumer
-            q.put(exc)
-
-    t = threading.Thread(target=produce, daemon=True)
-    t.start()
-    try:
-        while True:
-            got = q.get()
-            if got is done:
-                break
-            if isinstance(got, BaseException):
-                raise got
-            yield got
-    finally:
-        stop.set()
-        while t.is_alive():
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                t.join(0.05)
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """*items* in lists of *size* (the last one shorter)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def batches_from_process(make_items: Callable[[], Iterable[Any]], size: int) -> Iterator[list[Any]]:
@@ -145,13 +113,7 @@ def batches_from_process(make_items: Callable[[], Iterable[Any]], size: int) -> 
 
     def produce() -> None:
         try:
-            batch: list[Any] = []
-            for item in make_items():
-                batch.append(item)
-                if len(batch) >= size:
-                    send.send(("batch", batch))
-                    batch = []
-            if batch:
+            for batch in batches(make_items(), size):
                 send.send(("batch", batch))
             send.send(("done", None))
         except BaseException as exc:  # handed to the consumer, as its type and message
@@ -296,8 +258,7 @@ def _ingest_victims(ws: Workspace, path: Path, base: dict[str, Any], source: str
                 return iter_records(path, plan, source=name, gazetteer=gaz, country=country)
 
             parallel = base["size"] > PARALLEL_BYTES and "fork" in _start_methods()
-            batches = batches_from_process(records, batch_size) if parallel else prefetch_batches(records(), batch_size)
-            for batch in batches:
+            for batch in batches_from_process(records, batch_size) if parallel else batches(records(), batch_size):
                 rows = []
                 for src, values in batch:
                     sid = source_ids.get(src)
