@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from sqlalchemy import func, select
@@ -103,4 +102,6 @@ def test_failure_keeps_what_was_stored_before(ws, tmp_path):
     bad.write_text("id,name\n1\n", encoding="utf-8")
     ingest_paths(ws, [bad])
     assert _counts(ws) == (1, 1)
-    assert not os.path.exists(ws.blobs.root / "xx")
+    # Only the good file's bytes are in the blob store.
+    blobs = [p for p in ws.blobs.root.rglob("*") if p.is_file()]
+    assert len(blobs) == 1 and blobs[0].read_bytes() == good.read_bytes()
