@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tally.core.errors import IngestError, Problem, StoreError, TallyError
+from tally.core.errors import IngestError, Problem, TallyError
 from tally.core.gazetteer import Gazetteer
 from tally.ingest.articles import read_article
 from tally.ingest.columns import load_mapping
@@ -279,4 +279,4 @@ def _ingest_victims(ws: Workspace, path: Path, base: dict[str, Any], source: str
     return FileOutcome(str(path), "added", "victims", doc_id, n, warnings=plan.warnings)
 
 
-__all__ = ["FileOutcome", "IngestReport", "StoreError", "infer_kind", "ingest_file", "ingest_paths", "walk"]
+__all__ = ["FileOutcome", "IngestReport", "batches", "infer_kind", "ingest_file", "ingest_paths", "walk"]
