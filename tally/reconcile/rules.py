@@ -423,10 +423,12 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
     pos = {id(f): i for i, f in enumerate(figures)}
     index = _Index(places, INCIDENT_SLACK)
     for i, f in enumerate(figures):
+        root = find(i)
         for g in index.candidates(f):
-            j = pos[id(g)]
-            if find(i) != find(j) and overlaps(f, g, places, INCIDENT_SLACK):
-                parent[find(i)] = find(j)
+            other = find(pos[id(g)])
+            if root != other and overlaps(f, g, places, INCIDENT_SLACK):
+                parent[root] = other
+                root = other
         index.add(f)
     groups: dict[int, list[Figure]] = defaultdict(list)
     for i, f in enumerate(figures):
