@@ -1,7 +1,7 @@
 """Bench: reconciled tolls on the simulator's world, compared with the truth.
 
 Simulates a world, then runs the whole pipeline on it — ingest lists and articles, extract claims,
-link records, estimate by governorate — and asks ``run_tolls`` for every governorate (whole period)
+link records, estimate (LCMCR by default) by governorate, week, governorate × status and month — and asks ``run_tolls`` for every governorate (whole period)
 and every week (all governorates).  A scope is *covered* when the true number of people killed in it
 lies in the reported range [reported_low, reported_high] or in the estimate's interval.  Run::
 
@@ -46,7 +46,9 @@ def main() -> None:
     ap.add_argument("--victims", type=int, default=5000)
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--seed", type=int, default=3)
-    ap.add_argument("--method", default="loglinear", help="Estimation method (loglinear, chapman, dga, lcmcr).")
+    ap.add_argument("--method", default="lcmcr", help="Estimation method (loglinear, chapman, dga, lcmcr).")
+    ap.add_argument("--strata", default="governorate;week;governorate,status;month",
+                    help="Estimation runs, ';' between runs, ',' between the axes of one run.")
     ap.add_argument("--claims", choices=("extracted", "gold"), default="extracted",
                     help="Claims from running extraction on the articles, or the simulator's gold claims "
                          "(reconciliation alone, as if extraction were perfect).")
@@ -72,10 +74,13 @@ def main() -> None:
     pipeline.run_link(ws)
     print(f"linked in {time.perf_counter() - t:.0f} s", flush=True)
     t = time.perf_counter()
-    for by in (["governorate"], ["month"]):
+    options = dict(pipeline.ESTIMATE_OPTIONS.get(args.method, {}), seed=args.seed)
+    for by in [b.split(",") for b in args.strata.split(";") if b]:
+        t, c = time.perf_counter(), time.process_time()
         try:
-            pipeline.run_estimate(ws, by=by, method=args.method)
-            print(f"estimated by {by[0]} ({args.method}) in {time.perf_counter() - t:.0f} s", flush=True)
+            pipeline.run_estimate(ws, by=by, method=args.method, weeks_from=spec.start, **options)
+            print(f"estimated by {'×'.join(by)} ({args.method}) in {time.perf_counter() - t:.0f} s wall, "
+                  f"{time.process_time() - c:.0f} s cpu", flush=True)
         except Exception as exc:  # an estimate that cannot be made leaves the reported range to be judged alone
             print(f"estimation by {by[0]} failed: {exc}")
 
@@ -123,6 +128,8 @@ def main() -> None:
         s["either"] += in_range or in_est
         s["doc_ok"] += toll.documented <= n
         s["has_figure"] += toll.best is not None
+        if est:
+            s.setdefault("widths", []).append((est["upper"] - est["lower"]) / max(n, 1))  # type: ignore[attr-defined]
         e = f"{est['estimate']:,.0f} [{est['lower']:,.0f}, {est['upper']:,.0f}]" if est else ""
         f = lambda x: "" if x is None else f"{x:,.0f}"  # noqa: E731
         print(f"{kind:<14} {str(name):<22} {n:>6} {f(toll.reported_low):>7} {f(toll.best):>7} "
@@ -132,8 +139,22 @@ def main() -> None:
         k = s["scopes"]
         print(f"{kind:<14} {k} scopes: truth in reported range {s['range']}/{k}, in estimate interval "
               f"{s['estimate']}/{s['has_estimate']}, in either {s['either']}/{k} ({100 * s['either'] / k:.0f}%); "
-              f"documented <= truth {s['doc_ok']}/{k}; scopes with a reported figure {s['has_figure']}/{k}")
+              f"documented <= truth {s['doc_ok']}/{k}; scopes with a reported figure {s['has_figure']}/{k}; "
+              f"interval width / truth: median {_median(s.get('widths'))}")
+    tot = Counter()
+    for s in stats.values():
+        tot.update({k: v for k, v in s.items() if k != "widths"})
+    widths = [w for s in stats.values() for w in s.get("widths", [])]
+    print(f"{'all':<14} {tot['scopes']} scopes: in reported range {tot['range']}, in estimate interval "
+          f"{tot['estimate']}/{tot['has_estimate']}, in either {tot['either']} ({100 * tot['either'] / tot['scopes']:.0f}%); "
+          f"interval width / truth: median {_median(widths)}")
     print(f"\ntolls for {len(rows)} scopes in {elapsed:.1f} s")
+
+
+def _median(xs: list[float] | None) -> str:
+    import statistics
+
+    return f"{statistics.median(xs):.2f}" if xs else "–"
 
 
 def _gold_claims(ws: object, world: Path) -> int:

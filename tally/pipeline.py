@@ -450,8 +450,8 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
         try:
             if stage == "reconcile":
                 result = compute_tolls(ws)
-            elif stage == "estimate":  # the total and one stratum per governorate: the report's forest plot
-                result = fn(ws, by=["governorate"], method="loglinear")
+            elif stage == "estimate":
+                result = _run_estimates(ws, fn)
             else:
                 result = fn(ws)
         except TallyError as exc:
@@ -468,9 +468,32 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
     return RunReport(report, steps, before, after)
 
 
+# What ``tally run`` estimates: weeks, governorates by victim status (civilian tolls), then
+# governorates, stored last so that the report's forest plot (the newest run) shows them.  Any
+# union of governorates, or of a governorate's statuses, adds up from these (tally.reconcile.estimates).
+RUN_ESTIMATES: tuple[tuple[str, ...], ...] = (("week",), ("governorate", "status"), ("governorate",))
+RUN_METHOD = "lcmcr"
+
+
+def _run_estimates(ws: Workspace, fn: Callable[..., Any]) -> dict[str, Any]:
+    """The estimates of ``tally run`` (:data:`RUN_ESTIMATES`), each stratification on its own."""
+    out: dict[str, Any] = {}
+    errors = []
+    for by in RUN_ESTIMATES:
+        try:
+            out[" x ".join(by)] = fn(ws, by=list(by), method=RUN_METHOD, seed=1, **ESTIMATE_OPTIONS.get(RUN_METHOD, {}))
+        except TallyError as exc:
+            errors.append(f"by {' x '.join(by)}: {exc}")
+    if not out:
+        raise TallyError("no estimate could be made: " + "; ".join(errors))
+    return {**out, **{f"error {i}": e for i, e in enumerate(errors, 1)}}
+
+
 def _summarise(result: Any) -> str:
     if result is None:
         return "done"
+    if isinstance(result, dict) and result and all(hasattr(r, "total") or isinstance(r, str) for r in result.values()):
+        return "; ".join(r if isinstance(r, str) else f"by {k}: {_summarise(r)}" for k, r in result.items())
     if isinstance(result, list) and result and isinstance(result[0], dict) and "grade" in result[0]:  # tolls
         t = result[0]
         def n(x: Any) -> str:
@@ -506,12 +529,14 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
     from tally.reconcile.scope import claim_filter, default_places
     from tally.reconcile.tolls import group_scopes, reconcile
     from tally.store.claims import load_claims
-    from tally.store.scopes import documented_count, latest_estimate, record_dates
+    from tally.reconcile.estimates import scope_estimate
+    from tally.store.scopes import documented_count, estimate_runs, record_dates
 
     pl = default_places()
     out: list[Toll] = []
     with _gc_paused(), ws.connect() as conn:
         rows = [ClaimRow.from_mapping(r, pl) for r in load_claims(conn, grouped=True, **claim_filter(scope, pl))]
+        runs = estimate_runs(conn, pl.canonical)
         if by is None:
             groups: list[tuple[str | None, str | None, Scope, str | None]] = [(None, None, scope, None)]
         else:
@@ -520,7 +545,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
         for key, name, sub, source in groups:
             subset = rows if source is None else [c for c in rows if c.source == source]
             doc = documented_count(conn, sub)
-            est = latest_estimate(conn, sub, pl.canonical)
+            est = scope_estimate(sub, runs, pl)
             toll = reconcile(subset, doc.count, est, sub, places=pl, notes=[doc.note] if doc.note else [])
             toll.group, toll.by, toll.group_name = key, by, name
             out.append(toll)
@@ -728,37 +753,68 @@ def evaluate_link(ws: Workspace, truth_csv: Path) -> LinkScore:
 
 # --- estimate -------------------------------------------------------------------------------
 
-ESTIMATE_STRATA = ("governorate", "month", "sex", "status")
+ESTIMATE_STRATA = ("governorate", "week", "month", "sex", "status")
+# Chains for estimates made as part of a run: LCMCR's R-example chains (4 x 110,000 sweeps) cost
+# ~5 CPU-s per stratum; 2 x 25,000 cost ~0.5 s and covered as often on the simulator (bench/RESULTS.md).
+ESTIMATE_OPTIONS: dict[str, dict[str, Any]] = {"lcmcr": {"burnin": 5000, "samples": 1000, "thinning": 20, "chains": 2}}
+STORED_DRAWS = 1000  # posterior draws kept per stratum, so that unions of strata can be estimated later
 
 
-def _stratum_of(person: dict[str, Any], by: list[str]) -> tuple[str, dict[str, Any]]:
-    """A person's stratum as a display name and as the stored scope (what reconciliation matches)."""
+def _stratum_of(person: dict[str, Any], by: list[str], weeks: tuple[dt.date, dt.date] | None = None
+                ) -> tuple[str, dict[str, Any]]:
+    """A person's stratum as a display name and as the stored scope (what reconciliation matches).
+
+    Weeks are seven-day periods counted from *weeks*' first day (the earliest date of death), the
+    last one ending on its last day (the latest): the periods ``tally tolls --by week`` asks about.
+    """
     import calendar
 
     names, scope = [], {}
     for key in by:
-        if key == "month":
+        if key in ("month", "week"):
             d = person["date"]
             if d is None:
-                names.append("month=unknown")
-                scope["month"] = "unknown"
+                names.append(f"{key}=unknown")
+                scope[key] = "unknown"
                 continue
-            last = calendar.monthrange(d.year, d.month)[1]
-            names.append(f"month={d:%Y-%m}")
-            scope.update({"from": f"{d:%Y-%m}-01", "to": f"{d:%Y-%m}-{last:02d}"})
+            if key == "month":
+                last = calendar.monthrange(d.year, d.month)[1]
+                names.append(f"month={d:%Y-%m}")
+                lo, hi = dt.date(d.year, d.month, 1), dt.date(d.year, d.month, last)
+            else:
+                first, end = weeks or (d, d)
+                lo = first + dt.timedelta(days=7 * ((d - first).days // 7))
+                hi = min(lo + dt.timedelta(days=6), end)
+                names.append(f"week={lo.isoformat()}")
+            # a second period key narrows the first (month and week together: their overlap)
+            lo = max(lo, dt.date.fromisoformat(scope["from"])) if "from" in scope else lo
+            hi = min(hi, dt.date.fromisoformat(scope["to"])) if "to" in scope else hi
+            scope.update({"from": lo.isoformat(), "to": hi.isoformat()})
         else:
             names.append(f"{key}={person[key]}")
             scope[key] = person[key]
     return ",".join(names), scope
 
 
-def run_estimate(ws: Workspace, *, by: Iterable[str] = (), method: str = "loglinear", **options: Any) -> Any:
+def _thin(draws: Any, n: int = STORED_DRAWS) -> list[int]:
+    """At most *n* posterior draws, evenly spaced, as plain integers."""
+    import numpy as np
+
+    d = np.asarray(draws)
+    if d.size > n:
+        d = d[np.linspace(0, d.size - 1, n).round().astype(int)]
+    return [int(round(float(x))) for x in d]
+
+
+def run_estimate(ws: Workspace, *, by: Iterable[str] = (), method: str = "loglinear",
+                 weeks_from: dt.date | None = None, **options: Any) -> Any:
     """Multiple systems estimation on the workspace's linked persons, stored and audited.
 
     Each person's capture pattern is the set of lists (sources) naming them.  With *by*, one
     estimate per stratum and a total combined by :func:`tally.estimate.estimate_strata` (posterior
     draws summed for Bayesian methods); without, one estimate for everyone.  Returns an
-    ``EstimateResult`` or a ``StratifiedResult``.
+    ``EstimateResult`` or a ``StratifiedResult``.  Weeks are counted from *weeks_from* (default:
+    the earliest date of death, as ``tally tolls --by week`` does without ``--from``).
     """
     from tally.core.errors import EstimateError
     from tally.estimate import CaptureHistory, estimate_strata, get_estimator
@@ -780,17 +836,33 @@ def run_estimate(ws: Workspace, *, by: Iterable[str] = (), method: str = "loglin
     lists = sorted(set().union(*(p["lists"] for p in people)))
     estimator = get_estimator(method, **options)
     spec = {"method": method, "by": by, "options": {k: v for k, v in options.items()}, "lists": lists}
+    if weeks_from is not None and "week" in by:
+        spec["weeks_from"] = weeks_from.isoformat()
     if by:
         grouped: dict[str, list[frozenset[str]]] = {}
         scopes: dict[str, dict[str, Any]] = {}
+        dates = [p["date"] for p in people if p["date"] is not None]
+        weeks = (weeks_from or min(dates), max(dates)) if dates else None
         for p in people:
-            name, scope = _stratum_of(p, by)
+            name, scope = _stratum_of(p, by, weeks)
             grouped.setdefault(name, []).append(p["lists"])
             scopes[name] = scope
         histories = {k: CaptureHistory.from_records(v, lists=lists) for k, v in sorted(grouped.items())}
         result = estimate_strata(histories, estimator)
-        rows = [(scopes[k], r.to_dict()) for k, r in result.strata.items()]
-        rows.append(({}, result.total.to_dict()))
+        rows = []
+        for k, r in result.strata.items():
+            d = r.to_dict()
+            if r.draws is not None:  # kept so that a union of strata gets its own interval
+                d["draws"] = _thin(r.draws)
+            rows.append((scopes[k], d))
+        total = result.total.to_dict()
+        # What tolls need to add strata up: the strata that could not be estimated (their people
+        # are known, their missed ones are not) and the countries the persons were recorded in.
+        total["failed_strata"] = [{"stratum": scopes[k], "name": k, "observed": len(grouped[k]), "reason": why}
+                                  for k, why in result.failed.items()]
+        total["countries"] = sorted({str(p["governorate"]).split(":", 1)[-1][:2] for p in people
+                                     if str(p["governorate"]).startswith("ocha:")})
+        rows.append(({}, total))
     else:
         result = estimator.fit(CaptureHistory.from_records([p["lists"] for p in people], lists=lists))
         rows = [({}, result.to_dict())]

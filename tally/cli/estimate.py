@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # imported where used: scipy costs every other command a seco
     from tally.estimate import EstimateResult, StratifiedResult
 
 METHODS = ("chapman", "loglinear", "lcmcr", "dga")
-STRATA = ("governorate", "month", "sex", "status")
+STRATA = ("governorate", "week", "month", "sex", "status")
 # Which flags each method understands (flag name -> estimator keyword).
 APPLIES = {
     "chapman": {"lists": "lists", "level": "level"},
@@ -40,7 +40,7 @@ def estimate_command(
     K: Annotated[Optional[int], typer.Option("--K", help="LCMCR maximum number of latent classes (default 10).")] = None,
     delta: Annotated[Optional[float], typer.Option("--delta", help="dga hyper-Dirichlet prior count (default 2^-lists; always reported).")] = None,
     lists: Annotated[Optional[str], typer.Option("--lists", help="Chapman: the two lists to use, comma-separated.")] = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="Workspace mode: stratify by any of governorate,month,sex,status.")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="Workspace mode: stratify by any of governorate,week,month,sex,status (weeks count from the earliest date of death).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Estimate the total, documented and undocumented, by multiple systems estimation."""

@@ -121,3 +121,49 @@ def _stderr(result: EstimateResult) -> float:
         if key in result.details and result.details[key] is not None:
             return float(result.details[key])
     raise EstimateError(f"{result.method} result carries no standard error to combine strata with")
+
+
+def add_stored(parts: Mapping[str, Mapping[str, Any]], *, fixed: int = 0, level: float = 0.95,
+               seed: int = 0) -> dict[str, Any]:
+    """The estimate of a union of disjoint strata from their stored results (``to_dict()`` JSON).
+
+    Bayesian results carry posterior draws (``draws``): the union's draws are sums of one draw per
+    stratum, paired at random (seeded), and its median and interval are read off them.  Frequentist
+    results add estimates and variances (normal interval, floored at the observed).  *fixed* people
+    (of strata that could not be estimated) are added as counted, with nothing for those missed.
+    Raises :class:`EstimateError` when the strata cannot be combined (mixed or missing draws/errors).
+    """
+    if not parts:
+        raise EstimateError("no strata to add up")
+    tail = (1.0 - level) / 2.0
+    observed = sum(int(r.get("observed") or 0) for r in parts.values()) + fixed
+    methods = sorted({str(r.get("method")) for r in parts.values()})
+    if all(r.get("draws") for r in parts.values()):
+        rng = np.random.default_rng(seed)
+        size = max(len(r["draws"]) for r in parts.values())
+        total = np.full(size, float(fixed))
+        for r in parts.values():
+            d = np.asarray(r["draws"], dtype=float)
+            total += rng.permutation(d) if len(d) == size else rng.choice(d, size=size, replace=True)
+        lower, estimate, upper = (float(x) for x in np.quantile(total, [tail, 0.5, 1.0 - tail]))
+        details: dict[str, Any] = {"combination": "sum of one posterior draw per stratum", "draws": size}
+    else:
+        try:
+            ses = [_stderr(_as_result(r)) for r in parts.values()]
+        except EstimateError:
+            raise EstimateError("strata without posterior draws or standard errors cannot be added up") from None
+        estimate = sum(float(r["estimate"]) for r in parts.values()) + fixed
+        se = math.sqrt(sum(s * s for s in ses))
+        z = float(norm.ppf(1.0 - tail))
+        lower, upper = max(estimate - z * se, float(observed)), estimate + z * se
+        details = {"combination": "sum of MLEs; variance the sum of strata variances; normal interval", "stderr": se}
+    details.update({"strata": len(parts), "strata_names": sorted(parts)})
+    warnings = list(dict.fromkeys(f"[{name}] {w}" for name, r in parts.items() for w in r.get("warnings") or []))
+    return {"method": "+".join(methods), "observed": observed, "estimate": estimate, "lower": lower,
+            "upper": upper, "level": level, "details": details, "warnings": warnings}
+
+
+def _as_result(r: Mapping[str, Any]) -> EstimateResult:
+    return EstimateResult(method=str(r.get("method")), lists=tuple(r.get("lists") or ()), observed=int(r.get("observed") or 0),
+                          estimate=float(r["estimate"]), lower=float(r["lower"]), upper=float(r["upper"]),
+                          level=float(r.get("level") or 0.95), details=dict(r.get("details") or {}))

@@ -144,3 +144,45 @@ def latest_estimate(conn: Connection, scope: ScopeLike, canonical: Any = None) -
             result["id"] = row["id"]
             return result
     return None
+
+
+def stratum_parts(stratum: dict[str, Any], canonical: Any = None) -> dict[str, Any]:
+    """A stored stratum split by axis, for adding strata up: ``places`` (``None``: unknown; empty:
+    not stratified by place), ``from``/``to`` and ``dated`` (False: unknown date), ``victims`` and
+    ``event``.  Axes a scope cannot restrict (sex) are left out: a scope holds every value of them."""
+    places: tuple[str, ...] | None = ()
+    for k in _PLACE_KEYS:
+        v = stratum.get(k)
+        if v == "unknown":
+            places = None
+        elif v and places is not None:
+            for code in ([v] if isinstance(v, str) else list(v)):
+                places += tuple(canonical(code) if canonical else [code])
+    dated = not any(stratum.get(k) == "unknown" for k in ("month", "week"))
+    victims = stratum.get("victims") or stratum.get("status") or "all"
+    return {"places": None if places is None else tuple(dict.fromkeys(places)), "dated": dated,
+            "from": _d(stratum.get("from") or stratum.get("date_from")) if dated else None,
+            "to": _d(stratum.get("to") or stratum.get("date_to")) if dated else None,
+            "victims": _STATUS_TO_VICTIMS.get(victims, victims), "event": stratum.get("event") or "killed"}
+
+
+def estimate_runs(conn: Connection, canonical: Any = None) -> list[dict[str, Any]]:
+    """Every estimation run, newest first: ``{"id", "method", "strata": [{"id", "stratum", "key",
+    "parts", "result"}], "total": result or None, "failed": strata not estimated}`` (a run: the rows one ``save_estimates`` stored)."""
+    runs: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in conn.execute(select(estimates.c.id, estimates.c.created_at, estimates.c.link_run_id, estimates.c.method,
+                                   estimates.c.stratum, estimates.c.result).order_by(estimates.c.id)).mappings():
+        run = runs.setdefault((row["created_at"], row["link_run_id"], row["method"]),
+                              {"id": row["id"], "method": row["method"], "strata": [], "total": None, "failed": []})
+        stratum = dict(row["stratum"] or {})
+        result = dict(row["result"] or {})
+        result.setdefault("method", row["method"])
+        result["id"] = row["id"]
+        if not stratum:
+            run["total"] = result
+            run["failed"] = [{**f, "parts": stratum_parts(dict(f.get("stratum") or {}), canonical)}
+                             for f in result.get("failed_strata") or []]
+            continue
+        run["strata"].append({"id": row["id"], "stratum": stratum, "key": stratum_key(stratum, canonical),
+                              "parts": stratum_parts(stratum, canonical), "result": result})
+    return sorted(runs.values(), key=lambda r: -r["id"])

@@ -51,3 +51,23 @@ def test_run_estimate_rejects_unknown_stratum(linked_ws):
 
     with pytest.raises(EstimateError, match="cannot stratify by colour"):
         run_estimate(linked_ws, by=["colour"])
+
+
+def test_run_estimate_by_week_stores_periods_draws_and_what_it_could_not_estimate(linked_ws):
+    import datetime as dt
+
+    res = run_estimate(linked_ws, by=["governorate", "week"], method="lcmcr", weeks_from=dt.date(2024, 12, 1),
+                       burnin=500, samples=200, thinning=5, chains=2, seed=3)
+    with linked_ws.connect() as c:
+        rows = [dict(r) for r in c.execute(select(estimates)).mappings()]
+        assert audit.verify(c).ok
+    run = [r for r in rows if r["spec"].get("by") == ["governorate", "week"]]
+    strata = [r for r in run if r["stratum"]]
+    total = next(r for r in run if not r["stratum"])
+    assert len(strata) == len(res.strata) and total["result"]["countries"] == ["SY"]
+    for r in strata:
+        lo, hi = dt.date.fromisoformat(r["stratum"]["from"]), dt.date.fromisoformat(r["stratum"]["to"])
+        assert (lo - dt.date(2024, 12, 1)).days % 7 == 0 and 0 <= (hi - lo).days <= 6
+        assert len(r["result"]["draws"]) == 200 * 2 and r["result"]["lower"] <= r["result"]["estimate"]
+    failed = total["result"]["failed_strata"]
+    assert [f["name"] for f in failed] == sorted(res.failed) and all(f["observed"] > 0 and f["reason"] for f in failed)

@@ -1,0 +1,136 @@
+"""The estimate of a scope: a stored stratum that is exactly the scope, or a union of stored strata.
+
+An estimation run stratifies linked persons (by governorate, week, month, status …): its strata
+are disjoint and together hold every person.  A scope that is exactly one stratum takes that
+stratum's estimate.  Otherwise, a scope that is a union of strata of one run — every stratum either
+inside the scope or apart from it on some axis — takes the sum of those strata, with the interval
+of the sum (posterior draws added for Bayesian methods: :func:`tally.estimate.add_stored`).  A
+stratum that straddles the scope's edge rules the run out; nothing is apportioned.  Strata that
+could not be estimated add their observed people with no allowance for those missed, and strata
+of unknown place or date are left out of scopes that restrict place or date: both are stated in
+the estimate's warnings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tally.core.errors import EstimateError
+from tally.estimate import add_stored
+from tally.reconcile.scope import Places, Scope, category_overlap, category_within, event_within
+
+
+def scope_estimate(scope: Scope, runs: list[dict[str, Any]], places: Places) -> dict[str, Any] | None:
+    """The estimate for *scope* from stored *runs* (``tally.store.scopes.estimate_runs``), or None.
+
+    The newest stratum that is exactly the scope wins; else the newest run whose strata add up to it.
+    """
+    want = (frozenset(scope.places), scope.date_from, scope.date_to, scope.victims, scope.event)
+    for run in runs:
+        if run["total"] is not None and want == (frozenset(), None, None, "all", "killed"):
+            return dict(run["total"])  # the run's total: everyone, everywhere, all the time
+        for row in reversed(run["strata"]):
+            if row["key"] == want:
+                return dict(row["result"])
+    for run in runs:
+        got = _union(scope, run, places)
+        if got is not None:
+            return got
+    return None
+
+
+def _union(scope: Scope, run: dict[str, Any], places: Places) -> dict[str, Any] | None:
+    if not run["strata"]:
+        return None
+    total = run["total"] or {}
+    countries = tuple(f"iso:{c}" for c in total.get("countries") or ())
+    inside: dict[str, dict[str, Any]] = {}
+    left_out: list[str] = []
+    for row in run["strata"]:
+        rel = _relation(row["parts"], scope, places, countries)
+        if rel == "partial":
+            return None
+        if rel == "inside":
+            inside[_name(row["stratum"])] = row["result"]
+        elif rel == "unknown":
+            left_out.append(f"{_name(row['stratum'])} ({row['result'].get('observed', 0)} observed)")
+    fixed, unestimated = 0, []
+    for f in run.get("failed") or []:
+        rel = _relation(f["parts"], scope, places, countries)
+        if rel == "partial":
+            return None
+        if rel == "inside":
+            fixed += int(f.get("observed") or 0)
+            unestimated.append(f"{f.get('name')} ({f.get('observed')} observed: {f.get('reason')})")
+    if not inside:
+        return None
+    if len(inside) == 1 and not fixed and not left_out:
+        return dict(next(iter(inside.values())))
+    try:
+        out = add_stored(inside, fixed=fixed, level=float(next(iter(inside.values())).get("level") or 0.95))
+    except EstimateError:
+        return None
+    notes = []
+    if unestimated:
+        notes.append(f"{len(unestimated)} stratum/strata could not be estimated and add only the people observed, "
+                     f"with nothing for those missed: {'; '.join(unestimated)}")
+    if left_out:
+        notes.append(f"strata of unknown place or date left out: {'; '.join(left_out)}")
+    out["warnings"] = notes + out["warnings"]
+    out["id"] = [r.get("id") for r in inside.values()]
+    return out
+
+
+def _name(stratum: dict[str, Any]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sorted(stratum.items()))
+
+
+def _relation(parts: dict[str, Any], scope: Scope, places: Places, countries: tuple[str, ...]) -> str:
+    """``inside`` | ``outside`` | ``partial`` | ``unknown`` (a value the scope restricts is unknown)."""
+    axes = [_places(parts["places"], scope, places, countries), _period(parts, scope),
+            _victims(parts["victims"], scope.victims), _event(parts["event"], scope.event)]
+    if "outside" in axes:
+        return "outside"
+    if "partial" in axes:
+        return "partial"
+    return "unknown" if "unknown" in axes else "inside"
+
+
+def _places(codes: tuple[str, ...] | None, scope: Scope, places: Places, countries: tuple[str, ...]) -> str:
+    if not scope.places:
+        return "inside"
+    if codes is None:
+        return "unknown"
+    if not codes:  # not stratified by place: the persons' countries
+        codes = countries
+        if not codes:
+            return "partial"
+    if places.within(codes, scope.places):
+        return "inside"
+    return "partial" if places.overlap(codes, scope.places) else "outside"
+
+
+def _period(parts: dict[str, Any], scope: Scope) -> str:
+    lo, hi = scope.date_from, scope.date_to
+    if lo is None and hi is None:
+        return "inside"
+    if not parts["dated"]:
+        return "unknown"
+    a, b = parts["from"], parts["to"]
+    if (b is not None and lo is not None and b < lo) or (a is not None and hi is not None and a > hi):
+        return "outside"
+    if (lo is None or (a is not None and a >= lo)) and (hi is None or (b is not None and b <= hi)):
+        return "inside"
+    return "partial"
+
+
+def _victims(cat: str, want: str) -> str:
+    if category_within(cat, want):
+        return "inside"
+    return "partial" if category_overlap(cat, want) else "outside"
+
+
+def _event(event: str, want: str) -> str:
+    if event_within(event, want):
+        return "inside"
+    return "partial" if event_within(want, event) else "outside"
