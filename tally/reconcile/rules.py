@@ -350,6 +350,10 @@ class _Index:
                 for d in span:
                     self.days[(a, d)].append(f)
 
+    def broad(self, f: Figure) -> bool:
+        """True for a figure filed as wide (no anchor) or long (no day buckets)."""
+        return self._anchors(f) is None or self._span(f) is None
+
     def candidates(self, f: Figure) -> list[Figure]:
         """Registered figures that may overlap *f*."""
         anchors = self._anchors(f)
@@ -422,7 +426,12 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
 
     pos = {id(f): i for i, f in enumerate(figures)}
     index = _Index(places, INCIDENT_SLACK)
-    for i, f in enumerate(figures):
+    # Wide and long figures first: the incidents inside one then join its cluster with one test
+    # each.  The clusters (connected components) do not depend on the order; their order and
+    # members' order below follow the figures' order.
+    order = sorted(range(len(figures)), key=lambda i: not index.broad(figures[i]))
+    for i in order:
+        f = figures[i]
         root = find(i)
         for g in index.candidates(f):
             other = find(pos[id(g)])
