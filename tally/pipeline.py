@@ -525,17 +525,17 @@ def _summarise(result: Any) -> str:
 
 def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
     """Reconciled tolls for *scope*, one per group when *by* is given (see ``tally.reconcile``)."""
+    from tally.reconcile.estimates import scope_estimate
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
     from tally.reconcile.tolls import group_scopes, reconcile
-    from tally.store.claims import load_claims
-    from tally.reconcile.estimates import scope_estimate
+    from tally.store.claims import load_claim_rows
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
     pl = default_places()
     out: list[Toll] = []
     with _gc_paused(), ws.connect() as conn:
-        rows = [ClaimRow.from_mapping(r, pl) for r in load_claims(conn, grouped=True, **claim_filter(scope, pl))]
+        rows = ClaimRow.from_rows(*load_claim_rows(conn, **claim_filter(scope, pl)), places=pl)
         runs = estimate_runs(conn, pl.canonical)
         if by is None:
             groups: list[tuple[str | None, str | None, Scope, str | None]] = [(None, None, scope, None)]

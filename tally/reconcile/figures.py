@@ -1,6 +1,6 @@
 """``ClaimRow``: a stored claim as reconciliation sees it (source, figure, extent, dates, status).
 
-The store hands back plain mappings; :meth:`ClaimRow.from_mapping` turns one into a row with
+The store hands back plain rows; :meth:`ClaimRow.from_rows` (or :meth:`ClaimRow.from_mapping`) turns one into a row with
 canonical area codes, a lattice victim category, the figure's period and the date it was reported.
 """
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from tally.reconcile.scope import CLAIM_CATEGORY, Places, default_places
@@ -70,42 +71,67 @@ class ClaimRow:
     @classmethod
     def from_mapping(cls, m: Mapping[str, Any], places: Places | None = None) -> ClaimRow:
         """Build from a store row (``tally.store.claims.load_claims``) or a claim-JSON mapping."""
+        return cls.from_rows(tuple(m), [tuple(m.values())], places)[0]
+
+    @classmethod
+    def from_rows(cls, keys: Sequence[str], rows: Iterable[Sequence[Any]], places: Places | None = None) -> list[ClaimRow]:
+        """Build from rows of values under *keys* (``tally.store.claims.load_claim_rows``), as :meth:`from_mapping`."""
         pl = places or default_places()
-        key = (tuple(m.get("pcodes") or ()), tuple(m.get("admin1") or ()), m.get("country"))
-        codes = _AREAS.get((id(pl), key))
-        if codes is None:
-            codes = _AREAS[(id(pl), key)] = _areas(key, pl)
-        reported = _day(m.get("reported_at")) or _day(m.get("published"))
-        date_from, date_to = _day(m.get("date_from")), _day(m.get("date_to"))
-        cumulative = m.get("cumulative")
-        if cumulative is None:
-            cumulative = bool(date_from and (date_to or reported) and ((date_to or reported) - date_from).days >= 2)
-        text = " ".join(str(m.get(k) or "") for k in ("victims_text", "quote"))
-        named = bool(_NAMED.search(text))
-        # A running count dated to a single day, or a count of verified/named victims without a
-        # period, counts everyone so far: its start is unknown (see RULES, R1).
-        one_day = date_from is not None and date_from == (date_to or reported)
-        if named and (date_from is None or one_day):
-            cumulative, date_from = True, None
-        elif cumulative and one_day:
-            date_from = None
-        # an unattributed figure is the document's: its declared source, else its outlet
-        source = (m.get("source_name") or m.get("source") or m.get("document_source") or m.get("outlet")
-                  or "unknown source")
-        return cls(
-            id=int(m.get("id") or 0), source=str(source), event=str(m.get("event") or "killed"),
-            victims=CLAIM_CATEGORY.get(str(m.get("victims") or "people"), "unknown"),
-            qualifier=str(m.get("qualifier") or "exact"), low=_num(m.get("low")), high=_num(m.get("high")),
-            best=_num(m.get("best")), areas=tuple(codes), date_from=date_from, date_to=date_to,
-            cumulative=bool(cumulative), reported=reported, document_id=m.get("document_id"),
-            outlet=m.get("outlet"), attributed=bool(m.get("attributed", m.get("source_text") is not None or m.get("manual"))),
-            relays_others=(m.get("source_name") is None and m.get("document_source") in (None, m.get("outlet"))) or (
-                str(m.get("source_kind") or "") == "outlet"),
-            named=named, status=str(m.get("status") or "active"),
-            status_reason=m.get("status_reason"), manual=bool(m.get("manual")),
-            count_text=m.get("count_text") or m.get("count"),
-            copies=tuple(tuple(x) for x in m.get("reports") or ()),  # type: ignore[misc]
-        )
+        pos = {k: i for i, k in enumerate(keys)}
+
+        def at(name: str) -> Callable[[Sequence[Any]], Any]:
+            i = pos.get(name)
+            return (lambda r: None) if i is None else itemgetter(i)
+
+        (pcodes, admin1, country, reported_at, published, date_from_, date_to_, cumulative_, victims_text, quote,
+         source_name, source_, document_source, outlet_, id_, event, victims, qualifier, low, high, best, document_id,
+         source_text, manual, source_kind, status, status_reason, count_text, count, reports) = (
+            at(k) for k in ("pcodes", "admin1", "country", "reported_at", "published", "date_from", "date_to",
+                            "cumulative", "victims_text", "quote", "source_name", "source", "document_source", "outlet",
+                            "id", "event", "victims", "qualifier", "low", "high", "best", "document_id", "source_text",
+                            "manual", "source_kind", "status", "status_reason", "count_text", "count", "reports"))
+        attributed_i = pos.get("attributed")
+        pid = id(pl)
+        out = []
+        for m in rows:
+            key = (tuple(pcodes(m) or ()), tuple(admin1(m) or ()), country(m))
+            codes = _AREAS.get((pid, key))
+            if codes is None:
+                codes = _AREAS[(pid, key)] = _areas(key, pl)
+            reported = _day(reported_at(m)) or _day(published(m))
+            date_from, date_to = _day(date_from_(m)), _day(date_to_(m))
+            cumulative = cumulative_(m)
+            if cumulative is None:
+                cumulative = bool(date_from and (date_to or reported) and ((date_to or reported) - date_from).days >= 2)
+            vt, q = victims_text(m), quote(m)
+            named = bool((vt or q) and _NAMED.search(f"{vt or ''} {q or ''}"))
+            # A running count dated to a single day, or a count of verified/named victims without a
+            # period, counts everyone so far: its start is unknown (see RULES, R1).
+            one_day = date_from is not None and date_from == (date_to or reported)
+            if named and (date_from is None or one_day):
+                cumulative, date_from = True, None
+            elif cumulative and one_day:
+                date_from = None
+            # an unattributed figure is the document's: its declared source, else its outlet
+            sname, dsource, outlet = source_name(m), document_source(m), outlet_(m)
+            source = sname or source_(m) or dsource or outlet or "unknown source"
+            is_manual = manual(m)
+            attributed = (m[attributed_i] if attributed_i is not None
+                          else source_text(m) is not None or is_manual)
+            out.append(cls(
+                id=int(id_(m) or 0), source=str(source), event=str(event(m) or "killed"),
+                victims=CLAIM_CATEGORY.get(str(victims(m) or "people"), "unknown"),
+                qualifier=str(qualifier(m) or "exact"), low=_num(low(m)), high=_num(high(m)),
+                best=_num(best(m)), areas=tuple(codes), date_from=date_from, date_to=date_to,
+                cumulative=bool(cumulative), reported=reported, document_id=document_id(m),
+                outlet=outlet, attributed=bool(attributed),
+                relays_others=(sname is None and dsource in (None, outlet)) or (str(source_kind(m) or "") == "outlet"),
+                named=named, status=str(status(m) or "active"),
+                status_reason=status_reason(m), manual=bool(is_manual),
+                count_text=count_text(m) or count(m),
+                copies=tuple(tuple(x) for x in reports(m) or ()),  # type: ignore[misc]
+            ))
+        return out
 
 
 _AREAS: dict[tuple[int, tuple[Any, ...]], tuple[str, ...]] = {}

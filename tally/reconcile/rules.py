@@ -181,9 +181,16 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
     by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
 
+    def day(c: ClaimRow) -> int | None:
+        return None if c.cumulative or c.end is None else c.end.toordinal()
+
+    # Only claims without an anchor look figures up regardless of place: file under those keys only.
+    loose = {(s, c.figure_key, c.cumulative, day(c)) for c in claims if places.anchor(c.areas) is None
+             for s in (c.source, None)}
+
     def lookup(c: ClaimRow, source: str | None) -> list[Figure]:
         anchor = places.anchor(c.areas)
-        base = (source, c.figure_key, c.cumulative, None if c.cumulative or c.end is None else c.end.toordinal())
+        base = (source, c.figure_key, c.cumulative, day(c))
         if anchor is None:
             return by_loose.get(base, [])
         return by_key.get((base, anchor), []) + by_key.get((base, None), [])
@@ -201,7 +208,8 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
                 for d in _days(c):
                     base = (src, c.figure_key, c.cumulative, d)
                     by_key[(base, anchor)].append(target)
-                    by_loose[base].append(target)
+                    if base in loose:
+                        by_loose[base].append(target)
         target.claims.append(c)
         if _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)

@@ -171,7 +171,14 @@ _GROUP_KEYS = ("source_id", "source_kind", "source_text", "event", "victims", "q
 
 
 def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
-    """Rows as dicts with JSON, dates and times parsed (through caches); with *grouped*, relays merged.
+    """Rows as dicts with JSON, dates and times parsed (see :func:`_parse_rows`)."""
+    keys, rows = _parse_rows(result, grouped)
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def _parse_rows(result: Any, grouped: bool = False) -> tuple[list[str], list[list[Any]]]:
+    """Keys and rows with JSON, dates and times parsed (through caches); with *grouped*, relays merged
+    and each row ends with ``reports``.
 
     Grouping happens here rather than in SQL: a GROUP BY with string aggregation costs the
     database more than handing over the rows, and a dict of tuples groups them in one pass.
@@ -225,7 +232,6 @@ def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
                     first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
     else:
         rows = [list(r) for r in result.fetchall()]
-    out = []
     for n, row in enumerate(rows):
         for i in json_idx:
             v = row[i]
@@ -239,11 +245,9 @@ def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
                 row[i] = day(row[i])
         for i in time_idx:
             row[i] = when(row[i])
-        d = dict(zip(keys, row))
         if grouped:
-            d["reports"] = [(cid, doc, day(w) if isinstance(w, str) and w else None, o) for cid, doc, w, o in members[n]]
-        out.append(d)
-    return out
+            row.append([(cid, doc, day(w) if isinstance(w, str) and w else None, o) for cid, doc, w, o in members[n]])
+    return [*keys, "reports"] if grouped else keys, rows
 
 
 _doc_sources = sources.alias("doc_sources")
@@ -270,6 +274,21 @@ def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterab
     ``(claim id, document id, reported at, outlet)``; the row's ``id`` is the smallest member id and
     its ``reported_at`` the earliest.  Rejected claims are never grouped.
     """
+    q = _claims_query(events=events, victims=victims, date_from=date_from, date_to=date_to,
+                      area_prefixes=area_prefixes, area_exact=area_exact, source=source)
+    if grouped:
+        return _parse_fast(conn.execute(q), grouped=True)
+    return _parse_fast(conn.execute(q.order_by(claims.c.id)))
+
+
+def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[list[Any]]]:
+    """:func:`load_claims` with *grouped*, as keys and rows of values (no dict per row: the fast path)."""
+    return _parse_rows(conn.execute(_claims_query(**filters)), grouped=True)
+
+
+def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), date_from: dt.date | None = None,
+                  date_to: dt.date | None = None, area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
+                  source: str | None = None) -> Any:
     q = select(*_columns(fast=True)).select_from(_joined())
     ev, vi = list(events), list(victims)
     if ev:
@@ -290,9 +309,7 @@ def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterab
         q = q.where(or_(*conds))
     if source:
         q = q.where(sources.c.name == source)
-    if grouped:
-        return _parse_fast(conn.execute(q), grouped=True)
-    return _parse_fast(conn.execute(q.order_by(claims.c.id)))
+    return q
 
 
 def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
