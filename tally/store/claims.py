@@ -303,7 +303,10 @@ def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), da
     pre, exact = list(dict.fromkeys(area_prefixes)), list(dict.fromkeys(area_exact))
     if pre or exact:
         pc, a1 = cast(claims.c.pcodes, Text), cast(claims.c.admin1, Text)
-        conds = [col.like(f'%"{p}%') for p in pre for col in (pc, a1)]
+        # A code starting with "ocha:SY06" or "SY06" contains "SY06": one pattern for both spellings
+        # halves the patterns every row is scanned with (a looser filter; reconciliation decides).
+        bare = list(dict.fromkeys(p.split(":", 1)[-1] for p in pre))
+        conds = [col.like(f"%{p}%") for p in bare for col in (pc, a1)]
         conds += [col.like(f'%"{p}"%') for p in exact for col in (pc, a1)]
         conds.append(and_(pc == "[]", a1 == "[]"))
         q = q.where(or_(*conds))
