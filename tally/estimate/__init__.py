@@ -18,7 +18,7 @@ from tally.estimate.chapman import Chapman
 from tally.estimate.dga import GraphicalBMA
 from tally.estimate.lcmcr import LatentClass
 from tally.estimate.loglinear import LogLinear, ModelFit
-from tally.estimate.strata import StratifiedResult, add_stored, estimate_strata, histories_by_stratum
+from tally.estimate.strata import StratifiedResult, estimate_strata, histories_by_stratum
 
 ESTIMATORS: dict[str, type[Estimator]] = {
     "chapman": Chapman,
@@ -53,7 +53,6 @@ __all__ = [
     "LogLinear",
     "ModelFit",
     "StratifiedResult",
-    "add_stored",
     "estimate_strata",
     "get_estimator",
     "histories_by_stratum",

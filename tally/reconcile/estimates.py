@@ -4,7 +4,7 @@ An estimation run stratifies linked persons (by governorate, week, month, status
 are disjoint and together hold every person.  A scope that is exactly one stratum takes that
 stratum's estimate.  Otherwise, a scope that is a union of strata of one run — every stratum either
 inside the scope or apart from it on some axis — takes the sum of those strata, with the interval
-of the sum (posterior draws added for Bayesian methods: :func:`tally.estimate.add_stored`).  A
+of the sum (posterior draws added for Bayesian methods: :func:`add_stored`).  A
 stratum that straddles the scope's edge rules the run out; nothing is apportioned.  Strata that
 could not be estimated add their observed people with no allowance for those missed, and strata
 of unknown place or date are left out of scopes that restrict place or date: both are stated in
@@ -13,10 +13,12 @@ the estimate's warnings.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from statistics import NormalDist
 from typing import Any
 
 from tally.core.errors import EstimateError
-from tally.estimate import add_stored
 from tally.reconcile.scope import Places, Scope, category_overlap, category_within, event_within
 
 
@@ -134,3 +136,52 @@ def _event(event: str, want: str) -> str:
     if event_within(event, want):
         return "inside"
     return "partial" if event_within(want, event) else "outside"
+
+
+def add_stored(parts: Mapping[str, Mapping[str, Any]], *, fixed: int = 0, level: float = 0.95,
+               seed: int = 0) -> dict[str, Any]:
+    """The estimate of a union of disjoint strata from their stored results (``EstimateResult.to_dict()``).
+
+    Bayesian results carry posterior draws (``draws``): the union's draws are sums of one draw per
+    stratum, paired at random (seeded), and its median and interval are read off them, as
+    :func:`tally.estimate.estimate_strata` does for a run's total.  Frequentist results add
+    estimates and variances (delta-method standard errors; normal interval floored at the observed).
+    *fixed* people (of strata that could not be estimated) are added as counted, with nothing for
+    those missed.  Raises :class:`EstimateError` when the strata carry neither draws nor errors.
+    """
+    if not parts:
+        raise EstimateError("no strata to add up")
+    tail = (1.0 - level) / 2.0
+    observed = sum(int(r.get("observed") or 0) for r in parts.values()) + fixed
+    methods = sorted({str(r.get("method")) for r in parts.values()})
+    if all(r.get("draws") for r in parts.values()):
+        import numpy as np  # only when strata are added: a toll's import stays light
+
+        rng = np.random.default_rng(seed)
+        size = max(len(r["draws"]) for r in parts.values())
+        total = np.full(size, float(fixed))
+        for r in parts.values():
+            d = np.asarray(r["draws"], dtype=float)
+            total += rng.permutation(d) if len(d) == size else rng.choice(d, size=size, replace=True)
+        lower, estimate, upper = (float(x) for x in np.quantile(total, [tail, 0.5, 1.0 - tail]))
+        details: dict[str, Any] = {"combination": "sum of one posterior draw per stratum", "draws": size}
+    else:
+        ses = [_stderr(r) for r in parts.values()]
+        estimate = sum(float(r["estimate"]) for r in parts.values()) + fixed
+        se = math.sqrt(sum(s * s for s in ses))
+        z = NormalDist().inv_cdf(1.0 - tail)
+        lower, upper = max(estimate - z * se, float(observed)), estimate + z * se
+        details = {"combination": "sum of MLEs; variance the sum of strata variances; normal interval", "stderr": se}
+    details.update({"strata": len(parts), "strata_names": sorted(parts)})
+    warnings = list(dict.fromkeys(f"[{name}] {w}" for name, r in parts.items() for w in r.get("warnings") or []))
+    return {"method": "+".join(methods), "observed": observed, "estimate": estimate, "lower": lower,
+            "upper": upper, "level": level, "details": details, "warnings": warnings}
+
+
+def _stderr(result: Mapping[str, Any]) -> float:
+    details = result.get("details") or {}
+    for key in ("se", "stderr"):
+        if details.get(key) is not None:
+            return float(details[key])
+    raise EstimateError(f"stratum estimated by {result.get('method')} carries no posterior draws or standard error "
+                        "to add strata with")
