@@ -121,4 +121,3 @@ def _stderr(result: EstimateResult) -> float:
         if key in result.details and result.details[key] is not None:
             return float(result.details[key])
     raise EstimateError(f"{result.method} result carries no standard error to combine strata with")
-
