@@ -109,3 +109,26 @@ def test_newest_run_that_answers_wins_and_tolls_carry_it(ws):
     assert toll.estimated["estimate"] == pytest.approx(120, rel=0.02) and toll.estimated["method"] == "lcmcr"
     [toll] = run_tolls(ws, Scope(places=("iso:SY",), date_from=D(2025, 3, 1), date_to=D(2025, 3, 7)))
     assert toll.estimated["estimate"] == pytest.approx(400, rel=0.02)
+
+
+def test_tally_run_estimates_so_that_tolls_of_unions_and_civilians_carry_estimates(tmp_path, monkeypatch):
+    """``run_all`` estimates by week, governorate x status and governorate (short chains here)."""
+    from tally import pipeline
+    from tally.simulate import SimulationSpec, simulate
+
+    monkeypatch.setitem(pipeline.ESTIMATE_OPTIONS, "lcmcr", {"burnin": 300, "samples": 200, "thinning": 2, "chains": 2})
+    simulate(SimulationSpec(seed=11, victims=1500, articles=0), tmp_path / "sim")
+    ws = pipeline.init_workspace(tmp_path / "ws", actor="tester")
+    report = pipeline.run_all(ws, [tmp_path / "sim" / "lists"], country="SY")
+    step = next(s for s in report.steps if s.stage == "estimate")
+    assert step.status == "ran" and all(f"by {b}" in step.summary for b in ("week", "governorate x status", "governorate"))
+    with ws.connect() as conn:
+        runs = estimate_runs(conn, default_places().canonical)
+    assert [r["method"] for r in runs] == ["lcmcr"] * 3 and all(s["result"].get("draws") for r in runs for s in r["strata"])
+    govs = sorted({s["stratum"]["governorate"] for s in runs[0]["strata"]})
+    [pair] = run_tolls(ws, Scope(places=tuple(govs[:2])))
+    [civ] = run_tolls(ws, Scope(places=(govs[0],), victims="civilians"))
+    for toll in (pair, civ):
+        assert toll.estimated is not None and toll.estimated["method"] == "lcmcr"
+        assert toll.estimated["lower"] <= toll.estimated["estimate"] <= toll.estimated["upper"]
+    ws.close()
