@@ -61,7 +61,10 @@ R5 Sums across sources. Figures of different sources that overlap describe the s
    source, the largest figure is low and best and the sum of all is high.
 R6 Documented and estimated. documented is the number of distinct linked persons whose records fall
    in the scope (records when no linkage has run, flagged). best is never below it. estimated is
-   the multiple-systems estimate whose stratum is exactly this scope, with its interval.
+   the multiple-systems estimate whose stratum is exactly this scope, else the sum of the strata of
+   one estimation run that make the scope up exactly (a stratum straddling the scope's edge is
+   never split), with the interval of the sum (posterior draws added) and the strata's warnings;
+   strata that could not be estimated add only their observed people, and say so.
 R7 Flags. A source's figure below the documented count; a correction; a figure for a narrower
    category or smaller area above the figure containing it (category mismatch, part exceeds whole);
    figures more than {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval;
