@@ -528,7 +528,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
     from tally.reconcile.estimates import scope_estimate
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
-    from tally.reconcile.tolls import group_scopes, reconcile
+    from tally.reconcile.tolls import group_scopes, near, reconcile
     from tally.store.claims import load_claim_rows
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
@@ -544,6 +544,8 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
             groups = list(group_scopes(scope, by, rows, dates=dates, places=pl))  # type: ignore[arg-type]
         for key, name, sub, source in groups:
             subset = rows if source is None else [c for c in rows if c.source == source]
+            if by in ("governorate", "district"):
+                subset = near(subset, sub, pl)
             doc = documented_count(conn, sub)
             est = scope_estimate(sub, runs, pl)
             toll = reconcile(subset, doc.count, est, sub, places=pl, notes=[doc.note] if doc.note else [])

@@ -40,6 +40,7 @@ CATEGORY_PARTS = {"all": ("civilians", "security_forces", "fighters", "unknown")
 _EVENT_PARENT = {"executed": "killed"}
 
 
+@functools.cache
 def category_chain(cat: str) -> tuple[str, ...]:
     """*cat* and every category above it, nearest first."""
     out = [cat]
@@ -48,11 +49,13 @@ def category_chain(cat: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.cache  # called for every claim and pair of figures: a handful of categories, cached
 def category_within(inner: str, outer: str) -> bool:
     """True if every victim of category *inner* is of category *outer*."""
     return outer in category_chain(inner)
 
 
+@functools.cache
 def category_overlap(a: str, b: str) -> bool:
     """True if some victim can be counted in both categories."""
     if category_within(a, b) or category_within(b, a):

@@ -198,6 +198,25 @@ def _bound_flags(bounding: list[ClaimRow], toll: Toll, places: Places) -> list[s
 
 # -- grouping -----------------------------------------------------------------------------------
 
+def near(claims: list[ClaimRow], scope: Scope, places: Places) -> list[ClaimRow]:
+    """The claims that may lie inside or bound *scope* by place (a cheap cut before :func:`reconcile`).
+
+    A claim all of whose areas lie in governorates other than the scope's can neither lie inside
+    the scope nor contain it, so it is outside whatever its other axes; claims unplaced or
+    country-wide are kept.
+    """
+    want = places.anchor(scope.places) if scope.places else None
+    if want is None:
+        return claims
+    wanted = set(want)
+    out = []
+    for c in claims:
+        got = places.anchor(c.areas)
+        if got is None or not wanted.isdisjoint(got):
+            out.append(c)
+    return out
+
+
 def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[dt.date, dt.date] | None = None,
                  places: Places | None = None) -> list[tuple[str, str, Scope, str | None]]:
     """``(key, name, sub-scope, source filter)`` for each group of *scope* split *by* one axis."""
