@@ -445,7 +445,10 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
         f = figures[i]
         root = find(i)
         for g in index.candidates(f):
-            other = find(pos[id(g)])
+            other = pos[id(g)]
+            while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
+                parent[other] = parent[parent[other]]
+                other = parent[other]
             if root != other and overlaps(f, g, places, INCIDENT_SLACK):
                 parent[root] = other
                 root = other
