@@ -1,11 +1,12 @@
 """Bench: reconciled tolls on the simulator's world, compared with the truth.
 
 Simulates a world, then runs the whole pipeline on it — ingest lists and articles, extract claims,
-link records, estimate (LCMCR by default) by governorate, week, governorate × status and month — and asks ``run_tolls`` for every governorate (whole period)
-and every week (all governorates).  A scope is *covered* when the true number of people killed in it
+link records, estimate (LCMCR by default) by governorate, week, governorate × status and month —
+and asks ``run_tolls`` for every governorate (whole period; all victims and civilians), every week
+(all governorates) and every month.  A scope is *covered* when the true number of people killed in it
 lies in the reported range [reported_low, reported_high] or in the estimate's interval.  Run::
 
-    /work/main/.venv/bin/python bench/reconcile_truth.py [--victims 5000] [--articles 300] [--seed 3]
+    /work/main/.venv/bin/python bench/reconcile_truth.py [--victims 5000] [--articles 300] [--seed 3] [--claims gold] [--method loglinear]
 
 Prints one line per scope and the coverage rates (reported range, estimate interval, either), plus
 how often the documented count stays at or below the truth (it must: named persons are dead).
@@ -146,7 +147,8 @@ def main() -> None:
         tot.update({k: v for k, v in s.items() if k != "widths"})
     widths = [w for s in stats.values() for w in s.get("widths", [])]
     print(f"{'all':<14} {tot['scopes']} scopes: in reported range {tot['range']}, in estimate interval "
-          f"{tot['estimate']}/{tot['has_estimate']}, in either {tot['either']} ({100 * tot['either'] / tot['scopes']:.0f}%); "
+          f"{tot['estimate']}/{tot['has_estimate']}, in either {tot['either']} "
+          f"({100 * tot['either'] / tot['scopes']:.0f}%); "
           f"interval width / truth: median {_median(widths)}")
     print(f"\ntolls for {len(rows)} scopes in {elapsed:.1f} s")
 

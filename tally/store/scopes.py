@@ -167,8 +167,11 @@ def stratum_parts(stratum: dict[str, Any], canonical: Any = None) -> dict[str, A
 
 
 def estimate_runs(conn: Connection, canonical: Any = None) -> list[dict[str, Any]]:
-    """Every estimation run, newest first: ``{"id", "method", "strata": [{"id", "stratum", "key",
-    "parts", "result"}], "total": result or None, "failed": strata not estimated}`` (a run: the rows one ``save_estimates`` stored)."""
+    """Every estimation run, newest first (a run: the rows one ``save_estimates`` stored).
+
+    Each is ``{"id", "method", "strata": [{"id", "stratum", "key", "parts", "result"}], "total": the
+    run's total result or None, "failed": the strata it could not estimate, with their parts}``.
+    """
     runs: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in conn.execute(select(estimates.c.id, estimates.c.created_at, estimates.c.link_run_id, estimates.c.method,
                                    estimates.c.stratum, estimates.c.result).order_by(estimates.c.id)).mappings():
