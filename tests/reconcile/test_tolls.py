@@ -102,3 +102,21 @@ def test_readme_states_the_rules_verbatim():
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert RULES in readme and GRADE_RULE in readme
+
+
+def test_near_keeps_every_claim_that_bears_on_a_governorate():
+    from tally.reconcile.scope import default_places
+    from tally.reconcile.tolls import near
+
+    pl = default_places()
+    rows = coastal_rows() + [
+        row("Coast TV", 7, areas=("ocha:SY0602",), qualifier="exact", cumulative=False, date_from=D(2025, 3, 7)),
+        row("Idlib Monitor", 40, areas=("ocha:SY07",), qualifier="exact"),
+        row("Agency", 900, areas=("iso:SY",), victims="people"),  # country-wide: bounds every governorate
+        row("Agency", 12, areas=(), qualifier="exact"),  # unplaced: kept
+    ]
+    for code in (*COAST, "ocha:SY07", "ocha:SY0602"):
+        sub = CIVILIANS.with_(places=(code,))
+        kept = near(rows, sub, pl)
+        assert reconcile(kept, 0, None, sub).to_dict() == reconcile(rows, 0, None, sub).to_dict()
+        assert all(r.areas[:1] != ("ocha:SY07",) for r in kept) or code == "ocha:SY07"
