@@ -187,9 +187,11 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     def day(c: ClaimRow) -> int | None:
         return None if c.cumulative or c.end is None else c.end.toordinal()
 
-    # Only claims without an anchor look figures up regardless of place: file under those keys only.
+    # Only claims without an anchor look figures up regardless of place, and only unattributed
+    # relays look them up regardless of source: file figures under those keys only where asked.
     loose = {(s, c.figure_key, c.cumulative, day(c)) for c in claims if places.anchor(c.areas) is None
              for s in (c.source, None)}
+    relayed = {(None, c.figure_key, c.cumulative, day(c)) for c in claims if not c.attributed and c.relays_others}
 
     def lookup(c: ClaimRow, source: str | None) -> list[Figure]:
         anchor = places.anchor(c.areas)
@@ -207,9 +209,14 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
             target = Figure(c, [])
             figures.append(target)
             anchor = places.anchor(c.areas)
-            for src in (c.source, None):
-                for d in _days(c):
-                    base = (src, c.figure_key, c.cumulative, d)
+            key, cumulative = c.figure_key, c.cumulative
+            for d in _days(c):
+                base = (c.source, key, cumulative, d)
+                by_key[(base, anchor)].append(target)
+                if base in loose:
+                    by_loose[base].append(target)
+                base = (None, key, cumulative, d)
+                if base in relayed:
                     by_key[(base, anchor)].append(target)
                     if base in loose:
                         by_loose[base].append(target)
