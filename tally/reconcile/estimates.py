@@ -33,12 +33,34 @@ def scope_estimate(scope: Scope, runs: list[dict[str, Any]], places: Places) -> 
             return dict(run["total"])  # the run's total: everyone, everywhere, all the time
         for row in reversed(run["strata"]):
             if row["key"] == want:
-                return dict(row["result"])
+                return _with_status_note(dict(row["result"]), scope, run, places)
     for run in runs:
         got = _union(scope, run, places)
         if got is not None:
-            return got
+            return _with_status_note(got, scope, run, places)
     return None
+
+
+def _with_status_note(result: dict[str, Any], scope: Scope, run: dict[str, Any], places: Places) -> dict[str, Any]:
+    """Say how many people of the scope's places and period the lists give no victim status: an
+    estimate for one category (civilians) counts only those recorded in it."""
+    if scope.victims in ("all", "unknown"):
+        return result
+    countries = tuple(f"iso:{c}" for c in (run["total"] or {}).get("countries") or ())
+    unknown = 0
+    for row in run["strata"]:
+        parts = row["parts"]
+        if parts["victims"] == "unknown" and "inside" == _relation({**parts, "victims": scope.victims}, scope, places,
+                                                                   countries):
+            unknown += int(row["result"].get("observed") or 0)
+    unknown += sum(int(f.get("observed") or 0) for f in run.get("failed") or []
+                   if f["parts"]["victims"] == "unknown"
+                   and _relation({**f["parts"], "victims": scope.victims}, scope, places, countries) == "inside")
+    if unknown:
+        result["warnings"] = [f"{unknown} person(s) in these places and period have no recorded victim status and "
+                              f"are not in this {scope.victims} estimate, which may therefore run low",
+                              *(result.get("warnings") or [])]
+    return result
 
 
 def _union(scope: Scope, run: dict[str, Any], places: Places) -> dict[str, Any] | None:

@@ -132,3 +132,15 @@ def test_tally_run_estimates_so_that_tolls_of_unions_and_civilians_carry_estimat
         assert toll.estimated is not None and toll.estimated["method"] == "lcmcr"
         assert toll.estimated["lower"] <= toll.estimated["estimate"] <= toll.estimated["upper"]
     ws.close()
+
+
+def test_a_category_estimate_says_how_many_people_have_no_recorded_status(ws):
+    _store(ws, [({"governorate": "ocha:SY06", "status": "civilian"}, _result(90, 120, 1)),
+                ({"governorate": "ocha:SY06", "status": "unknown"}, _result(14, 20, 2)),
+                ({"governorate": "ocha:SY10", "status": "civilian"}, _result(50, 70, 3))])
+    civ = _estimate(ws, Scope(places=("ocha:SY06",), victims="civilians"))
+    assert civ["warnings"][0].startswith("14 person(s) in these places and period have no recorded victim status")
+    both = _estimate(ws, Scope(places=("ocha:SY06", "ocha:SY10"), victims="civilians"))
+    assert both["estimate"] == pytest.approx(190, rel=0.02) and both["warnings"][0].startswith("14 person(s)")
+    assert not any("status" in w for w in _estimate(ws, Scope(places=("ocha:SY10",), victims="civilians"))["warnings"])
+    assert not any("status" in w for w in _estimate(ws, Scope(places=("ocha:SY06",)))["warnings"])
