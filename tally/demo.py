@@ -99,7 +99,7 @@ def _print(con: Console, result: pipeline.RunReport, tolls: list[dict[str, Any]]
         head.add_row("reported", rng, f"{len(t['sources'])} source(s)")
         e = t.get("estimated")
         head.add_row("estimated", _n(e["estimate"]) if e else "—",
-                     f"{e['level']:.0%} interval {_n(e['lower'])}–{_n(e['upper'])}" if e else "no estimate")
+                     f"{e['level']:.0%} interval {_n(round(e['lower']))}–{_n(round(e['upper']))}" if e else "no estimate")
     else:
         head.add_row("tolls", "—", "reconciliation is not part of this build")
     head.add_row("simulated truth", f"{truth:,}", "victims the simulator killed (known only here)")
