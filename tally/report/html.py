@@ -24,7 +24,8 @@ BREAKDOWN_TITLES = {"status": "Victim category", "sex": "Sex", "age_group": "Age
 
 
 def fmt(value: Any) -> str:
-    """A number as the report prints it: thousands separators, integers without decimals."""
+    """A number as the report prints it: thousands separators, integers without decimals, and
+    figures of 100 or more (estimates, interval bounds from posterior quantiles) in whole persons."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -34,7 +35,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return "—"
-        return f"{value:,.0f}" if value == round(value) else f"{value:,.1f}"
+        return f"{value:,.0f}" if value == round(value) or abs(value) >= 100 else f"{value:,.1f}"
     return str(value)
 
 
