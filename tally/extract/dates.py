@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterator
 
 _WD = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -107,6 +108,36 @@ def resolve_dates(sentence: str, published: dt.date | None, anchor: int) -> tupl
     return best[1][0], best[1][1], best[2]
 
 
+# The first word of every alternative of _PATTERNS (a match may also start with a digit): matches are
+# tried only where such a word starts, which finds what _PATTERNS.finditer finds, several times faster.
+_FIRST_WORDS = frozenset(
+    "since between from jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "sepember september oct october nov november dec december monday tuesday wednesday thursday friday saturday "
+    "sunday yesterday last today this tonight overnight over at past previous early mid late the in during of "
+    "a one two three four five six seven eight nine ten".split())
+_RUN = re.compile(r"\w+")
+
+
+def _scan(sentence: str) -> Iterator[re.Match[str]]:
+    """``_PATTERNS.finditer(sentence)``, trying the pattern only at the start of a word that can begin it.
+
+    Every alternative begins at a word start (``\\b`` or "since "), with a digit or a word of
+    _FIRST_WORDS; a word with letters outside ASCII is always tried (case folding there is Unicode's).
+    """
+    pos = 0
+    for w in _RUN.finditer(sentence):
+        start = w.start()
+        if start < pos:
+            continue
+        word = w.group()
+        if word.isascii() and not word[0].isdigit() and word.lower() not in _FIRST_WORDS:
+            continue
+        m = _PATTERNS.match(sentence, start)
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 _CLAUSE_BREAK = re.compile(r"[;,]\s+(?:raising|bringing|taking|while|whereas|and\s+(?:that|the\s+toll))|;")
 _TIME_HINT = re.compile(r"\d|day|night|week|month|year|since|today|overnight|"
                         r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
@@ -118,7 +149,7 @@ def _expressions(sentence: str, published: dt.date) -> tuple[tuple[int, int, tup
     if not _TIME_HINT.search(sentence):
         return ()
     out = []
-    for m in _PATTERNS.finditer(sentence):
+    for m in _scan(sentence):
         if _REPORT_DATE.search(sentence, max(0, m.start() - 60), m.start()) and not _DAY_AS_SUBJECT.match(sentence, m.end()):
             continue  # "…, the ministry said on Monday": the date of the report, not of the event
         try:
