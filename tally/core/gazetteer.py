@@ -22,7 +22,7 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +115,9 @@ class Gazetteer:
     _deep: tuple[int, set[str]] | None = None
     _fuzzy_cache: dict[tuple[str, str | None], Match | None] | None = None
     _fuzzy_cache_size: int = 0
+    _version: int = 0  # bumped whenever a name gains an area, so that caches of lookups can tell they are stale
+    _pick_cache: dict[tuple[str, str | None], Area | None] = field(default_factory=dict)
+    _pick_cache_version: int = 0
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -152,6 +155,7 @@ class Gazetteer:
         codes = self._names.setdefault(key, [])
         if code not in codes:
             codes.append(code)
+            self._version += 1
         self._max_words = max(self._max_words, key.count(" ") + 1)
 
     def _add_csv(self, path: Path) -> None:
@@ -308,25 +312,27 @@ class Gazetteer:
         in the text: a phrase is only looked up when its first word starts some known name.
         """
         prefixes = self._prefixes()
-        tokens = list(_tokens(text))
+        names = self._names
+        tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         keys = [_normalise_word(t[0]) for t in tokens]
+        n_tokens = len(tokens)
         deep = self._deep_countries()
         out: list[Match] = []
         i = 0
-        while i < len(tokens):
+        while i < n_tokens:
             found = None
             j, cur = i, keys[i]
             while cur and cur in prefixes:
-                codes = self._names.get(cur)
+                codes = names.get(cur)
                 n = j - i + 1
                 if codes and not (n == 1 and len(tokens[i][0]) < 3):
                     capital = _looks_like_name(tokens[i][0]) or _looks_like_name(tokens[j][0])
-                    area = self._pick(codes, country, None, None) or self._pick(codes, None, None, None)
+                    area = self._pick_in_text(cur, codes, country)
                     if area is not None and area.kind in kinds and (capital or area.kind == "region"):
                         start, end = tokens[i][1], tokens[j][2]
                         found = (n, Match(area, text[start:end], 100.0, start, end))
                 j += 1
-                if j >= len(tokens) or not keys[j]:
+                if j >= n_tokens or not keys[j]:
                     break
                 cur = f"{cur} {keys[j]}"
             word = tokens[i][0]
@@ -342,6 +348,16 @@ class Gazetteer:
             else:
                 i += 1
         return out
+
+    def _pick_in_text(self, key: str, codes: list[str], country: str | None) -> Area | None:
+        """The area a name key found in running text stands for (cached: the same names recur)."""
+        if self._pick_cache_version != self._version:
+            self._pick_cache.clear()
+            self._pick_cache_version = self._version
+        k = (key, country)
+        if k not in self._pick_cache:
+            self._pick_cache[k] = self._pick(codes, country, None, None) or self._pick(codes, None, None, None)
+        return self._pick_cache[k]
 
     def _fuzzy_word(self, word: str, country: str | None) -> Match | None:
         """:meth:`resolve` of one capitalised running-text word, cached (the same words recur)."""
@@ -406,10 +422,6 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-
-
-def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    return ((m.group(0), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 _ARABIC = re.compile("[\u0600-\u06ff]")

@@ -204,7 +204,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
     found = places.between(s.start, s.end)
     if found:
         return found
-    if re.search(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", s.text, re.I):
+    if _AREA_WIDE.search(s.text):
         found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
         if found:
             return found
@@ -214,12 +214,28 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         found = places.between(sentences[i].start, sentences[i].end)
         if found:
             return found
-    for dl in datelines:
-        m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
-        if m is not None and (places.country is None or m.area.country == places.country):
-            return [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
+    dateline = _dateline_places(datelines, places, gaz)
+    if dateline:
+        return dateline
     lead = _lead_places(sentences, places)
     return lead if lead else places.title_mentions
+
+
+_AREA_WIDE = re.compile(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", re.I)
+
+
+def _dateline_places(datelines: list, places: PlaceFinder, gaz: Gazetteer) -> list[Match]:
+    """The place of the first dateline that names one in the article's country (computed once per article)."""
+    cached = getattr(places, "_dateline", None)
+    if cached is None:
+        cached = []
+        for dl in datelines:
+            m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
+            if m is not None and (places.country is None or m.area.country == places.country):
+                cached = [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
+                break
+        places._dateline = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _lead_places(sentences: list[Sentence], places: PlaceFinder) -> list[Match]:

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tally.core.gazetteer import Gazetteer, Match
+from tally.core.gazetteer import Area, Gazetteer, Match
 
 _ORG_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:[A-Z][\w\-]*\s+){0,3}(?:Doctors|Network|Ministry|Observatory|Committee|Council|Union|"
@@ -55,13 +55,15 @@ class PlaceFinder:
         self.text = text
         everything = [m for m in self.gaz.find_mentions(text) if m.text.lower() not in _STOPWORDS]
         titled = [m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS] if title else []
-        first = [m for m in everything if _usable(text, m)]
         deep = self.gaz._deep_countries()
         votes: Counter[str] = Counter()
+        countries_of: dict[str, set[str]] = {}  # name as written -> countries it may be in
         for m in everything:
             weight = (1.0 if m.area.kind == "locality" else 2.0) * (1.0 if _usable(text, m) else 0.5)
             # an ambiguous name ("Beni", "Gaza") votes for each country it may be in, a share each
-            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            if m.text not in countries_of:
+                countries_of[m.text] = {a.country for a in self.gaz.candidates(m.text)}
+            countries = countries_of[m.text] or {m.area.country}
             for c in countries:
                 votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
         for m in titled:  # the headline names the place of the story
@@ -86,6 +88,7 @@ class PlaceFinder:
                 self.org_mentions.append(m)
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
+        self._codes: dict[str, tuple[str | None, str | None]] = {}  # area code -> (admin1 ISO code, ocha: code)
 
     def _in_country(self, m: Match) -> Match:
         """The same name's area in the article's country, when it has one there ("Gaza City" in Palestine)."""
@@ -116,16 +119,23 @@ class PlaceFinder:
                 out.places.append(m.text)
             countries.append(m.area.country)
             for area in self._expand(m):
-                a1 = self.gaz.admin1(area)
-                code = (a1.iso3166_2 if a1 else None)
+                code, p = self._area_codes(area)
                 if code and code not in out.admin1:
                     out.admin1.append(code)
-                p = next((c for c in self.gaz.ancestors(area) if c.startswith("ocha:")), None)
                 if p and p[5:] not in out.pcodes:
                     out.pcodes.append(p[5:])
         if countries and (self.country is None or self.country not in countries):
             out.country = countries[0]
         return out
+
+    def _area_codes(self, area: Area) -> tuple[str | None, str | None]:
+        """The ISO 3166-2 code of *area*'s first-level area and its nearest ``ocha:`` ancestor (memoised)."""
+        codes = self._codes.get(area.code)
+        if codes is None:
+            a1 = self.gaz.admin1(area)
+            p = next((c for c in self.gaz.ancestors(area) if c.startswith("ocha:")), None)
+            codes = self._codes[area.code] = (a1.iso3166_2 if a1 else None, p)
+        return codes
 
     def _expand(self, m: Match) -> list:
         area = m.area
