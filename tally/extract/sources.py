@@ -152,6 +152,10 @@ class SourceResolver:
         self.entities: list[Entity] = []
         self.outlet = outlet
         self._declared: dict[str, str] = {}
+        # Folded name or alias -> index of the first entity known by it. Names and aliases are only ever
+        # added, and only to the entity a call of resolve() returns, so the index is updated there.
+        self._by_key: dict[str, int] = {}
+        self._indexed: dict[int, tuple[int, str, int]] = {}  # id(entity) -> (index, name, aliases) indexed
         for m in _BRACKET_ACRONYM.finditer(text):
             name = _strip_the(m.group("name"))
             self._declared[m.group("acr").casefold()] = name
@@ -160,6 +164,24 @@ class SourceResolver:
     # -- entities -------------------------------------------------------------------------
     def resolve(self, mention: str, pos: int, kind: str) -> Entity | None:
         """The entity *mention* refers to (creating it if new), or None for a non-source."""
+        ent = self._resolve(mention, pos, kind)
+        if ent is not None:
+            self._index(ent)
+        return ent
+
+    def _index(self, e: Entity) -> None:
+        at, name, n_aliases = self._indexed.get(id(e)) or (len(self.entities) - 1, "", 0)
+        if name == e.name and n_aliases == len(e.aliases):
+            return
+        for key in (_key(e.name), *(_key(a) for a in e.aliases[n_aliases:])):
+            if self._by_key.get(key, at + 1) > at:
+                self._by_key[key] = at
+        self._indexed[id(e)] = (at, e.name, len(e.aliases))
+
+    def _recent(self) -> list[Entity]:
+        return sorted(self.entities, key=lambda e: -e.last)
+
+    def _resolve(self, mention: str, pos: int, kind: str) -> Entity | None:
         m = _strip_the(mention.strip(" ,.;:\"'“”"))
         m = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)$", "", m).strip()
         if kind == "desc" and _person_name(m):
@@ -167,24 +189,23 @@ class SourceResolver:
         k = _key(m)
         if not k or (k in _STOP_NAMES and kind != "pron") or k in _NON_SOURCE_NAMES:
             return None
-        recent = sorted(self.entities, key=lambda e: -e.last)
         if kind == "pron":
+            recent = self._recent()
             person = k in ("he", "she")
             pick = next((e for e in recent if (e.kind == "person") == person), None)
             if pick is None and person:
                 pick = recent[0] if recent else None
             return self._touch(pick, None, pos)
-        for e in self.entities:
-            if k == _key(e.name) or k in (_key(a) for a in e.aliases):
-                return self._touch(e, None, pos)
+        if k in self._by_key:  # the first entity called so
+            return self._touch(self.entities[self._by_key[k]], None, pos)
         known = _KNOWN.get(k)
         if known:
             for e in self.entities:
                 if any(_KNOWN.get(_key(x)) is known for x in (e.name, *e.aliases)):
                     return self._touch(e, m, pos)
         if kind == "name":
-            return self._resolve_name(m, k, pos, recent)
-        return self._resolve_description(m, k, pos, recent)
+            return self._resolve_name(m, k, pos, self._recent())
+        return self._resolve_description(m, k, pos, self._recent())
 
     def _touch(self, e: Entity | None, alias: str | None, pos: int) -> Entity | None:
         if e is not None:
