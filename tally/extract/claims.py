@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from tally.core.gazetteer import Gazetteer, Match
 from tally.core.models import Claim, Source
 from tally.core.quantities import interpret
+from tally.extract.cues import may_hold
 from tally.extract.dates import is_cumulative, resolve_dates
 from tally.extract.events import PREVIOUS, attach
 from tally.extract.language import detect_language
@@ -152,9 +153,10 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         if not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
-        elif not d.has_date and earlier is not None and _SAME_PERIOD.search(d.sentence.text):
+        elif not d.has_date and earlier is not None and may_hold(d.sentence.text, _SAME_PERIOD_WORDS) \
+                and _SAME_PERIOD.search(d.sentence.text):
             f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
-        elif not d.has_date and not re.search(r"\bsince\b", d.sentence.text, re.I):
+        elif not d.has_date and not (may_hold(d.sentence.text, ("since",)) and _SINCE.search(d.sentence.text)):
             f["date_from"], f["date_to"] = _neighbour_date(d.sentence, sentences, pub)
         single = f["date_from"] is not None and f["date_from"] == f["date_to"] and not since
         f["cumulative"] = True if since else is_cumulative(d.sentence.text, single)
@@ -180,6 +182,10 @@ _SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|ti
                           r"put\s+the\s+(?:toll|figure|number|count)|later\s+(?:put|raised|revised)|so\s+far\s+verified|"
                           r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
                           r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
+
+# Words one of which every match of _SAME_PERIOD holds (see tally.extract.cues).
+_SAME_PERIOD_WORDS = ("same", "separate", "own", "put", "later", "verified", "count", "group", "confirmed", "toll")
+_SINCE = re.compile(r"\bsince\b", re.I)
 
 
 def _nearest(atts: list[Attribution], pos: int) -> Entity | None:
@@ -219,7 +225,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
     found = places.between(s.start, s.end)
     if found:
         return found
-    if _AREA_WIDE.search(s.text):
+    if may_hold(s.text, _AREA_WIDE_WORDS) and _AREA_WIDE.search(s.text):
         found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
         if found:
             return found
@@ -237,6 +243,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
 
 
 _AREA_WIDE = re.compile(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", re.I)
+_AREA_WIDE_WORDS = ("since", "toll", "total", "far", "territory", "strip", "country", "nationwide", "across")
 
 
 def _dateline_places(datelines: list, places: PlaceFinder, gaz: Gazetteer) -> list[Match]:

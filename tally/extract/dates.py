@@ -23,6 +23,8 @@ import functools
 import re
 from collections.abc import Iterator
 
+from tally.extract.cues import may_hold
+
 _WD = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                             "september", "october", "november", "december"])}
@@ -70,6 +72,11 @@ _WEAK_CUMULATIVE = re.compile(
     r"in\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)\b)\b",
     re.IGNORECASE,
 )
+# Words one of which every match of _CUMULATIVE, of _WEAK_CUMULATIVE holds (see tally.extract.cues).
+_CUMULATIVE_WORDS = ("since", "far", "date", "total", "overall", "cumulative", "altogether", "all", "war", "tally",
+                     "running", "remain")
+_WEAK_CUMULATIVE_WORDS = ("toll", "year", "past", "over", "documented", "been", "month", "january", "february", "march",
+                          "april", "may", "june", "july", "august", "september", "october", "november", "december")
 _COMPARISON = re.compile(r"\b(?:highest|deadliest|worst|largest|biggest|lowest|most\s+\w+)\b[^.;]{0,60}?\bsince\b[^,.;]*",
                          re.IGNORECASE)
 _REPORT_DATE = re.compile(
@@ -173,12 +180,13 @@ def is_cumulative(clause: str, has_single_date: bool) -> bool | None:
     Strong signs of a running toll ("since", "so far", "toll", "in total", "remain") win over a
     single day; a single day wins over weak signs ("this year", "over the past weeks").
     """
-    clause = _COMPARISON.sub(" ", clause)
-    if _CUMULATIVE.search(clause):
+    if may_hold(clause, ("since",)):
+        clause = _COMPARISON.sub(" ", clause)
+    if may_hold(clause, _CUMULATIVE_WORDS) and _CUMULATIVE.search(clause):
         return True
     if has_single_date:
         return False
-    if _WEAK_CUMULATIVE.search(clause):
+    if may_hold(clause, _WEAK_CUMULATIVE_WORDS) and _WEAK_CUMULATIVE.search(clause):
         return True
     if _SINGLE.search(clause):
         return False

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tally.extract.cues import folded
+
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
 _WORDNUM = sorted(_UNITS, key=len, reverse=True)
@@ -38,6 +40,9 @@ _QUALIFIERS = [
     ("up_to", r"up\s+to|as\s+many\s+as|as\s+much\s+as"),
 ]
 _QUAL_RE = re.compile(r"(?:(?P<q>" + "|".join(f"(?P<{k}>{p})" for k, p in _QUALIFIERS) + r")\s+)$", re.IGNORECASE)
+# How every match of _QUAL_RE ends, before the spaces: text ending otherwise cannot match.
+_QUAL_ENDS = tuple("least than of minimum over above about around approximately roughly some nearly almost to "
+                   "estimated approximate approx. under as".split())
 
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _AFTER_SKIP = re.compile(
@@ -55,6 +60,13 @@ _BEFORE_SKIP = re.compile(
     r"covid|mh|top|rank(?:ed)?|first|last|past|next|previous)|[$£€#]|-)\s?$",
     re.IGNORECASE,
 )
+# How every match of _BEFORE_SKIP ends, before a space: text ending otherwise cannot match.
+_BEFORE_ENDS = tuple(
+    "age aged ages of between in since from until by year early late mid jan january feb february mar march apr april "
+    "may jun june jul july aug august sep sept september oct october nov november dec december no no. number "
+    "resolution route brigade division article page level phase grade unit block building street road highway flight "
+    "zone sector district ward camp kilometre km mile chapter section covid mh top rank ranked first last past next "
+    "previous $ £ € # -".split())
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 
 
@@ -119,6 +131,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
 
 
 def _before_blocks(before: str, m: re.Match[str]) -> bool:
+    end = folded(before.rstrip())
+    if end is not None and not end.endswith(_BEFORE_ENDS):
+        return False
     if not _BEFORE_SKIP.search(before):
         return False
     tail = before.rstrip().lower()
@@ -140,6 +155,9 @@ def _people_like(after: str) -> bool:
 
 def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
     before = sentence[max(0, start - 30):start]
+    end = folded(before.rstrip())
+    if end is not None and (len(end) == len(before) or not end.endswith(_QUAL_ENDS)):
+        return None, start
     m = _QUAL_RE.search(before)
     if not m:
         return None, start

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from tally.core.models import Source
+from tally.extract.cues import may_hold
 
 _VERBS = (r"counts|lists|listed|tallies|verified|verifies|said|says|say|told|tells|reported|reports|report|announced|announces|stated|states|confirmed|confirms|"
           r"added|adds|estimated|estimates|documented|documents|recorded|records|counted|tallied|noted|warned|wrote|"
@@ -53,6 +54,7 @@ _ACCORDING = re.compile(r"\b(?:according\s+to|by\s+the\s+(?:count|tally|figures?
                         r"statistics\s+from|a\s+statement\s+(?:from|by)|a\s+report\s+(?:from|by)|as\s+reported\s+by|"
                         r"(?:released|published|issued|compiled)\s+by|"
                         r"said\s+by)\s+(?P<np>.{0,120})", re.I)
+_ACCORDING_WORDS = ("according", "by", "citing", "from")  # every match of _ACCORDING holds one
 _POSSESSIVE = re.compile(r"(?P<np>(?:the\s+)?" + _CAPSEQ + r")(?:'s|’s)\s+(?:latest\s+|new\s+|own\s+|daily\s+|updated\s+)?"
                          r"(?:figures|tally|count|data|toll|report|statement|records|estimate|update)\b")
 _BRACKET_ACRONYM = re.compile(r"(?P<name>" + _CAPSEQ + r")\s*\((?P<acr>[A-Z][A-Za-z&\-]{1,9})\)")
@@ -286,12 +288,12 @@ class SourceResolver:
         """Source mentions in *sentence* that attribute what it says, resolved to entities."""
         found: list[tuple[int, str, str]] = []
         citing = False
-        for m in _ACCORDING.finditer(sentence):
+        for m in _ACCORDING.finditer(sentence) if may_hold(sentence, _ACCORDING_WORDS) else ():
             np, kind = _leading_np(m.group("np"))
             if np:
                 found.append((m.start(), np, kind))
                 citing = citing or m.group(0).lower().startswith("citing")
-        for m in _POSSESSIVE.finditer(sentence):
+        for m in _POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ():
             found.append((m.start(), m.group("np"), "name"))
         for m in _VERB_RE.finditer(sentence):
             before = sentence[max(0, m.start() - 160):m.start()]

@@ -1,0 +1,27 @@
+"""Cheap, exact pre-tests that let a sentence skip a costly case-insensitive pattern.
+
+A pattern such as ``\\b(?:according\\s+to|citing)`` scans every position of a sentence; asking first
+whether the sentence holds one of the words any match must contain ("according", "citing") costs
+a substring search.  The test is exact only if it can never say no where the pattern would match:
+under ``re.IGNORECASE`` four letters outside ASCII match ASCII ones (İ ı ſ K, see the ``re``
+documentation), so a sentence holding any of them is always given to the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ODD = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: matched by i, i, s, k under IGNORECASE
+
+
+def folded(text: str) -> str | None:
+    """*text* in lower case, for substring tests of lower-case ASCII words; None when such a test
+    could miss a case-insensitive match."""
+    return None if _ODD.search(text) else text.lower()
+
+
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """False only when *text* holds none of *words* (lower-case ASCII) in any case: a pattern whose
+    every match contains one of them cannot match it."""
+    low = folded(text)
+    return low is None or any(w in low for w in words)
