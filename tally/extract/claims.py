@@ -136,13 +136,15 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
             }, entity, d_from is not None, prev))
     claims: list[Claim] = []
     used: list[Entity] = []
+    used_ids: set[int] = set()
     outlet_used = False
     last_dated: dict[str, object] | None = None
     by_index = {s.index: s for s in sentences}
     for d in _drop_heading_repeats(drafts, title):
         entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
-        if entity is not None and entity not in used:
+        if entity is not None and id(entity) not in used_ids:  # one Source per entity object
             used.append(entity)
+            used_ids.add(id(entity))
         if entity is None:
             outlet_used = outlet_used or bool(outlet)
         f = dict(d.fields)

@@ -11,6 +11,7 @@ percentages, money, durations and distances.  What the number counts is decided 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tally.extract.cues import folded
@@ -31,6 +32,32 @@ _NUMBER = re.compile(
     r")(?![\w])",
     re.IGNORECASE,
 )
+# The first word of a match of _NUMBER when it is not a number in digits: matches are tried only where
+# such a word starts, which finds what _NUMBER.finditer finds, several times faster.
+_FIRST_WORDS = frozenset([*_UNITS, "a", "tens", "hundreds", "thousands", "millions", "dozens", "scores", "several",
+                          "numerous"])
+_RUN = re.compile(r"\w+")
+
+
+def _numbers(sentence: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER.finditer(sentence)``, trying the pattern only at the start of a word that can begin it.
+
+    A match begins where no word character precedes, with a digit or a word of _FIRST_WORDS that ends
+    at a space, a hyphen or the match's end; a word with letters outside ASCII is always tried.
+    """
+    pos = 0
+    for w in _RUN.finditer(sentence):
+        start = w.start()
+        if start < pos:
+            continue
+        word = w.group()
+        if word.isascii() and not word[0].isdigit() and word.lower() not in _FIRST_WORDS:
+            continue
+        m = _NUMBER.match(sentence, start)
+        if m is not None:
+            yield m
+            pos = m.end()
+
 
 _QUALIFIERS = [
     ("at_least", r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|at\s+minimum"),
@@ -87,7 +114,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
     """Every quantity in *sentence* that could count people, in order."""
     out: list[Quantity] = []
     prev_age_end = -10
-    for m in _NUMBER.finditer(sentence):
+    for m in _numbers(sentence):
         s, e = m.start(), m.end()
         after = sentence[e:e + 40]
         before = sentence[max(0, s - 25):s]

@@ -37,8 +37,8 @@ _NOT = {"shelling", "fighting", "another", "at", "in", "on", "the", "a", "an", "
 
 def find_perpetrator(sentence: str) -> str | None:
     """The perpetrator named in *sentence*, as written, or None."""
-    for rx, words in ((_BY, ("by",)), (_SUBJ, _VERB_WORDS), (_BARE, _BARE_WORDS)):
-        if not (may_hold(sentence, words) if rx.flags & re.IGNORECASE else any(w in sentence for w in words)):
+    for rx, words, fold in ((_BY, ("by",), False), (_SUBJ, _VERB_WORDS, False), (_BARE, _BARE_WORDS, True)):
+        if not (may_hold(sentence, words) if fold else any(w in sentence for w in words)):
             continue  # no match can be there
         for m in rx.finditer(sentence):
             if re.search(r"\b(?:were|was|been|are|is)\b", m.group(0)):

@@ -132,6 +132,11 @@ class Attribution:
     pos: int
 
 
+_ACRONYM_AT_END = re.compile(r"\s*\([A-Z][\w&\-]{1,9}\)$")  # "Syrian Network for Human Rights (SNHR)"
+_ACRONYM_LAST = re.compile(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$")
+_DESC_HEAD_RE = re.compile(r"\b(?:" + _DESC_HEADS + r")\b", re.I)
+_ORG_WORD_RE = re.compile(r"\b(?:" + _ORG_WORDS + r")\b")
+_THE_BEFORE_NAME = re.compile(r"^(?:the|The)\s+(?=[A-Z])")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|its)\s+", re.I)
 _SPACES = re.compile(r"\s+")
 
@@ -185,7 +190,8 @@ class SourceResolver:
 
     def _resolve(self, mention: str, pos: int, kind: str) -> Entity | None:
         m = _strip_the(mention.strip(" ,.;:\"'“”"))
-        m = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)$", "", m).strip()
+        if m.rstrip().endswith(")"):
+            m = _ACRONYM_AT_END.sub("", m).strip()
         if kind == "desc" and _person_name(m):
             kind = "name"
         k = _key(m)
@@ -298,9 +304,9 @@ class SourceResolver:
         for m in _VERB_RE.finditer(sentence):
             before = sentence[max(0, m.start() - 160):m.start()]
             before = _PRE.sub("", before[-160:]) if len(before) < 400 else before
-            before = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$", "", before)
+            before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
             before = _drop_appositive(before)
-            before = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$", "", before)
+            before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
             nm = _NP.search(before[-120:])
             if nm and nm.group(0).strip() and not nm.group(0).strip().isdigit():
                 kind = "pron" if nm.group("pron") else "desc" if nm.group("desc") else "name"
@@ -315,7 +321,7 @@ class SourceResolver:
                 am = _AFTER_VERB.match(sentence[m.end():m.end() + 140])
                 if am:
                     np = am.group("np").strip()
-                    kind = "desc" if re.search(r"\b(?:" + _DESC_HEADS + r")\b", np, re.I) and not re.match(r"(?:the\s+)?[A-Z]", np) else "name"
+                    kind = "desc" if _DESC_HEAD_RE.search(np) and not re.match(r"(?:the\s+)?[A-Z]", np) else "name"
                     if kind == "name":
                         np = _trim_name(np)
                     if np and np.lower() not in ("that", "on", "in"):
@@ -368,7 +374,7 @@ def _desc_fits(desc: str, name: str, aliases: list[str] | tuple[str, ...] = ()) 
 
 
 def _strip_the(s: str) -> str:
-    return re.sub(r"^(?:the|The)\s+(?=[A-Z])", "", s).strip()
+    return _THE_BEFORE_NAME.sub("", s).strip()
 
 
 def _trim_name(np: str) -> str:
@@ -426,7 +432,7 @@ _NOT_PERSON = re.compile(
 
 def _person_name(m: str) -> str | None:
     """The personal name in '[title] Firstname Lastname', or None if it does not look like one."""
-    if re.search(r"\b(?:" + _ORG_WORDS + r")\b", m) or _NOT_PERSON.search(m) or m.isupper():
+    if _ORG_WORD_RE.search(m) or _NOT_PERSON.search(m) or m.isupper():
         return None
     words = m.split()
     titles = {"governor", "gov.", "mayor", "president", "minister", "dr", "dr.", "general", "gen.", "colonel", "col.",
