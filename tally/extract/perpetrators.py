@@ -6,6 +6,7 @@ noun ("RSF fighters", "army-allied fighters").  Returns None when no perpetrator
 
 from __future__ import annotations
 
+import functools
 import re
 
 from tally.extract.cues import may_hold
@@ -35,6 +36,7 @@ _NOT = {"shelling", "fighting", "another", "at", "in", "on", "the", "a", "an", "
         "after", "heavy", "renewed", "fresh", "more", "new"}
 
 
+@functools.lru_cache(maxsize=256)  # asked once per count, and a sentence may hold several
 def find_perpetrator(sentence: str) -> str | None:
     """The perpetrator named in *sentence*, as written, or None."""
     for rx, words, fold in ((_BY, ("by",), False), (_SUBJ, _VERB_WORDS, False), (_BARE, _BARE_WORDS, True)):

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tally.core.gazetteer import Area, Gazetteer, Match
+from tally.extract.cues import folded
 
 _ORG_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:[A-Z][\w\-]*\s+){0,3}(?:Doctors|Network|Ministry|Observatory|Committee|Council|Union|"
@@ -148,6 +149,9 @@ class PlaceFinder:
             return []
         return self.gaz.expand(area)
 
+_OFFICE_IN = re.compile(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)"
+                        r"\s+(?:in|of)\s+(?:the\s+)?$", re.I)  # every match ends with "in", "of" or "the" and a space
+
 
 def _usable(text: str, m: Match) -> bool:
     """False for a name inside a source's name ("Sudan Doctors Network", "the ministry in Damascus"),
@@ -158,7 +162,8 @@ def _usable(text: str, m: Match) -> bool:
     before = text[max(0, m.start - 40):m.start]
     if _ORG_AFTER.match(after):
         return False
-    if re.search(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)\s+(?:in|of)\s+(?:the\s+)?$", before, re.I):
+    tail = folded(before.rstrip())
+    if (tail is None or (len(tail) < len(before) and tail.endswith(("in", "of", "the")))) and _OFFICE_IN.search(before):
         return False
     if m.area.kind == "country" and re.search(r"\bfrom\s+$", before):
         return False

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tally.extract import claims, dates, numbers, perpetrators, sources
+from tally.extract import claims, dates, events, numbers, perpetrators, places, sources
 from tally.extract.cues import folded, may_hold
 from tally.extract.sentences import split_sentences
 
@@ -19,7 +20,8 @@ _WORDS = st.sampled_from(
     "have been killed during month in March same period separate own put later raised verified confirmed a second group "
     "rose territory strip country nationwide across Russian forces struck army junta air force shelling killed hit "
     "wounded by at least more than about nearly up to as many as approx. under aged in 2023 no. route $ - "
-    "ſince İn ın ACCORDING Citing K , . 12 Syrian Observatory's figures".split())
+    "ſince İn ın ACCORDING Citing K , . 12 Syrian Observatory's figures put figure set fire burned down raising "
+    "bringing death toll reached passed has verified recorded counts among dead were was".split())
 
 
 def _gates() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
@@ -39,7 +41,7 @@ def _ends_ok(s: str, ends: tuple[str, ...]) -> bool:
     return end is None or end.endswith(ends)
 
 
-def _check(s: str) -> None:
+def _check(s: str, monkeypatch: pytest.MonkeyPatch | None = None) -> None:
     for rx, words in _gates():
         if rx.search(s):
             assert _holds(rx, words, s), (rx.pattern[:40], s)
@@ -49,18 +51,39 @@ def _check(s: str) -> None:
             assert _ends_ok(before[-30:], numbers._QUAL_ENDS) and before[-30:].rstrip() != before[-30:], before
         if numbers._BEFORE_SKIP.search(before[-25:]):
             assert _ends_ok(before[-25:], numbers._BEFORE_ENDS), before
+        if places._OFFICE_IN.search(before[-40:]):
+            assert _ends_ok(before[-40:], ("in", "of", "the")) and before[-40:].rstrip() != before[-40:], before
+        if events._TOLL.search(before[-140:]):
+            assert _ends_ok(before[-140:], events._TOLL_ENDS), before
+        if monkeypatch is not None:
+            got = events._phrase_before(before[-90:])
+            with monkeypatch.context() as m:
+                m.setattr(events, "_LEFT_ENDS", ("",))  # every text ends with "": no pre-test
+                assert events._phrase_before(before[-90:]) == got, before
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_WORDS, min_size=1, max_size=14))
 def test_cue_words_cover_every_match(words: list[str]) -> None:
-    _check(" ".join(words) + " ")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _check(" ".join(words) + " ", monkeypatch)
 
 
-def test_cue_words_cover_every_match_in_gold_sentences() -> None:
+_PHRASES = ["The network put the figure at around 100.", "It puts the toll to at least 12.", "They set fire to 30 homes.",
+            "Troops burned down 12 houses.", "Shelling killed 3, raising the overall toll to more than 40.",
+            "The monitor has verified 120 deaths and counts about 300.", "Among the dead were 12 children.",
+            "The death toll has risen by 14 to 90.", "The number of people killed passed 1,000.",
+            "No fewer than 12, upwards of 30, in excess of 5, approx. 7, as many as 9 and just under 10 died.",
+            "The ministry in Damascus and the embassy of the UK; officials of Gaza.",
+            "Aged 12 and born in 2001, no. 5 route 7 in March 2024 mid-2023 $5 #3 -4."]
+
+
+def test_cue_words_cover_every_match_in_gold_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    for text in _PHRASES:
+        _check(text, monkeypatch)
     for path in sorted(_GOLD.glob("*/*.md"))[:40]:
         for s in split_sentences(path.read_text(encoding="utf-8"))[0]:
-            _check(s.text)
+            _check(s.text, monkeypatch)
 
 
 def test_folded_refuses_letters_that_ignorecase_matches_to_ascii() -> None:
