@@ -104,9 +104,7 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
     for s in sentences:
         atts = resolver.attributions(s.text, s.start)
         attributions.append(atts)
-        if not _HAS_DIGIT_OR_WORD.search(s.text):
-            continue
-        quantities = find_quantities(s.text)
+        quantities = find_quantities(s.text)  # none where _HAS_DIGIT_OR_WORD finds nothing
         if not quantities:
             continue
         for a in attach(s.text, quantities):

@@ -275,7 +275,7 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
                 (i + 1 >= len(low) or not toks[i + 1][0][:1].isupper()):
             if w.endswith("ns") or w.endswith("is") or w.endswith("tes") or w.endswith("ese") or w in ("druze", "kurds", "rohingya"):
                 return "victim", "people", i + 1, _span(toks, first, i + 1)
-        if not re.fullmatch(r"[\w'’-]+", w) or w in _AUX or w in _PREP or w in EVENT_WORDS or w in ("and", "or", "to"):
+        if not _WORDLIKE.fullmatch(w) or w in _AUX or w in _PREP or w in EVENT_WORDS or w in ("and", "or", "to"):
             break
         nxt = low[i + 1] if i + 1 < len(low) else ""
         if (nxt in VICTIM_NOUNS or nxt in _HOME_NOUNS or nxt in _EVENT_NOUNS) and w.isalpha() and w not in _AUX:
@@ -472,6 +472,9 @@ def _phrase_before(before: str) -> str | None:
         return EVENT_WORDS.get(m.group(1).lower(), "killed")
     return None
 
+_PART_OF = re.compile(r"(?:\bincluding|\bamong\s+(?:them|whom|the\s+dead|those)|\bof\s+whom|\(|\bamong\s+them\s+were)\s*$", re.I)
+_WORDLIKE = re.compile(r"[\w'’-]+")
+
 
 def _parent(sentence: str, quantities: list[Quantity], k: int) -> int | None:
     """Index of the count that count *k* is a part of ("… 12 people, including five children …")."""
@@ -479,7 +482,7 @@ def _parent(sentence: str, quantities: list[Quantity], k: int) -> int | None:
         between = sentence[quantities[p].end:quantities[k].start]
         if len(between) > 60:
             return None
-        if re.search(r"(?:\bincluding|\bamong\s+(?:them|whom|the\s+dead|those)|\bof\s+whom|\(|\bamong\s+them\s+were)\s*$", between, re.I):
+        if _PART_OF.search(between):
             return p
     return None
 

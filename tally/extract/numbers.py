@@ -94,6 +94,10 @@ _BEFORE_ENDS = tuple(
     "resolution route brigade division article page level phase grade unit block building street road highway flight "
     "zone sector district ward camp kilometre km mile chapter section covid mh top rank ranked first last past next "
     "previous $ £ € # -".split())
+_AGE_BEFORE = re.compile(r"\bage[sd]?\s*(?:between\s+)?$|\bages?\s+of\s+$", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^\s?-?\s?years?[\s-]old|-year", re.IGNORECASE)
+_AGE_LIST_GAP = re.compile(r"\s*(?:,|and|or|to|,\s*and)\s*")  # "ages 3 and 9", "aged 4, 7 and 9"
+_HYPHEN_UNIT = re.compile(r"^\s*(?:-|–)\s*(?:year|month|week|day|storey)", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 
 
@@ -120,12 +124,11 @@ def find_quantities(sentence: str) -> list[Quantity]:
         before = sentence[max(0, s - 25):s]
         if m.group("digits") or m.group("words"):
             if _AFTER_SKIP.match(after) or _before_blocks(before, m):
-                if re.search(r"\bage[sd]?\s*(?:between\s+)?$|\bages?\s+of\s+$", before, re.I) or re.match(
-                        r"^\s?-?\s?years?[\s-]old|-year", after, re.I):
+                if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after):
                     prev_age_end = e
                 continue
             # "ages 3 and 9", "aged 4, 7 and 9": a number right after an age is an age too.
-            if re.fullmatch(r"\s*(?:,|and|or|to|,\s*and)\s*", sentence[prev_age_end:s] if prev_age_end >= 0 else "x"):
+            if _AGE_LIST_GAP.fullmatch(sentence[prev_age_end:s] if prev_age_end >= 0 else "x"):
                 prev_age_end = e
                 continue
             if m.group("digits") and not m.group("dscale") and _YEAR.match(m.group("digits")):
@@ -135,7 +138,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
         low = word.lower()
         if m.group("words") and low in ("one",) and re.match(r"^\s+(?:of|another|side|day|week|year|month)\b", after, re.I):
             continue
-        if m.group("words") and re.match(r"^\s*(?:-|–)\s*(?:year|month|week|day|storey)", after, re.I):
+        if m.group("words") and _HYPHEN_UNIT.match(after):
             continue
         q, qs = _qualifier(sentence, s)
         vague = m.group("vague")

@@ -152,6 +152,10 @@ class PlaceFinder:
 _OFFICE_IN = re.compile(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)"
                         r"\s+(?:in|of)\s+(?:the\s+)?$", re.I)  # every match ends with "in", "of" or "the" and a space
 
+_NAME_GOES_ON = re.compile(r"^ [A-Z][a-z]")
+_GENERIC_AFTER = re.compile(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b")
+_ARTICLE_AFTER = re.compile(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])")
+
 
 def _usable(text: str, m: Match) -> bool:
     """False for a name inside a source's name ("Sudan Doctors Network", "the ministry in Damascus"),
@@ -167,9 +171,9 @@ def _usable(text: str, m: Match) -> bool:
         return False
     if m.area.kind == "country" and re.search(r"\bfrom\s+$", before):
         return False
-    if m.area.kind == "locality" and re.match(r"^ [A-Z][a-z]", after) and not re.match(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b", after):
+    if m.area.kind == "locality" and _NAME_GOES_ON.match(after) and not _GENERIC_AFTER.match(after):
         return False  # 'Khirbet' of 'Khirbet Ghazaleh': part of a longer name
-    if re.match(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])", after):
+    if _ARTICLE_AFTER.match(after):
         return False  # 'Ain' of 'Ain al-Gharbi': part of a longer name the gazetteer does not know
     return m.text.lower() not in _STOPWORDS
 
