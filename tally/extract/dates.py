@@ -122,6 +122,12 @@ _FIRST_WORDS = frozenset(
     "sepember september oct october nov november dec december monday tuesday wednesday thursday friday saturday "
     "sunday yesterday last today this tonight overnight over at past previous early mid late the in during of "
     "a one two three four five six seven eight nine ten".split())
+# Common first words that begin an expression only before one of these words ("20…": a year).
+_NEXT_WORDS = {
+    "the": ("start", "beginning", "end", "middle"), "in": ("the", "20"), "of": ("the", "20"), "during": ("the", "20"),
+    "at": ("the",), "over": ("the",), "this": ("past", "weekend", "morning", "afternoon", "evening", "week", "month", "year"),
+    **{w: ("day", "days", "week", "weeks") for w in "a one two three four five six seven eight nine ten".split()},
+}
 _RUN = re.compile(r"\w+")
 
 
@@ -129,16 +135,25 @@ def _scan(sentence: str) -> Iterator[re.Match[str]]:
     """``_PATTERNS.finditer(sentence)``, trying the pattern only at the start of a word that can begin it.
 
     Every alternative begins at a word start (``\\b`` or "since "), with a digit or a word of
-    _FIRST_WORDS; a word with letters outside ASCII is always tried (case folding there is Unicode's).
+    _FIRST_WORDS, and the commonest of these only before a word of _NEXT_WORDS; a word with letters
+    outside ASCII is always tried (case folding there is Unicode's).
     """
     pos = 0
-    for w in _RUN.finditer(sentence):
+    runs = list(_RUN.finditer(sentence))
+    for k, w in enumerate(runs):
         start = w.start()
         if start < pos:
             continue
         word = w.group()
-        if word.isascii() and not word[0].isdigit() and word.lower() not in _FIRST_WORDS:
-            continue
+        if word.isascii() and not word[0].isdigit():
+            low = word.lower()
+            if low not in _FIRST_WORDS:
+                continue
+            nxt = _NEXT_WORDS.get(low)
+            if nxt is not None:
+                after = runs[k + 1].group() if k + 1 < len(runs) else ""
+                if after.isascii() and not (after.lower() in nxt or after.startswith("20") and "20" in nxt):
+                    continue
         m = _PATTERNS.match(sentence, start)
         if m is not None:
             yield m

@@ -53,5 +53,7 @@ def test_scan_finds_what_finditer_finds() -> None:
     for s in ["Since March 6 and between 3 and 5 March 2024, 12 were killed", "mid-March, early April", "3rd of May",
               "since 2023 and since the start of 2024", "2 weeks ago, a day ago, last night, this morning",
               "ſince Monday", "İn 2024", "sınce Tuesday", "Mondays and Sunday's strike", "Sept. 4th, Sep 5, jan 1",
-              "from Monday to Friday; over the weekend; the past 24 hours", "x_3 March", "Dec. 12-14, 2023"]:
+              "from Monday to Friday; over the weekend; the past 24 hours", "x_3 March", "Dec. 12-14, 2023",
+              "At the weekend, this afternoon, a week ago, One day ago", "in the start of 2024, during 2023, OF 2022",
+              "the end of March, THE middle of May, over the weekend, the-start of 2024"]:
         assert [(m.span(), m.lastgroup) for m in _scan(s)] == [(m.span(), m.lastgroup) for m in _PATTERNS.finditer(s)], s
