@@ -58,19 +58,20 @@ class PlaceFinder:
         titled = [m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS] if title else []
         deep = self.gaz._deep_countries()
         votes: Counter[str] = Counter()
-        countries_of: dict[str, set[str]] = {}  # name as written -> countries it may be in
+        countries_of: dict[tuple[str, str], tuple[str, ...]] = {}
         for m in everything:
             weight = (1.0 if m.area.kind == "locality" else 2.0) * (1.0 if _usable(text, m) else 0.5)
             # an ambiguous name ("Beni", "Gaza") votes for each country it may be in, a share each
-            if m.text not in countries_of:
-                countries_of[m.text] = {a.country for a in self.gaz.candidates(m.text)}
-            countries = countries_of[m.text] or {m.area.country}
+            if (m.text, m.area.country) not in countries_of:
+                countries_of[m.text, m.area.country] = self._countries(m)
+            countries = countries_of[m.text, m.area.country]
             for c in countries:
                 votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
         for m in titled:  # the headline names the place of the story
-            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            countries = self._countries(m)
             for c in countries:
                 votes[c] += 3.0 / len(countries)
+        # a tie goes to the country first voted for: the first mention's own country before the others
         self.country: str | None = max(votes, key=lambda c: votes[c]) if votes else None
         self.title_mentions = [Match(m.area, m.text, m.score) for m in (self._in_country(t) for t in titled)
                                if self.country is None or m.area.country == self.country]
@@ -90,6 +91,14 @@ class PlaceFinder:
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
         self._codes: dict[str, tuple[str | None, str | None]] = {}  # area code -> (admin1 ISO code, ocha: code)
+
+    def _countries(self, m: Match) -> tuple[str, ...]:
+        """The countries a mention's name may be in (its own area's first, then the others in code order;
+        a set's order would vary with Python's string hashing from run to run)."""
+        countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+        if m.area.country not in countries:
+            return tuple(sorted(countries))
+        return (m.area.country, *sorted(countries - {m.area.country}))
 
     def _in_country(self, m: Match) -> Match:
         """The same name's area in the article's country, when it has one there ("Gaza City" in Palestine)."""
