@@ -10,6 +10,7 @@ documentation), so a sentence holding any of them is always given to the pattern
 from __future__ import annotations
 
 import re
+from itertools import accumulate
 
 _ODD = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: matched by i, i, s, k under IGNORECASE
 
@@ -25,3 +26,16 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
     every match contains one of them cannot match it."""
     low = folded(text)
     return low is None or any(w in low for w in words)
+
+
+_WORDS = re.compile(r"(\w+)")
+
+
+def words_at(text: str) -> tuple[list[str], list[int]] | None:
+    """The words (runs of ``\\w``) of *text* in lower case and the offset where each starts, or None
+    when :func:`folded` refuses the text.  Split and summed in C: far cheaper than a match per word."""
+    low = folded(text)
+    if low is None:
+        return None
+    parts = _WORDS.split(low)  # separator, word, separator, word, ..., separator
+    return parts[1::2], list(accumulate(map(len, parts)))[0:-1:2]

@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from tally.extract.cues import may_hold
+from tally.extract.cues import may_hold, words_at
 
 _WD = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -138,22 +138,21 @@ def _scan(sentence: str) -> Iterator[re.Match[str]]:
     _FIRST_WORDS, and the commonest of these only before a word of _NEXT_WORDS; a word with letters
     outside ASCII is always tried (case folding there is Unicode's).
     """
+    at = words_at(sentence)
+    if at is None:  # letters that fold to ASCII ones: every word is tried
+        words, starts = [w.group() for w in _RUN.finditer(sentence)], [w.start() for w in _RUN.finditer(sentence)]
+    else:
+        words, starts = at
     pos = 0
-    runs = list(_RUN.finditer(sentence))
-    for k, w in enumerate(runs):
-        start = w.start()
+    for k in [k for k, w in enumerate(words) if w in _FIRST_WORDS or w[0].isdigit() or not w.isascii() or at is None]:
+        start = starts[k]
         if start < pos:
             continue
-        word = w.group()
-        if word.isascii() and not word[0].isdigit():
-            low = word.lower()
-            if low not in _FIRST_WORDS:
+        nxt = _NEXT_WORDS.get(words[k]) if at is not None else None
+        if nxt is not None:
+            after = words[k + 1] if k + 1 < len(words) else ""
+            if after.isascii() and not (after in nxt or after.startswith("20") and "20" in nxt):
                 continue
-            nxt = _NEXT_WORDS.get(low)
-            if nxt is not None:
-                after = runs[k + 1].group() if k + 1 < len(runs) else ""
-                if after.isascii() and not (after.lower() in nxt or after.startswith("20") and "20" in nxt):
-                    continue
         m = _PATTERNS.match(sentence, start)
         if m is not None:
             yield m

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tally.extract.cues import folded
+from tally.extract.cues import folded, words_at
 
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
@@ -45,15 +45,16 @@ def _numbers(sentence: str) -> Iterator[re.Match[str]]:
     A match begins where no word character precedes, with a digit or a word of _FIRST_WORDS that ends
     at a space, a hyphen or the match's end; a word with letters outside ASCII is always tried.
     """
+    at = words_at(sentence)
+    if at is None:  # letters that fold to ASCII ones: every word is tried
+        words, starts = [w.group() for w in _RUN.finditer(sentence)], [w.start() for w in _RUN.finditer(sentence)]
+    else:
+        words, starts = at
     pos = 0
-    for w in _RUN.finditer(sentence):
-        start = w.start()
-        if start < pos:
+    for k in [k for k, w in enumerate(words) if w in _FIRST_WORDS or w[0].isdigit() or not w.isascii() or at is None]:
+        if starts[k] < pos:
             continue
-        word = w.group()
-        if word.isascii() and not word[0].isdigit() and word.lower() not in _FIRST_WORDS:
-            continue
-        m = _NUMBER.match(sentence, start)
+        m = _NUMBER.match(sentence, starts[k])
         if m is not None:
             yield m
             pos = m.end()
