@@ -93,3 +93,11 @@ def test_folded_refuses_letters_that_ignorecase_matches_to_ascii() -> None:
     assert folded("Since Monday") == "since monday"
     assert all(folded(f"x{c}y") is None for c in "\u0130\u0131\u017f\u212a")
     assert may_hold("ſince", ("since",)) and not may_hold("Monday", ("since",))
+
+
+def test_words_at_gives_each_word_and_its_offset() -> None:
+    from tally.extract.cues import words_at
+
+    for s in ["", "Killed 12, at least.", "—x— é a", "  U.N. says 1,400", "x_3 March"]:
+        assert words_at(s) == ([m.group().lower() for m in re.finditer(r"\w+", s)], [m.start() for m in re.finditer(r"\w+", s)])
+    assert words_at("ſince") is None
