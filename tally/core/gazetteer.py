@@ -318,8 +318,18 @@ class Gazetteer:
         n_tokens = len(tokens)
         deep = self._deep_countries()
         out: list[Match] = []
-        i = 0
-        while i < n_tokens:
+        # Where a mention can begin: a word that is a name of three letters or more written as one (or a
+        # region's), a word that begins a longer name with the next word, or a long capitalised word.
+        todo = [i for i, k in enumerate(keys)
+                if (k in prefixes and ((k in names and len(tokens[i][0]) >= 3
+                                        and (_looks_like_name(tokens[i][0])
+                                             or self._pick_in_text(k, names[k], country).kind == "region"))  # type: ignore[union-attr]
+                                       or (i + 1 < n_tokens and f"{k} {keys[i + 1]}" in prefixes)))
+                or (len(tokens[i][0]) >= 5 and _looks_like_name(tokens[i][0]))]
+        free = 0  # the first token after the mentions found so far
+        for i in todo:
+            if i < free:
+                continue
             found = None
             j, cur = i, keys[i]
             while cur and cur in prefixes:
@@ -344,9 +354,7 @@ class Gazetteer:
                     found = (1, Match(m.area, word, m.score, tokens[i][1], tokens[i][2]))
             if found:
                 out.append(found[1])
-                i += found[0]
-            else:
-                i += 1
+                free = i + found[0]
         return out
 
     def _pick_in_text(self, key: str, codes: list[str], country: str | None) -> Area | None:
