@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tally.core.models import Source
@@ -58,6 +59,17 @@ _ACCORDING_WORDS = ("according", "by", "citing", "from")  # every match of _ACCO
 _POSSESSIVE = re.compile(r"(?P<np>(?:the\s+)?" + _CAPSEQ + r")(?:'s|’s)\s+(?:latest\s+|new\s+|own\s+|daily\s+|updated\s+)?"
                          r"(?:figures|tally|count|data|toll|report|statement|records|estimate|update)\b")
 _BRACKET_ACRONYM = re.compile(r"(?P<name>" + _CAPSEQ + r")\s*\((?P<acr>[A-Z][A-Za-z&\-]{1,9})\)")
+# Every character a match of _BRACKET_ACRONYM can hold: a run of others cannot be inside one.
+_ACRONYM_CHUNK = re.compile(r"[\w\s'’&.()\-]+")
+
+
+def _bracket_acronyms(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACKET_ACRONYM.finditer(text)``, looked for only in stretches of text that hold a bracket."""
+    for chunk in _ACRONYM_CHUNK.finditer(text):
+        if "(" in chunk.group():
+            yield from _BRACKET_ACRONYM.finditer(text, chunk.start(), chunk.end())
+
+
 # Well-known names of one organisation: any of them is resolved to the first.
 KNOWN_ALIASES = [
     ("Syrian Observatory for Human Rights", "SOHR", "Observatory"),
@@ -163,7 +175,7 @@ class SourceResolver:
         # added, and only to the entity a call of resolve() returns, so the index is updated there.
         self._by_key: dict[str, int] = {}
         self._indexed: dict[int, tuple[int, str, int]] = {}  # id(entity) -> (index, name, aliases) indexed
-        for m in _BRACKET_ACRONYM.finditer(text):
+        for m in _bracket_acronyms(text):
             name = _strip_the(m.group("name"))
             self._declared[m.group("acr").casefold()] = name
             self._declared[_key(name)] = m.group("acr")

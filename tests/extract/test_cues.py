@@ -101,3 +101,11 @@ def test_words_at_gives_each_word_and_its_offset() -> None:
     for s in ["", "Killed 12, at least.", "—x— é a", "  U.N. says 1,400", "x_3 March"]:
         assert words_at(s) == ([m.group().lower() for m in re.finditer(r"\w+", s)], [m.start() for m in re.finditer(r"\w+", s)])
     assert words_at("ſince") is None
+
+
+def test_bracket_acronyms_found_as_by_finditer() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(_GOLD.glob("*/*.md"))]
+    texts += ["the Syrian Network for Human Rights (SNHR), “Doctors Without Borders (MSF)” and (WHO) World (Health) (OCHA)",
+              "Médecins Sans Frontières\n(MSF); O'Brien’s Group & Co. (OBG) - the U.N. Office (UNO)"]
+    for t in texts:
+        assert [m.span() for m in sources._bracket_acronyms(t)] == [m.span() for m in sources._BRACKET_ACRONYM.finditer(t)]
