@@ -12,13 +12,13 @@ from __future__ import annotations
 import re
 from itertools import accumulate
 
-_ODD = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: matched by i, i, s, k under IGNORECASE
-
 
 def folded(text: str) -> str | None:
     """*text* in lower case, for substring tests of lower-case ASCII words; None when such a test
-    could miss a case-insensitive match."""
-    return None if _ODD.search(text) else text.lower()
+    could miss a case-insensitive match (the text holds İ, ı, ſ or K)."""
+    if text.isascii():
+        return text.lower()
+    return None if "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text else text.lower()
 
 
 def may_hold(text: str, words: tuple[str, ...]) -> bool:
