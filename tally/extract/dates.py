@@ -128,6 +128,10 @@ _NEXT_WORDS = {
     "at": ("the",), "over": ("the",), "this": ("past", "weekend", "morning", "afternoon", "evening", "week", "month", "year"),
     **{w: ("day", "days", "week", "weeks") for w in "a one two three four five six seven eight nine ten".split()},
 }
+# After a number that begins an expression ("3 March", "3-5 March", "3 to 5", "3 days ago", "12th of May"):
+# a digit, "to"/"and" (also run together: "and5"), a month or one of these words.
+_AFTER_NUMBER = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept sepember "
+                          "september oct october nov november dec december of day days week weeks".split())
 _RUN = re.compile(r"\w+")
 
 
@@ -135,8 +139,9 @@ def _scan(sentence: str) -> Iterator[re.Match[str]]:
     """``_PATTERNS.finditer(sentence)``, trying the pattern only at the start of a word that can begin it.
 
     Every alternative begins at a word start (``\\b`` or "since "), with a digit or a word of
-    _FIRST_WORDS, and the commonest of these only before a word of _NEXT_WORDS; a word with letters
-    outside ASCII is always tried (case folding there is Unicode's).
+    _FIRST_WORDS, the commonest of these only before a word of _NEXT_WORDS and a number (not a year)
+    only before a word that can follow it; a word with letters outside ASCII is always tried (case
+    folding there is Unicode's).
     """
     at = words_at(sentence)
     if at is None:  # letters that fold to ASCII ones: every word is tried
@@ -148,10 +153,13 @@ def _scan(sentence: str) -> Iterator[re.Match[str]]:
         start = starts[k]
         if start < pos:
             continue
-        nxt = _NEXT_WORDS.get(words[k]) if at is not None else None
-        if nxt is not None:
-            after = words[k + 1] if k + 1 < len(words) else ""
-            if after.isascii() and not (after in nxt or after.startswith("20") and "20" in nxt):
+        if at is not None:
+            word, after = words[k], words[k + 1] if k + 1 < len(words) else ""
+            nxt = _NEXT_WORDS.get(word)
+            if nxt is not None and after.isascii() and not (after in nxt or after.startswith("20") and "20" in nxt):
+                continue
+            if word.isdigit() and not word.startswith("20") and after.isascii() and not (
+                    after[:1].isdigit() or after.startswith(("to", "and")) or after in _AFTER_NUMBER):
                 continue
         m = _PATTERNS.match(sentence, start)
         if m is not None:

@@ -55,5 +55,6 @@ def test_scan_finds_what_finditer_finds() -> None:
               "ſince Monday", "İn 2024", "sınce Tuesday", "Mondays and Sunday's strike", "Sept. 4th, Sep 5, jan 1",
               "from Monday to Friday; over the weekend; the past 24 hours", "x_3 March", "Dec. 12-14, 2023",
               "At the weekend, this afternoon, a week ago, One day ago", "in the start of 2024, during 2023, OF 2022",
-              "the end of March, THE middle of May, over the weekend, the-start of 2024"]:
+              "the end of March, THE middle of May, over the weekend, the-start of 2024",
+              "3 and5 March, 3to5 May, 12th of May, 7 days ago, 5–7 Sept. 2024, 1,000 people, 19 March, since 2021"]:
         assert [(m.span(), m.lastgroup) for m in _scan(s)] == [(m.span(), m.lastgroup) for m in _PATTERNS.finditer(s)], s
