@@ -118,6 +118,7 @@ class Gazetteer:
     _version: int = 0  # bumped whenever a name gains an area, so that caches of lookups can tell they are stale
     _pick_cache: dict[tuple[str, str | None], Area | None] = field(default_factory=dict)
     _pick_cache_version: int = 0
+    _deep_keys: tuple[tuple[int, int], list[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -368,15 +369,28 @@ class Gazetteer:
         return self._pick_cache[k]
 
     def _fuzzy_word(self, word: str, country: str | None) -> Match | None:
-        """:meth:`resolve` of one capitalised running-text word, cached (the same words recur)."""
+        """:meth:`resolve` of one capitalised running-text word, cached (the same words recur); None,
+        without the costly search of every name, when no name of an in-depth country's admin area or
+        region is near enough to be the answer (find_mentions would not use any other)."""
         if self._fuzzy_cache is None or self._fuzzy_cache_size != len(self._names):
             self._fuzzy_cache, self._fuzzy_cache_size = {}, len(self._names)
         key = (word, country)
         if key not in self._fuzzy_cache:
             if len(self._fuzzy_cache) > 50_000:
                 self._fuzzy_cache.clear()
-            self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True)
+            near = process.extractOne(normalise_place(word), self._deep_area_keys(), scorer=fuzz.ratio, score_cutoff=80)
+            self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True) if near is not None else None
         return self._fuzzy_cache[key]
+
+    def _deep_area_keys(self) -> list[str]:
+        """Name keys that stand for an admin area or region of an in-depth country (among other areas)."""
+        if self._deep_keys is None or self._deep_keys[0] != (self._version, len(self.areas)):
+            deep = self._deep_countries()
+            keys = [k for k, codes in self._names.items()
+                    if any(self.areas[c].country in deep and self.areas[c].kind in ("admin1", "admin2", "region")
+                           for c in codes)]
+            self._deep_keys = ((self._version, len(self.areas)), keys)
+        return self._deep_keys[1]
 
     def _prefixes(self) -> set[str]:
         """Every word-prefix of every indexed name key, for a linear scan of running text."""
