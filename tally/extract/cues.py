@@ -9,6 +9,7 @@ documentation), so a sentence holding any of them is always given to the pattern
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import accumulate
 
@@ -31,6 +32,7 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
 _WORDS = re.compile(r"(\w+)")
 
 
+@functools.lru_cache(maxsize=16)  # numbers and dates split the same sentence in turn
 def words_at(text: str) -> tuple[list[str], list[int]] | None:
     """The words (runs of ``\\w``) of *text* in lower case and the offset where each starts, or None
     when :func:`folded` refuses the text.  Split and summed in C: far cheaper than a match per word."""

@@ -48,6 +48,21 @@ _NP = re.compile(
     r"|(?P<name>\b(?:the\s+)?" + _CAPSEQ + r"))$"
 )
 _PRE = re.compile(r"(?:\s+(?:on|late|early|last)\s+\w+|\s+(?:also|later|previously|separately|earlier|now|again|has|have|had|would|had\s+earlier))*\s*$")
+# The last word of every phrase _PRE removes, or the word before it ("on Monday"): text ending otherwise
+# loses only its trailing spaces.
+_PRE_LAST = frozenset("also later previously separately earlier now again has have had would".split())
+_PRE_BEFORE_LAST = frozenset("on late early last".split())
+
+
+def _strip_adverbs(before: str) -> str:
+    """``_PRE.sub("", before)``: "the ministry also " -> "the ministry" (the pattern only where it can match)."""
+    stripped = before.rstrip()
+    words = stripped.rsplit(None, 2)
+    if words and (words[-1] in _PRE_LAST or (len(words) >= 2 and words[-2] in _PRE_BEFORE_LAST)):
+        return _PRE.sub("", before)
+    return stripped
+
+
 _VERB_RE = re.compile(r"\b(?:" + _VERBS + r")\b")
 _AFTER_VERB = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+\s+)?(?P<np>(?:the\s+)?(?:" + _CAPSEQ + r"|(?:[\w\-']+\s+){0,3}?(?:"
                          + _DESC_HEADS + r")\b(?:\s+" + _CAPSEQ + r")?))")
@@ -315,7 +330,7 @@ class SourceResolver:
             found.append((m.start(), m.group("np"), "name"))
         for m in _VERB_RE.finditer(sentence):
             before = sentence[max(0, m.start() - 160):m.start()]
-            before = _PRE.sub("", before[-160:]) if len(before) < 400 else before
+            before = _strip_adverbs(before)
             before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
             before = _drop_appositive(before)
             before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before

@@ -109,3 +109,9 @@ def test_bracket_acronyms_found_as_by_finditer() -> None:
               "Médecins Sans Frontières\n(MSF); O'Brien’s Group & Co. (OBG) - the U.N. Office (UNO)"]
     for t in texts:
         assert [m.span() for m in sources._bracket_acronyms(t)] == [m.span() for m in sources._BRACKET_ACRONYM.finditer(t)]
+
+
+def test_strip_adverbs_is_the_pattern_substitution() -> None:
+    for x in ["the ministry also ", "the ministry", "officials on Monday", "Reuters late Sunday had earlier ", "it has",
+              "the governor also later ", "  ", "", "the army now\n", "X on", "they would Also", "group, on Monday,"]:
+        assert sources._strip_adverbs(x) == sources._PRE.sub("", x), x
