@@ -47,6 +47,15 @@ _NP = re.compile(
     r"(?:\s+" + _CAPSEQ + r")?(?:\s+(?:in|at|of)\s+the\s+(?:city|town|hospital|camp|area|region|village|state|province))?)"
     r"|(?P<name>\b(?:the\s+)?" + _CAPSEQ + r"))$"
 )
+# Every character a match of _NP can hold: none begins before the last character of another kind.
+_NP_CHARS = re.compile(r"[\w\s'’&.\-]*")
+
+
+def _np_at_end(text: str) -> re.Match[str] | None:
+    """``_NP.search(text)``, searched only from where the text's final stretch of such characters begins."""
+    return _NP.search(text, len(text) - _NP_CHARS.match(text[::-1]).end())  # type: ignore[union-attr]
+
+
 _PRE = re.compile(r"(?:\s+(?:on|late|early|last)\s+\w+|\s+(?:also|later|previously|separately|earlier|now|again|has|have|had|would|had\s+earlier))*\s*$")
 # The last word of every phrase _PRE removes, or the word before it ("on Monday"): text ending otherwise
 # loses only its trailing spaces.
@@ -334,7 +343,7 @@ class SourceResolver:
             before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
             before = _drop_appositive(before)
             before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
-            nm = _NP.search(before[-120:])
+            nm = _np_at_end(before[-120:])
             if nm and nm.group(0).strip() and not nm.group(0).strip().isdigit():
                 kind = "pron" if nm.group("pron") else "desc" if nm.group("desc") else "name"
                 np = nm.group(0).strip()

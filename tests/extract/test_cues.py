@@ -115,3 +115,11 @@ def test_strip_adverbs_is_the_pattern_substitution() -> None:
     for x in ["the ministry also ", "the ministry", "officials on Monday", "Reuters late Sunday had earlier ", "it has",
               "the governor also later ", "  ", "", "the army now\n", "X on", "they would Also", "group, on Monday,"]:
         assert sources._strip_adverbs(x) == sources._PRE.sub("", x), x
+
+
+def test_np_at_end_is_the_pattern_search() -> None:
+    for x in ["Russian shelling killed 12 people, including three children, in Kharkiv on Tuesday, regional governor Oleh",
+              "the Syrian Observatory for Human Rights (SOHR)", "“It was a massacre,” he", "Gaza's health ministry",
+              "a war monitor; officials in the city of Gaza", "", "12, 13", "the U.N. Office & Co.-op"]:
+        a, b = sources._NP.search(x), sources._np_at_end(x)
+        assert (a and (a.span(), a.lastgroup)) == (b and (b.span(), b.lastgroup)), x
