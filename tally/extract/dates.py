@@ -84,6 +84,8 @@ _REPORT_DATE = re.compile(
     r"(?:\s+(?:the\s+)?(?:[A-Z]\w+|reporters|journalists|media|press|in|a|an|statement|update|briefing)){0,4}"
     r"\s+(?:late\s+|early\s+)?(?:on\s+)?$"
 )
+_REPORT_WORDS = ("said", "says", "told", "reported", "announced", "stated", "added", "confirmed", "warned", "update",
+                 "statement", "briefing")  # one of which every match of _REPORT_DATE holds
 # "X said Sunday had been the deadliest day": the day is what was said about, not when it was said.
 _DAY_AS_SUBJECT = re.compile(r"\s+(?:had|has|was|is|saw|marked|became|brought|proved|were)\b")
 _SINCE_BEFORE = re.compile(r"\bsince\b[^.;,]{0,70}$", re.IGNORECASE)
@@ -105,7 +107,8 @@ def resolve_dates(sentence: str, published: dt.date | None, anchor: int) -> tupl
     best: tuple[int, tuple[dt.date | None, dt.date | None], bool] | None = None
     for start, end, span, since in _expressions(sentence, published):
         lo, hi = (end, anchor) if end <= anchor else (anchor, start)
-        same_clause = not _CLAUSE_BREAK.search(sentence, lo, hi)
+        same_clause = not ((sentence.find(",", lo, hi) >= 0 or sentence.find(";", lo, hi) >= 0)
+                           and _CLAUSE_BREAK.search(sentence, lo, hi))  # every break holds "," or ";"
         # an expression in the count's own clause first, a "since" period first within it, then the nearest
         dist = abs(((start + end) // 2) - anchor) - (10_000 if since and same_clause else 0) + (0 if same_clause else 5_000)
         if best is None or dist < best[0]:
@@ -179,7 +182,9 @@ def _expressions(sentence: str, published: dt.date) -> tuple[tuple[int, int, tup
         return ()
     out = []
     for m in _scan(sentence):
-        if _REPORT_DATE.search(sentence, max(0, m.start() - 60), m.start()) and not _DAY_AS_SUBJECT.match(sentence, m.end()):
+        lo = max(0, m.start() - 60)
+        if any(sentence.find(w, lo, m.start()) >= 0 for w in _REPORT_WORDS) \
+                and _REPORT_DATE.search(sentence, lo, m.start()) and not _DAY_AS_SUBJECT.match(sentence, m.end()):
             continue  # "…, the ministry said on Monday": the date of the report, not of the event
         try:
             span = _resolve(m, published)
@@ -187,7 +192,9 @@ def _expressions(sentence: str, published: dt.date) -> tuple[tuple[int, int, tup
             continue
         if span is None:
             continue
-        since = bool(m.group("since")) or bool(_SINCE_BEFORE.search(sentence, max(0, m.start() - 75), m.start()))
+        lo = max(0, m.start() - 75)
+        since = bool(m.group("since")) or (may_hold(sentence[lo:m.start()], ("since",))
+                                           and bool(_SINCE_BEFORE.search(sentence, lo, m.start())))
         if since and _COMPARATIVE.search(sentence, max(0, m.start() - 90), m.end()):
             continue  # "the highest monthly toll since September": a comparison, not a period
         if since:

@@ -56,6 +56,12 @@ def _check(s: str, monkeypatch: pytest.MonkeyPatch | None = None) -> None:
             assert _ends_ok(before[-25:], numbers._BEFORE_ENDS), before
         if places._OFFICE_IN.search(before[-40:]):
             assert _ends_ok(before[-40:], ("in", "of", "the")) and before[-40:].rstrip() != before[-40:], before
+        if dates._REPORT_DATE.search(before[-60:]):
+            assert any(w in before[-60:] for w in dates._REPORT_WORDS), before
+        if dates._CLAUSE_BREAK.search(before):
+            assert "," in before or ";" in before, before
+        if dates._SINCE_BEFORE.search(before[-75:]):
+            assert may_hold(before[-75:], ("since",)), before
         if events._TOLL.search(before[-140:]):
             assert _ends_ok(before[-140:], events._TOLL_ENDS), before
         if monkeypatch is not None:
