@@ -41,3 +41,20 @@ def words_at(text: str) -> tuple[list[str], list[int]] | None:
         return None
     parts = _WORDS.split(low)  # separator, word, separator, word, ..., separator
     return parts[1::2], list(accumulate(map(len, parts)))[0:-1:2]
+
+
+_RUN = re.compile(r"\w+")
+
+
+def words_to_try(text: str, first: frozenset[str]) -> tuple[list[str], list[int], list[int], bool]:
+    """Words of *text*, their offsets, and the indices of those a pattern may begin at: a word of
+    *first*, a word that begins with a digit, or one with letters outside ASCII.  When :func:`folded`
+    refuses the text the words are as written and every one is to be tried (the last item is False)."""
+    at = words_at(text)
+    if at is None:
+        runs = list(_RUN.finditer(text))
+        return [m.group() for m in runs], [m.start() for m in runs], list(range(len(runs))), False
+    words, starts = at
+    if text.isascii():
+        return words, starts, [k for k, w in enumerate(words) if w in first or w[0] in "0123456789"], True
+    return words, starts, [k for k, w in enumerate(words) if w in first or w[0].isdigit() or not w.isascii()], True

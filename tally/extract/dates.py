@@ -23,7 +23,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from tally.extract.cues import may_hold, words_at
+from tally.extract.cues import may_hold, words_to_try
 
 _WD = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = {m: i + 1 for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -135,7 +135,6 @@ _NEXT_WORDS = {
 # a digit, "to"/"and" (also run together: "and5"), a month or one of these words.
 _AFTER_NUMBER = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept sepember "
                           "september oct october nov november dec december of day days week weeks".split())
-_RUN = re.compile(r"\w+")
 
 
 def _scan(sentence: str) -> Iterator[re.Match[str]]:
@@ -146,17 +145,13 @@ def _scan(sentence: str) -> Iterator[re.Match[str]]:
     only before a word that can follow it; a word with letters outside ASCII is always tried (case
     folding there is Unicode's).
     """
-    at = words_at(sentence)
-    if at is None:  # letters that fold to ASCII ones: every word is tried
-        words, starts = [w.group() for w in _RUN.finditer(sentence)], [w.start() for w in _RUN.finditer(sentence)]
-    else:
-        words, starts = at
+    words, starts, tried, folded_words = words_to_try(sentence, _FIRST_WORDS)
     pos = 0
-    for k in [k for k, w in enumerate(words) if w in _FIRST_WORDS or w[0].isdigit() or not w.isascii() or at is None]:
+    for k in tried:
         start = starts[k]
         if start < pos:
             continue
-        if at is not None:
+        if folded_words:
             word, after = words[k], words[k + 1] if k + 1 < len(words) else ""
             nxt = _NEXT_WORDS.get(word)
             if nxt is not None and after.isascii() and not (after in nxt or after.startswith("20") and "20" in nxt):

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tally.extract.cues import folded, words_at
+from tally.extract.cues import folded, words_to_try
 
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
@@ -36,7 +36,6 @@ _NUMBER = re.compile(
 # such a word starts, which finds what _NUMBER.finditer finds, several times faster.
 _FIRST_WORDS = frozenset([*_UNITS, "a", "tens", "hundreds", "thousands", "millions", "dozens", "scores", "several",
                           "numerous"])
-_RUN = re.compile(r"\w+")
 
 
 def _numbers(sentence: str) -> Iterator[re.Match[str]]:
@@ -45,13 +44,9 @@ def _numbers(sentence: str) -> Iterator[re.Match[str]]:
     A match begins where no word character precedes, with a digit or a word of _FIRST_WORDS that ends
     at a space, a hyphen or the match's end; a word with letters outside ASCII is always tried.
     """
-    at = words_at(sentence)
-    if at is None:  # letters that fold to ASCII ones: every word is tried
-        words, starts = [w.group() for w in _RUN.finditer(sentence)], [w.start() for w in _RUN.finditer(sentence)]
-    else:
-        words, starts = at
+    _, starts, tried, _ = words_to_try(sentence, _FIRST_WORDS)
     pos = 0
-    for k in [k for k, w in enumerate(words) if w in _FIRST_WORDS or w[0].isdigit() or not w.isascii() or at is None]:
+    for k in tried:
         if starts[k] < pos:
             continue
         m = _NUMBER.match(sentence, starts[k])
