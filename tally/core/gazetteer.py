@@ -319,13 +319,21 @@ class Gazetteer:
         n_tokens = len(tokens)
         deep = self._deep_countries()
         out: list[Match] = []
-        # Where a mention can begin: a word that is a name of three letters or more written as one (or a
-        # region's), a word that begins a longer name with the next word, or a long capitalised word.
-        todo = [i for i, k in enumerate(keys)
-                if (k in prefixes and ((k in names and len(tokens[i][0]) >= 3
-                                        and (_looks_like_name(tokens[i][0])
-                                             or self._pick_in_text(k, names[k], country).kind == "region"))  # type: ignore[union-attr]
-                                       or (i + 1 < n_tokens and f"{k} {keys[i + 1]}" in prefixes)))
+
+        def may_begin(i: int, k: str) -> bool:
+            """Whether a mention can begin at word *i*, whose key *k* begins some name: a name of three
+            letters or more written as one (or a region's), or the start of a longer name."""
+            word = tokens[i][0]
+            if k in names and len(word) >= 3:
+                if _looks_like_name(word):
+                    return True
+                area = self._pick_in_text(k, names[k], country)
+                if area is not None and area.kind == "region":
+                    return True
+            return i + 1 < n_tokens and f"{k} {keys[i + 1]}" in prefixes
+
+        # the words where a mention can begin; a long capitalised word may be a misspelt name
+        todo = [i for i, k in enumerate(keys) if (k in prefixes and may_begin(i, k))
                 or (len(tokens[i][0]) >= 5 and _looks_like_name(tokens[i][0]))]
         free = 0  # the first token after the mentions found so far
         for i in todo:
