@@ -22,7 +22,7 @@ import csv
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +115,10 @@ class Gazetteer:
     _deep: tuple[int, set[str]] | None = None
     _fuzzy_cache: dict[tuple[str, str | None], Match | None] | None = None
     _fuzzy_cache_size: int = 0
+    _version: int = 0  # bumped whenever a name gains an area, so that caches of lookups can tell they are stale
+    _pick_cache: dict[tuple[str, str | None], Area | None] = field(default_factory=dict)
+    _pick_cache_version: int = 0
+    _deep_keys: tuple[tuple[int, int], list[str]] | None = None
 
     # -- building ---------------------------------------------------------------------------
     @classmethod
@@ -152,6 +156,7 @@ class Gazetteer:
         codes = self._names.setdefault(key, [])
         if code not in codes:
             codes.append(code)
+            self._version += 1
         self._max_words = max(self._max_words, key.count(" ") + 1)
 
     def _add_csv(self, path: Path) -> None:
@@ -308,25 +313,45 @@ class Gazetteer:
         in the text: a phrase is only looked up when its first word starts some known name.
         """
         prefixes = self._prefixes()
-        tokens = list(_tokens(text))
+        names = self._names
+        tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
         keys = [_normalise_word(t[0]) for t in tokens]
+        n_tokens = len(tokens)
         deep = self._deep_countries()
         out: list[Match] = []
-        i = 0
-        while i < len(tokens):
+
+        def may_begin(i: int, k: str) -> bool:
+            """Whether a mention can begin at word *i*, whose key *k* begins some name: a name of three
+            letters or more written as one (or a region's), or the start of a longer name."""
+            word = tokens[i][0]
+            if k in names and len(word) >= 3:
+                if _looks_like_name(word):
+                    return True
+                area = self._pick_in_text(k, names[k], country)
+                if area is not None and area.kind == "region":
+                    return True
+            return i + 1 < n_tokens and f"{k} {keys[i + 1]}" in prefixes
+
+        # the words where a mention can begin; a long capitalised word may be a misspelt name
+        todo = [i for i, k in enumerate(keys) if (k in prefixes and may_begin(i, k))
+                or (len(tokens[i][0]) >= 5 and _looks_like_name(tokens[i][0]))]
+        free = 0  # the first token after the mentions found so far
+        for i in todo:
+            if i < free:
+                continue
             found = None
             j, cur = i, keys[i]
             while cur and cur in prefixes:
-                codes = self._names.get(cur)
+                codes = names.get(cur)
                 n = j - i + 1
                 if codes and not (n == 1 and len(tokens[i][0]) < 3):
                     capital = _looks_like_name(tokens[i][0]) or _looks_like_name(tokens[j][0])
-                    area = self._pick(codes, country, None, None) or self._pick(codes, None, None, None)
+                    area = self._pick_in_text(cur, codes, country)
                     if area is not None and area.kind in kinds and (capital or area.kind == "region"):
                         start, end = tokens[i][1], tokens[j][2]
                         found = (n, Match(area, text[start:end], 100.0, start, end))
                 j += 1
-                if j >= len(tokens) or not keys[j]:
+                if j >= n_tokens or not keys[j]:
                     break
                 cur = f"{cur} {keys[j]}"
             word = tokens[i][0]
@@ -338,21 +363,42 @@ class Gazetteer:
                     found = (1, Match(m.area, word, m.score, tokens[i][1], tokens[i][2]))
             if found:
                 out.append(found[1])
-                i += found[0]
-            else:
-                i += 1
+                free = i + found[0]
         return out
 
+    def _pick_in_text(self, key: str, codes: list[str], country: str | None) -> Area | None:
+        """The area a name key found in running text stands for (cached: the same names recur)."""
+        if self._pick_cache_version != self._version:
+            self._pick_cache.clear()
+            self._pick_cache_version = self._version
+        k = (key, country)
+        if k not in self._pick_cache:
+            self._pick_cache[k] = self._pick(codes, country, None, None) or self._pick(codes, None, None, None)
+        return self._pick_cache[k]
+
     def _fuzzy_word(self, word: str, country: str | None) -> Match | None:
-        """:meth:`resolve` of one capitalised running-text word, cached (the same words recur)."""
+        """:meth:`resolve` of one capitalised running-text word, cached (the same words recur); None,
+        without the costly search of every name, when no name of an in-depth country's admin area or
+        region is near enough to be the answer (find_mentions would not use any other)."""
         if self._fuzzy_cache is None or self._fuzzy_cache_size != len(self._names):
             self._fuzzy_cache, self._fuzzy_cache_size = {}, len(self._names)
         key = (word, country)
         if key not in self._fuzzy_cache:
             if len(self._fuzzy_cache) > 50_000:
                 self._fuzzy_cache.clear()
-            self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True)
+            near = process.extractOne(normalise_place(word), self._deep_area_keys(), scorer=fuzz.ratio, score_cutoff=80)
+            self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True) if near is not None else None
         return self._fuzzy_cache[key]
+
+    def _deep_area_keys(self) -> list[str]:
+        """Name keys that stand for an admin area or region of an in-depth country (among other areas)."""
+        if self._deep_keys is None or self._deep_keys[0] != (self._version, len(self.areas)):
+            deep = self._deep_countries()
+            keys = [k for k, codes in self._names.items()
+                    if any(self.areas[c].country in deep and self.areas[c].kind in ("admin1", "admin2", "region")
+                           for c in codes)]
+            self._deep_keys = ((self._version, len(self.areas)), keys)
+        return self._deep_keys[1]
 
     def _prefixes(self) -> set[str]:
         """Every word-prefix of every indexed name key, for a linear scan of running text."""
@@ -406,10 +452,6 @@ def _sentence_initial(text: str, start: int) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-
-
-def _tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    return ((m.group(0), m.start(), m.end()) for m in _WORD.finditer(text))
 
 
 _ARABIC = re.compile("[\u0600-\u06ff]")

@@ -12,12 +12,14 @@ kept apart.  Non-English text is skipped with a note.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
 
 from tally.core.gazetteer import Gazetteer, Match
 from tally.core.models import Claim, Source
 from tally.core.quantities import interpret
+from tally.extract.cues import may_hold
 from tally.extract.dates import is_cumulative, resolve_dates
 from tally.extract.events import PREVIOUS, attach
 from tally.extract.language import detect_language
@@ -69,6 +71,20 @@ class _Draft:
 def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet: str | None,
                    title: str | None = None, gazetteer: Gazetteer | None = None) -> ExtractionResult:
     """Claims stated in article *text* published at *published* by *outlet*."""
+    # The cyclic garbage collector is paused while an article is read: extraction makes many small
+    # objects and no reference cycles, and each of the collector's passes would walk the whole
+    # gazetteer (a tenth of the time on a long article).  It runs again afterwards.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _extract(text, published, outlet, title, gazetteer)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | None, title: str | None,
+             gazetteer: Gazetteer | None) -> ExtractionResult:
     text = text or ""
     pub = published.date() if isinstance(published, dt.datetime) else published
     language = detect_language(((title or "") + "\n" + text)[:20000])
@@ -88,9 +104,7 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
     for s in sentences:
         atts = resolver.attributions(s.text, s.start)
         attributions.append(atts)
-        if not _HAS_DIGIT_OR_WORD.search(s.text):
-            continue
-        quantities = find_quantities(s.text)
+        quantities = find_quantities(s.text)  # none where _HAS_DIGIT_OR_WORD finds nothing
         if not quantities:
             continue
         for a in attach(s.text, quantities):
@@ -120,13 +134,15 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
             }, entity, d_from is not None, prev))
     claims: list[Claim] = []
     used: list[Entity] = []
+    used_ids: set[int] = set()
     outlet_used = False
     last_dated: dict[str, object] | None = None
     by_index = {s.index: s for s in sentences}
     for d in _drop_heading_repeats(drafts, title):
         entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
-        if entity is not None and entity not in used:
+        if entity is not None and id(entity) not in used_ids:  # one Source per entity object
             used.append(entity)
+            used_ids.add(id(entity))
         if entity is None:
             outlet_used = outlet_used or bool(outlet)
         f = dict(d.fields)
@@ -137,9 +153,10 @@ def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet
         if not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
-        elif not d.has_date and earlier is not None and _SAME_PERIOD.search(d.sentence.text):
+        elif not d.has_date and earlier is not None and may_hold(d.sentence.text, _SAME_PERIOD_WORDS) \
+                and _SAME_PERIOD.search(d.sentence.text):
             f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
-        elif not d.has_date and not re.search(r"\bsince\b", d.sentence.text, re.I):
+        elif not d.has_date and not (may_hold(d.sentence.text, ("since",)) and _SINCE.search(d.sentence.text)):
             f["date_from"], f["date_to"] = _neighbour_date(d.sentence, sentences, pub)
         single = f["date_from"] is not None and f["date_from"] == f["date_to"] and not since
         f["cumulative"] = True if since else is_cumulative(d.sentence.text, single)
@@ -165,6 +182,10 @@ _SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|ti
                           r"put\s+the\s+(?:toll|figure|number|count)|later\s+(?:put|raised|revised)|so\s+far\s+verified|"
                           r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
                           r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
+
+# Words one of which every match of _SAME_PERIOD holds (see tally.extract.cues).
+_SAME_PERIOD_WORDS = ("same", "separate", "own", "put", "later", "verified", "count", "group", "confirmed", "toll")
+_SINCE = re.compile(r"\bsince\b", re.I)
 
 
 def _nearest(atts: list[Attribution], pos: int) -> Entity | None:
@@ -204,7 +225,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
     found = places.between(s.start, s.end)
     if found:
         return found
-    if re.search(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", s.text, re.I):
+    if may_hold(s.text, _AREA_WIDE_WORDS) and _AREA_WIDE.search(s.text):
         found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
         if found:
             return found
@@ -214,12 +235,29 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         found = places.between(sentences[i].start, sentences[i].end)
         if found:
             return found
-    for dl in datelines:
-        m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
-        if m is not None and (places.country is None or m.area.country == places.country):
-            return [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
+    dateline = _dateline_places(datelines, places, gaz)
+    if dateline:
+        return dateline
     lead = _lead_places(sentences, places)
     return lead if lead else places.title_mentions
+
+
+_AREA_WIDE = re.compile(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", re.I)
+_AREA_WIDE_WORDS = ("since", "toll", "total", "far", "territory", "strip", "country", "nationwide", "across")
+
+
+def _dateline_places(datelines: list, places: PlaceFinder, gaz: Gazetteer) -> list[Match]:
+    """The place of the first dateline that names one in the article's country (computed once per article)."""
+    cached = getattr(places, "_dateline", None)
+    if cached is None:
+        cached = []
+        for dl in datelines:
+            m = gaz.resolve(dl.place, country=places.country, fuzzy=False)
+            if m is not None and (places.country is None or m.area.country == places.country):
+                cached = [Match(m.area, dl.place, m.score, dl.start, dl.start + len(dl.place))]
+                break
+        places._dateline = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def _lead_places(sentences: list[Sentence], places: PlaceFinder) -> list[Match]:

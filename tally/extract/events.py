@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tally.extract.cues import folded
 from tally.extract.numbers import Quantity
 
 _TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\w+(?:[-'’]\w+)*|[^\w\s]")
@@ -119,6 +120,13 @@ _TOLL = re.compile(
     re.IGNORECASE,
 )
 
+# How every match of _TOLL ends (before spaces), and of the five patterns of _left after it (before a
+# space): text ending otherwise cannot match them (see tally.extract.cues).
+_TOLL_ENDS = tuple("rose risen climbed reached jumped increased stands stood stand hit is was now surpassed passed topped "
+                   "exceeded grown grew swelled totals total totalled totaled reaching rising climbing raising bringing "
+                   "taking pushing to at by of".split())
+_LEFT_ENDS = tuple("to at down least than about around some nearly almost over counts counted lists listed tallies tallied "
+                   "registers registered names named verified confirmed recorded documented were was are".split())
 
 # The event of the previous claim: for counts that refer back ("That amounts to …", "put the figure at …").
 PREVIOUS = "@previous"
@@ -267,7 +275,7 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
                 (i + 1 >= len(low) or not toks[i + 1][0][:1].isupper()):
             if w.endswith("ns") or w.endswith("is") or w.endswith("tes") or w.endswith("ese") or w in ("druze", "kurds", "rohingya"):
                 return "victim", "people", i + 1, _span(toks, first, i + 1)
-        if not re.fullmatch(r"[\w'’-]+", w) or w in _AUX or w in _PREP or w in EVENT_WORDS or w in ("and", "or", "to"):
+        if not _WORDLIKE.fullmatch(w) or w in _AUX or w in _PREP or w in EVENT_WORDS or w in ("and", "or", "to"):
             break
         nxt = low[i + 1] if i + 1 < len(low) else ""
         if (nxt in VICTIM_NOUNS or nxt in _HOME_NOUNS or nxt in _EVENT_NOUNS) and w.isalpha() and w not in _AUX:
@@ -415,28 +423,17 @@ def _active_object(low: list[str], i: int, qstart: dict[int, int]) -> bool:
 
 def _left(sentence: str, toks: list[tuple[str, int, int]], low: list[str], i: int, q: Quantity,
           spans: list[tuple[int, int]], k: int) -> str | None:
-    m = _TOLL.search(sentence[max(0, q.start - 140):q.start])
+    window = sentence[max(0, q.start - 140):q.start]
+    tail = folded(window.rstrip())
+    m = _TOLL.search(window) if tail is None or tail.endswith(_TOLL_ENDS) else None
     if m:
         w = (m.group("w") or "dead").lower()
         return next((ev for key, ev in (("injur", "injured"), ("wound", "injured"), ("displac", "displaced"),
                                         ("detain", "detained"), ("arrest", "detained"), ("missing", "missing"),
                                         ("casualt", "other")) if key in w), "killed")
-    before = sentence[max(0, q.start - 90):q.start]
-    if re.search(r"\bset\s+(?:\w+\s+)?fire\s+to\s+$|\bburn(?:ed|t|ing)\s+down\s+$", before, re.I):
-        return "homes_destroyed"
-    if re.search(r"\b(?:raising|bringing|taking|pushing|raised|brought|took|pushed)\s+(?:the\s+)?(?:overall\s+|total\s+|death\s+)?"
-                 r"toll\b[^.;]{0,60}?\bto\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I):
-        return "killed"
-    m = re.search(r"\bput(?:s|ting)?\s+the\s+(death\s+toll|toll|figure|number|count|tally|total)\s+(?:at|to)\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I)
-    if m:
-        return "killed" if "toll" in m.group(1).lower() else PREVIOUS
-    if re.search(r"\b(?:counts|counted|lists|listed|tallies|tallied|registers|registered|names|named|verified|has\s+verified|"
-                 r"confirmed|has\s+confirmed|recorded|has\s+recorded|documented|has\s+documented)\s+(?:at\s+least\s+|more\s+than\s+|"
-                 r"about\s+|around\s+|over\s+|some\s+|nearly\s+|almost\s+|up\s+to\s+)?$", before, re.I):
-        return PREVIOUS  # "X counts 741 people": a count of whatever the story is counting
-    m = re.search(r"\bamong\s+(?:the\s+)?(dead|killed|victims|injured|wounded|detained|missing|displaced)\s+(?:were|was|are)\s+$", before, re.I)
-    if m:
-        return EVENT_WORDS.get(m.group(1).lower(), "killed")
+    event = _phrase_before(sentence[max(0, q.start - 90):q.start])
+    if event is not None:
+        return event
     floor = spans[k - 1][1] if k > 0 else 0
     j = i - 1
     # skip the qualifier words, which belong to the quantity
@@ -455,13 +452,37 @@ def _left(sentence: str, toks: list[tuple[str, int, int]], low: list[str], i: in
     return None
 
 
+def _phrase_before(before: str) -> str | None:
+    """The event of a phrase that ends right before a count ("set fire to", "raising the toll to", "X counts")."""
+    tail = folded(before.rstrip())
+    if tail is not None and (len(tail) == len(before) or not tail.endswith(_LEFT_ENDS)):
+        return None  # none of the patterns below can match: each ends with one of _LEFT_ENDS and a space
+    if re.search(r"\bset\s+(?:\w+\s+)?fire\s+to\s+$|\bburn(?:ed|t|ing)\s+down\s+$", before, re.I):
+        return "homes_destroyed"
+    if re.search(r"\b(?:raising|bringing|taking|pushing|raised|brought|took|pushed)\s+(?:the\s+)?(?:overall\s+|total\s+|death\s+)?"
+                 r"toll\b[^.;]{0,60}?\bto\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I):
+        return "killed"
+    if m := re.search(r"\bput(?:s|ting)?\s+the\s+(death\s+toll|toll|figure|number|count|tally|total)\s+(?:at|to)\s+(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|over\s+)?$", before, re.I):
+        return "killed" if "toll" in m.group(1).lower() else PREVIOUS
+    if re.search(r"\b(?:counts|counted|lists|listed|tallies|tallied|registers|registered|names|named|verified|has\s+verified|"
+                 r"confirmed|has\s+confirmed|recorded|has\s+recorded|documented|has\s+documented)\s+(?:at\s+least\s+|more\s+than\s+|"
+                 r"about\s+|around\s+|over\s+|some\s+|nearly\s+|almost\s+|up\s+to\s+)?$", before, re.I):
+        return PREVIOUS  # "X counts 741 people": a count of whatever the story is counting
+    if m := re.search(r"\bamong\s+(?:the\s+)?(dead|killed|victims|injured|wounded|detained|missing|displaced)\s+(?:were|was|are)\s+$", before, re.I):
+        return EVENT_WORDS.get(m.group(1).lower(), "killed")
+    return None
+
+_PART_OF = re.compile(r"(?:\bincluding|\bamong\s+(?:them|whom|the\s+dead|those)|\bof\s+whom|\(|\bamong\s+them\s+were)\s*$", re.I)
+_WORDLIKE = re.compile(r"[\w'’-]+")
+
+
 def _parent(sentence: str, quantities: list[Quantity], k: int) -> int | None:
     """Index of the count that count *k* is a part of ("… 12 people, including five children …")."""
     for p in range(k - 1, -1, -1):
         between = sentence[quantities[p].end:quantities[k].start]
         if len(between) > 60:
             return None
-        if re.search(r"(?:\bincluding|\bamong\s+(?:them|whom|the\s+dead|those)|\bof\s+whom|\(|\bamong\s+them\s+were)\s*$", between, re.I):
+        if _PART_OF.search(between):
             return p
     return None
 

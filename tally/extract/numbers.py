@@ -11,7 +11,10 @@ percentages, money, durations and distances.  What the number counts is decided 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from tally.extract.cues import folded, words_to_try
 
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
           "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety").split()
@@ -29,6 +32,28 @@ _NUMBER = re.compile(
     r")(?![\w])",
     re.IGNORECASE,
 )
+# The first word of a match of _NUMBER when it is not a number in digits: matches are tried only where
+# such a word starts, which finds what _NUMBER.finditer finds, several times faster.
+_FIRST_WORDS = frozenset([*_UNITS, "a", "tens", "hundreds", "thousands", "millions", "dozens", "scores", "several",
+                          "numerous"])
+
+
+def _numbers(sentence: str) -> Iterator[re.Match[str]]:
+    """``_NUMBER.finditer(sentence)``, trying the pattern only at the start of a word that can begin it.
+
+    A match begins where no word character precedes, with a digit or a word of _FIRST_WORDS that ends
+    at a space, a hyphen or the match's end; a word with letters outside ASCII is always tried.
+    """
+    _, starts, tried, _ = words_to_try(sentence, _FIRST_WORDS)
+    pos = 0
+    for k in tried:
+        if starts[k] < pos:
+            continue
+        m = _NUMBER.match(sentence, starts[k])
+        if m is not None:
+            yield m
+            pos = m.end()
+
 
 _QUALIFIERS = [
     ("at_least", r"at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|at\s+minimum"),
@@ -38,6 +63,9 @@ _QUALIFIERS = [
     ("up_to", r"up\s+to|as\s+many\s+as|as\s+much\s+as"),
 ]
 _QUAL_RE = re.compile(r"(?:(?P<q>" + "|".join(f"(?P<{k}>{p})" for k, p in _QUALIFIERS) + r")\s+)$", re.IGNORECASE)
+# How every match of _QUAL_RE ends, before the spaces: text ending otherwise cannot match.
+_QUAL_ENDS = tuple("least than of minimum over above about around approximately roughly some nearly almost to "
+                   "estimated approximate approx. under as".split())
 
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _AFTER_SKIP = re.compile(
@@ -55,6 +83,17 @@ _BEFORE_SKIP = re.compile(
     r"covid|mh|top|rank(?:ed)?|first|last|past|next|previous)|[$£€#]|-)\s?$",
     re.IGNORECASE,
 )
+# How every match of _BEFORE_SKIP ends, before a space: text ending otherwise cannot match.
+_BEFORE_ENDS = tuple(
+    "age aged ages of between in since from until by year early late mid jan january feb february mar march apr april "
+    "may jun june jul july aug august sep sept september oct october nov november dec december no no. number "
+    "resolution route brigade division article page level phase grade unit block building street road highway flight "
+    "zone sector district ward camp kilometre km mile chapter section covid mh top rank ranked first last past next "
+    "previous $ £ € # -".split())
+_AGE_BEFORE = re.compile(r"\bage[sd]?\s*(?:between\s+)?$|\bages?\s+of\s+$", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^\s?-?\s?years?[\s-]old|-year", re.IGNORECASE)
+_AGE_LIST_GAP = re.compile(r"\s*(?:,|and|or|to|,\s*and)\s*")  # "ages 3 and 9", "aged 4, 7 and 9"
+_HYPHEN_UNIT = re.compile(r"^\s*(?:-|–)\s*(?:year|month|week|day|storey)", re.IGNORECASE)
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 
 
@@ -75,18 +114,17 @@ def find_quantities(sentence: str) -> list[Quantity]:
     """Every quantity in *sentence* that could count people, in order."""
     out: list[Quantity] = []
     prev_age_end = -10
-    for m in _NUMBER.finditer(sentence):
+    for m in _numbers(sentence):
         s, e = m.start(), m.end()
         after = sentence[e:e + 40]
         before = sentence[max(0, s - 25):s]
         if m.group("digits") or m.group("words"):
             if _AFTER_SKIP.match(after) or _before_blocks(before, m):
-                if re.search(r"\bage[sd]?\s*(?:between\s+)?$|\bages?\s+of\s+$", before, re.I) or re.match(
-                        r"^\s?-?\s?years?[\s-]old|-year", after, re.I):
+                if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after):
                     prev_age_end = e
                 continue
             # "ages 3 and 9", "aged 4, 7 and 9": a number right after an age is an age too.
-            if re.fullmatch(r"\s*(?:,|and|or|to|,\s*and)\s*", sentence[prev_age_end:s] if prev_age_end >= 0 else "x"):
+            if _AGE_LIST_GAP.fullmatch(sentence[prev_age_end:s] if prev_age_end >= 0 else "x"):
                 prev_age_end = e
                 continue
             if m.group("digits") and not m.group("dscale") and _YEAR.match(m.group("digits")):
@@ -96,7 +134,7 @@ def find_quantities(sentence: str) -> list[Quantity]:
         low = word.lower()
         if m.group("words") and low in ("one",) and re.match(r"^\s+(?:of|another|side|day|week|year|month)\b", after, re.I):
             continue
-        if m.group("words") and re.match(r"^\s*(?:-|–)\s*(?:year|month|week|day|storey)", after, re.I):
+        if m.group("words") and _HYPHEN_UNIT.match(after):
             continue
         q, qs = _qualifier(sentence, s)
         vague = m.group("vague")
@@ -119,6 +157,9 @@ def find_quantities(sentence: str) -> list[Quantity]:
 
 
 def _before_blocks(before: str, m: re.Match[str]) -> bool:
+    end = folded(before.rstrip())
+    if end is not None and not end.endswith(_BEFORE_ENDS):
+        return False
     if not _BEFORE_SKIP.search(before):
         return False
     tail = before.rstrip().lower()
@@ -140,6 +181,9 @@ def _people_like(after: str) -> bool:
 
 def _qualifier(sentence: str, start: int) -> tuple[str | None, int]:
     before = sentence[max(0, start - 30):start]
+    end = folded(before.rstrip())
+    if end is not None and (len(end) == len(before) or not end.endswith(_QUAL_ENDS)):
+        return None, start
     m = _QUAL_RE.search(before)
     if not m:
         return None, start

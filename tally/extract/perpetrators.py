@@ -6,7 +6,10 @@ noun ("RSF fighters", "army-allied fighters").  Returns None when no perpetrator
 
 from __future__ import annotations
 
+import functools
 import re
+
+from tally.extract.cues import may_hold
 
 _ACTORS = (r"forces|fighters|troops|army|military|militia|militiamen|gunmen|soldiers|police|rebels|paramilitaries|"
            r"militants|insurgents|jihadists|settlers|regime|junta|navy|air\s+force|coalition")
@@ -23,6 +26,9 @@ _BARE = re.compile(r"(?:^|[\s,;(])(?:the\s+|a\s+|an\s+)?(?P<p>junta|regime|milit
 _BY = re.compile(r"\b(?:" + _VERBS + r"|wounded|injured|shot|out|shelling|strikes?|airstrikes?|attacks?|fire|"
                  r"bombardment|raids?)\s+by\s+(?:the\s+)?(?P<p>" + _NAME + r"(?:\s+(?:" + _ACTORS + r"))?|(?:[a-z]+\s+){0,2}(?:"
                  + _ACTORS + r"))\b")
+# Words one of which every match holds: _BY "by", _SUBJ a verb, _BARE an actor (see tally.extract.cues).
+_VERB_WORDS = tuple(w.replace(r"\s+", " ").split(" ")[0] for w in _VERBS.split("|"))
+_BARE_WORDS = ("junta", "regime", "military", "army", "settlers", "air")
 _LEAD = re.compile(r"^(?:A|An|The|Two|Three|Four|Five|Several|Suspected\s+(?=[A-Z]))\s+")
 _NOT = {"shelling", "fighting", "another", "at", "in", "on", "the", "a", "an", "clashes", "gunmen", "police", "it",
         "they", "he", "she", "witnesses", "residents", "officials", "monday", "tuesday", "wednesday", "thursday",
@@ -30,9 +36,12 @@ _NOT = {"shelling", "fighting", "another", "at", "in", "on", "the", "a", "an", "
         "after", "heavy", "renewed", "fresh", "more", "new"}
 
 
+@functools.lru_cache(maxsize=256)  # asked once per count, and a sentence may hold several
 def find_perpetrator(sentence: str) -> str | None:
     """The perpetrator named in *sentence*, as written, or None."""
-    for rx in (_BY, _SUBJ, _BARE):
+    for rx, words, fold in ((_BY, ("by",), False), (_SUBJ, _VERB_WORDS, False), (_BARE, _BARE_WORDS, True)):
+        if not (may_hold(sentence, words) if fold else any(w in sentence for w in words)):
+            continue  # no match can be there
         for m in rx.finditer(sentence):
             if re.search(r"\b(?:were|was|been|are|is)\b", m.group(0)):
                 continue  # "Three Ukrainian soldiers … were killed": victims, not perpetrators

@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tally.core.gazetteer import Gazetteer, Match
+from tally.core.gazetteer import Area, Gazetteer, Match
+from tally.extract.cues import folded
 
 _ORG_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:[A-Z][\w\-]*\s+){0,3}(?:Doctors|Network|Ministry|Observatory|Committee|Council|Union|"
@@ -55,19 +56,22 @@ class PlaceFinder:
         self.text = text
         everything = [m for m in self.gaz.find_mentions(text) if m.text.lower() not in _STOPWORDS]
         titled = [m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS] if title else []
-        first = [m for m in everything if _usable(text, m)]
         deep = self.gaz._deep_countries()
         votes: Counter[str] = Counter()
+        countries_of: dict[tuple[str, str], tuple[str, ...]] = {}
         for m in everything:
             weight = (1.0 if m.area.kind == "locality" else 2.0) * (1.0 if _usable(text, m) else 0.5)
             # an ambiguous name ("Beni", "Gaza") votes for each country it may be in, a share each
-            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            if (m.text, m.area.country) not in countries_of:
+                countries_of[m.text, m.area.country] = self._countries(m)
+            countries = countries_of[m.text, m.area.country]
             for c in countries:
                 votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
         for m in titled:  # the headline names the place of the story
-            countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+            countries = self._countries(m)
             for c in countries:
                 votes[c] += 3.0 / len(countries)
+        # a tie goes to the country first voted for: the first mention's own country before the others
         self.country: str | None = max(votes, key=lambda c: votes[c]) if votes else None
         self.title_mentions = [Match(m.area, m.text, m.score) for m in (self._in_country(t) for t in titled)
                                if self.country is None or m.area.country == self.country]
@@ -86,6 +90,15 @@ class PlaceFinder:
                 self.org_mentions.append(m)
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
+        self._codes: dict[str, tuple[str | None, str | None]] = {}  # area code -> (admin1 ISO code, ocha: code)
+
+    def _countries(self, m: Match) -> tuple[str, ...]:
+        """The countries a mention's name may be in (its own area's first, then the others in code order;
+        a set's order would vary with Python's string hashing from run to run)."""
+        countries = {a.country for a in self.gaz.candidates(m.text)} or {m.area.country}
+        if m.area.country not in countries:
+            return tuple(sorted(countries))
+        return (m.area.country, *sorted(countries - {m.area.country}))
 
     def _in_country(self, m: Match) -> Match:
         """The same name's area in the article's country, when it has one there ("Gaza City" in Palestine)."""
@@ -116,16 +129,23 @@ class PlaceFinder:
                 out.places.append(m.text)
             countries.append(m.area.country)
             for area in self._expand(m):
-                a1 = self.gaz.admin1(area)
-                code = (a1.iso3166_2 if a1 else None)
+                code, p = self._area_codes(area)
                 if code and code not in out.admin1:
                     out.admin1.append(code)
-                p = next((c for c in self.gaz.ancestors(area) if c.startswith("ocha:")), None)
                 if p and p[5:] not in out.pcodes:
                     out.pcodes.append(p[5:])
         if countries and (self.country is None or self.country not in countries):
             out.country = countries[0]
         return out
+
+    def _area_codes(self, area: Area) -> tuple[str | None, str | None]:
+        """The ISO 3166-2 code of *area*'s first-level area and its nearest ``ocha:`` ancestor (memoised)."""
+        codes = self._codes.get(area.code)
+        if codes is None:
+            a1 = self.gaz.admin1(area)
+            p = next((c for c in self.gaz.ancestors(area) if c.startswith("ocha:")), None)
+            codes = self._codes[area.code] = (a1.iso3166_2 if a1 else None, p)
+        return codes
 
     def _expand(self, m: Match) -> list:
         area = m.area
@@ -138,6 +158,13 @@ class PlaceFinder:
             return []
         return self.gaz.expand(area)
 
+_OFFICE_IN = re.compile(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)"
+                        r"\s+(?:in|of)\s+(?:the\s+)?$", re.I)  # every match ends with "in", "of" or "the" and a space
+
+_NAME_GOES_ON = re.compile(r"^ [A-Z][a-z]")
+_GENERIC_AFTER = re.compile(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b")
+_ARTICLE_AFTER = re.compile(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])")
+
 
 def _usable(text: str, m: Match) -> bool:
     """False for a name inside a source's name ("Sudan Doctors Network", "the ministry in Damascus"),
@@ -148,13 +175,14 @@ def _usable(text: str, m: Match) -> bool:
     before = text[max(0, m.start - 40):m.start]
     if _ORG_AFTER.match(after):
         return False
-    if re.search(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)\s+(?:in|of)\s+(?:the\s+)?$", before, re.I):
+    tail = folded(before.rstrip())
+    if (tail is None or (len(tail) < len(before) and tail.endswith(("in", "of", "the")))) and _OFFICE_IN.search(before):
         return False
     if m.area.kind == "country" and re.search(r"\bfrom\s+$", before):
         return False
-    if m.area.kind == "locality" and re.match(r"^ [A-Z][a-z]", after) and not re.match(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b", after):
+    if m.area.kind == "locality" and _NAME_GOES_ON.match(after) and not _GENERIC_AFTER.match(after):
         return False  # 'Khirbet' of 'Khirbet Ghazaleh': part of a longer name
-    if re.match(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])", after):
+    if _ARTICLE_AFTER.match(after):
         return False  # 'Ain' of 'Ain al-Gharbi': part of a longer name the gazetteer does not know
     return m.text.lower() not in _STOPWORDS
 

@@ -27,6 +27,7 @@ _DATELINE = re.compile(
     r"(?:\((?P<agency>[A-Za-z][\w .&/\-]{0,30})\)\s*)?[-—–]{1,2}\s*"
 )
 _LAST_WORD = re.compile(r"[\w.']+$")
+_INITIALS = re.compile(r"(?:\w\.)+\w")  # "U.N", "a.m"
 _CREDIT = re.compile(r"\((?:Reporting|Writing|Editing|Additional reporting)\b[^)]*\)\s*$", re.I)
 
 
@@ -79,7 +80,7 @@ def _split_block(block: str, base: int, pos: int, stop: int, para: int, heading:
         if m.group(0).startswith("."):
             word = _LAST_WORD.search(block, max(start, m.start() - 20), m.start())
             w = word.group(0).lower() if word else ""
-            if w in _ABBREV or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"(?:\w\.)+\w", w):
+            if w in _ABBREV or (len(w) == 1 and w.isalpha()) or _INITIALS.fullmatch(w):
                 continue
         end = m.end() if not m.group(0).startswith("\n") else m.start()
         _add(block, base, start, end, para, heading, out)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tally.core.models import Source
+from tally.extract.cues import may_hold
 
 _VERBS = (r"counts|lists|listed|tallies|verified|verifies|said|says|say|told|tells|reported|reports|report|announced|announces|stated|states|confirmed|confirms|"
           r"added|adds|estimated|estimates|documented|documents|recorded|records|counted|tallied|noted|warned|wrote|"
@@ -45,7 +47,31 @@ _NP = re.compile(
     r"(?:\s+" + _CAPSEQ + r")?(?:\s+(?:in|at|of)\s+the\s+(?:city|town|hospital|camp|area|region|village|state|province))?)"
     r"|(?P<name>\b(?:the\s+)?" + _CAPSEQ + r"))$"
 )
+# Every character a match of _NP can hold: none begins before the last character of another kind.
+_NP_CHARS = re.compile(r"[\w\s'’&.\-]*")
+
+
+def _np_at_end(text: str) -> re.Match[str] | None:
+    """``_NP.search(text)``, searched only from where the text's final stretch of such characters begins."""
+    return _NP.search(text, len(text) - _NP_CHARS.match(text[::-1]).end())  # type: ignore[union-attr]
+
+
 _PRE = re.compile(r"(?:\s+(?:on|late|early|last)\s+\w+|\s+(?:also|later|previously|separately|earlier|now|again|has|have|had|would|had\s+earlier))*\s*$")
+# The last word of every phrase _PRE removes, or the word before it ("on Monday"): text ending otherwise
+# loses only its trailing spaces.
+_PRE_LAST = frozenset("also later previously separately earlier now again has have had would".split())
+_PRE_BEFORE_LAST = frozenset("on late early last".split())
+
+
+def _strip_adverbs(before: str) -> str:
+    """``_PRE.sub("", before)``: "the ministry also " -> "the ministry" (the pattern only where it can match)."""
+    stripped = before.rstrip()
+    words = stripped.rsplit(None, 2)
+    if words and (words[-1] in _PRE_LAST or (len(words) >= 2 and words[-2] in _PRE_BEFORE_LAST)):
+        return _PRE.sub("", before)
+    return stripped
+
+
 _VERB_RE = re.compile(r"\b(?:" + _VERBS + r")\b")
 _AFTER_VERB = re.compile(r"^\s*(?:(?:on|late|early|last)\s+\w+\s+)?(?P<np>(?:the\s+)?(?:" + _CAPSEQ + r"|(?:[\w\-']+\s+){0,3}?(?:"
                          + _DESC_HEADS + r")\b(?:\s+" + _CAPSEQ + r")?))")
@@ -53,9 +79,21 @@ _ACCORDING = re.compile(r"\b(?:according\s+to|by\s+the\s+(?:count|tally|figures?
                         r"statistics\s+from|a\s+statement\s+(?:from|by)|a\s+report\s+(?:from|by)|as\s+reported\s+by|"
                         r"(?:released|published|issued|compiled)\s+by|"
                         r"said\s+by)\s+(?P<np>.{0,120})", re.I)
+_ACCORDING_WORDS = ("according", "by", "citing", "from")  # every match of _ACCORDING holds one
 _POSSESSIVE = re.compile(r"(?P<np>(?:the\s+)?" + _CAPSEQ + r")(?:'s|’s)\s+(?:latest\s+|new\s+|own\s+|daily\s+|updated\s+)?"
                          r"(?:figures|tally|count|data|toll|report|statement|records|estimate|update)\b")
 _BRACKET_ACRONYM = re.compile(r"(?P<name>" + _CAPSEQ + r")\s*\((?P<acr>[A-Z][A-Za-z&\-]{1,9})\)")
+# Every character a match of _BRACKET_ACRONYM can hold: a run of others cannot be inside one.
+_ACRONYM_CHUNK = re.compile(r"[\w\s'’&.()\-]+")
+
+
+def _bracket_acronyms(text: str) -> Iterator[re.Match[str]]:
+    """``_BRACKET_ACRONYM.finditer(text)``, looked for only in stretches of text that hold a bracket."""
+    for chunk in _ACRONYM_CHUNK.finditer(text):
+        if "(" in chunk.group():
+            yield from _BRACKET_ACRONYM.finditer(text, chunk.start(), chunk.end())
+
+
 # Well-known names of one organisation: any of them is resolved to the first.
 KNOWN_ALIASES = [
     ("Syrian Observatory for Human Rights", "SOHR", "Observatory"),
@@ -130,6 +168,11 @@ class Attribution:
     pos: int
 
 
+_ACRONYM_AT_END = re.compile(r"\s*\([A-Z][\w&\-]{1,9}\)$")  # "Syrian Network for Human Rights (SNHR)"
+_ACRONYM_LAST = re.compile(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$")
+_DESC_HEAD_RE = re.compile(r"\b(?:" + _DESC_HEADS + r")\b", re.I)
+_ORG_WORD_RE = re.compile(r"\b(?:" + _ORG_WORDS + r")\b")
+_THE_BEFORE_NAME = re.compile(r"^(?:the|The)\s+(?=[A-Z])")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an|its)\s+", re.I)
 _SPACES = re.compile(r"\s+")
 
@@ -152,7 +195,11 @@ class SourceResolver:
         self.entities: list[Entity] = []
         self.outlet = outlet
         self._declared: dict[str, str] = {}
-        for m in _BRACKET_ACRONYM.finditer(text):
+        # Folded name or alias -> index of the first entity known by it. Names and aliases are only ever
+        # added, and only to the entity a call of resolve() returns, so the index is updated there.
+        self._by_key: dict[str, int] = {}
+        self._indexed: dict[int, tuple[int, str, int]] = {}  # id(entity) -> (index, name, aliases) indexed
+        for m in _bracket_acronyms(text):
             name = _strip_the(m.group("name"))
             self._declared[m.group("acr").casefold()] = name
             self._declared[_key(name)] = m.group("acr")
@@ -160,31 +207,49 @@ class SourceResolver:
     # -- entities -------------------------------------------------------------------------
     def resolve(self, mention: str, pos: int, kind: str) -> Entity | None:
         """The entity *mention* refers to (creating it if new), or None for a non-source."""
+        ent = self._resolve(mention, pos, kind)
+        if ent is not None:
+            self._index(ent)
+        return ent
+
+    def _index(self, e: Entity) -> None:
+        at, name, n_aliases = self._indexed.get(id(e)) or (len(self.entities) - 1, "", 0)
+        if name == e.name and n_aliases == len(e.aliases):
+            return
+        for key in (_key(e.name), *(_key(a) for a in e.aliases[n_aliases:])):
+            if self._by_key.get(key, at + 1) > at:
+                self._by_key[key] = at
+        self._indexed[id(e)] = (at, e.name, len(e.aliases))
+
+    def _recent(self) -> list[Entity]:
+        return sorted(self.entities, key=lambda e: -e.last)
+
+    def _resolve(self, mention: str, pos: int, kind: str) -> Entity | None:
         m = _strip_the(mention.strip(" ,.;:\"'“”"))
-        m = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)$", "", m).strip()
+        if m.rstrip().endswith(")"):
+            m = _ACRONYM_AT_END.sub("", m).strip()
         if kind == "desc" and _person_name(m):
             kind = "name"
         k = _key(m)
         if not k or (k in _STOP_NAMES and kind != "pron") or k in _NON_SOURCE_NAMES:
             return None
-        recent = sorted(self.entities, key=lambda e: -e.last)
         if kind == "pron":
+            recent = self._recent()
             person = k in ("he", "she")
             pick = next((e for e in recent if (e.kind == "person") == person), None)
             if pick is None and person:
                 pick = recent[0] if recent else None
             return self._touch(pick, None, pos)
-        for e in self.entities:
-            if k == _key(e.name) or k in (_key(a) for a in e.aliases):
-                return self._touch(e, None, pos)
+        if k in self._by_key:  # the first entity called so
+            return self._touch(self.entities[self._by_key[k]], None, pos)
         known = _KNOWN.get(k)
         if known:
             for e in self.entities:
                 if any(_KNOWN.get(_key(x)) is known for x in (e.name, *e.aliases)):
                     return self._touch(e, m, pos)
         if kind == "name":
-            return self._resolve_name(m, k, pos, recent)
-        return self._resolve_description(m, k, pos, recent)
+            return self._resolve_name(m, k, pos, self._recent())
+        return self._resolve_description(m, k, pos, self._recent())
 
     def _touch(self, e: Entity | None, alias: str | None, pos: int) -> Entity | None:
         if e is not None:
@@ -265,20 +330,20 @@ class SourceResolver:
         """Source mentions in *sentence* that attribute what it says, resolved to entities."""
         found: list[tuple[int, str, str]] = []
         citing = False
-        for m in _ACCORDING.finditer(sentence):
+        for m in _ACCORDING.finditer(sentence) if may_hold(sentence, _ACCORDING_WORDS) else ():
             np, kind = _leading_np(m.group("np"))
             if np:
                 found.append((m.start(), np, kind))
                 citing = citing or m.group(0).lower().startswith("citing")
-        for m in _POSSESSIVE.finditer(sentence):
+        for m in _POSSESSIVE.finditer(sentence) if "'s" in sentence or "’s" in sentence else ():
             found.append((m.start(), m.group("np"), "name"))
         for m in _VERB_RE.finditer(sentence):
             before = sentence[max(0, m.start() - 160):m.start()]
-            before = _PRE.sub("", before[-160:]) if len(before) < 400 else before
-            before = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$", "", before)
+            before = _strip_adverbs(before)
+            before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
             before = _drop_appositive(before)
-            before = re.sub(r"\s*\([A-Z][\w&\-]{1,9}\)\s*$", "", before)
-            nm = _NP.search(before[-120:])
+            before = _ACRONYM_LAST.sub("", before) if before.rstrip().endswith(")") else before
+            nm = _np_at_end(before[-120:])
             if nm and nm.group(0).strip() and not nm.group(0).strip().isdigit():
                 kind = "pron" if nm.group("pron") else "desc" if nm.group("desc") else "name"
                 np = nm.group(0).strip()
@@ -292,7 +357,7 @@ class SourceResolver:
                 am = _AFTER_VERB.match(sentence[m.end():m.end() + 140])
                 if am:
                     np = am.group("np").strip()
-                    kind = "desc" if re.search(r"\b(?:" + _DESC_HEADS + r")\b", np, re.I) and not re.match(r"(?:the\s+)?[A-Z]", np) else "name"
+                    kind = "desc" if _DESC_HEAD_RE.search(np) and not re.match(r"(?:the\s+)?[A-Z]", np) else "name"
                     if kind == "name":
                         np = _trim_name(np)
                     if np and np.lower() not in ("that", "on", "in"):
@@ -345,7 +410,7 @@ def _desc_fits(desc: str, name: str, aliases: list[str] | tuple[str, ...] = ()) 
 
 
 def _strip_the(s: str) -> str:
-    return re.sub(r"^(?:the|The)\s+(?=[A-Z])", "", s).strip()
+    return _THE_BEFORE_NAME.sub("", s).strip()
 
 
 def _trim_name(np: str) -> str:
@@ -403,7 +468,7 @@ _NOT_PERSON = re.compile(
 
 def _person_name(m: str) -> str | None:
     """The personal name in '[title] Firstname Lastname', or None if it does not look like one."""
-    if re.search(r"\b(?:" + _ORG_WORDS + r")\b", m) or _NOT_PERSON.search(m) or m.isupper():
+    if _ORG_WORD_RE.search(m) or _NOT_PERSON.search(m) or m.isupper():
         return None
     words = m.split()
     titles = {"governor", "gov.", "mayor", "president", "minister", "dr", "dr.", "general", "gen.", "colonel", "col.",

@@ -111,3 +111,11 @@ def test_gazetteer_named_regions_outside_syria_expand_to_members(g):
     strip = g.resolve("the Gaza Strip").area
     assert {a.iso3166_2 for a in g.expand(strip)} == {"PS-NGZ", "PS-GZA", "PS-DEB", "PS-KYS", "PS-RFH"}
     assert {a.iso3166_2 for a in g.expand(g.resolve("Darfur").area)} == {"SD-DN", "SD-DS", "SD-DW", "SD-DC", "SD-DE"}
+
+
+def test_gazetteer_fuzzy_running_text_word_searched_only_near_in_depth_areas(g):
+    """A misspelt governorate is found; a word no in-depth admin area is near (a surname) is not
+    searched among every name, and find_mentions finds the same as a full fuzzy resolve would give it."""
+    assert g._fuzzy_word("Tartos", None).area.code == g.resolve("Tartos").area.code
+    assert g._fuzzy_word("Syniehubov", None) is None
+    assert [m.text for m in g.find_mentions("Shelling hit Tartos and Lattakia, said Oleh Syniehubov.")] == ["Tartos", "Lattakia"]

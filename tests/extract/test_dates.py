@@ -44,3 +44,17 @@ def test_claims_without_time_have_no_dates_and_follow_the_paragraph() -> None:
     c1, c2, c3 = extract_claims(text, published=dt.datetime(2025, 3, 10), outlet="X").claims
     assert (c1.date_from, c2.date_from, c3.date_from) == (D(2025, 3, 4), D(2025, 3, 4), None)
     assert (c1.cumulative, c3.cumulative) == (False, True)
+
+
+def test_scan_finds_what_finditer_finds() -> None:
+    """The word-start scan is an exact, faster ``_PATTERNS.finditer`` (Unicode case folding included)."""
+    from tally.extract.dates import _PATTERNS, _scan
+
+    for s in ["Since March 6 and between 3 and 5 March 2024, 12 were killed", "mid-March, early April", "3rd of May",
+              "since 2023 and since the start of 2024", "2 weeks ago, a day ago, last night, this morning",
+              "ſince Monday", "İn 2024", "sınce Tuesday", "Mondays and Sunday's strike", "Sept. 4th, Sep 5, jan 1",
+              "from Monday to Friday; over the weekend; the past 24 hours", "x_3 March", "Dec. 12-14, 2023",
+              "At the weekend, this afternoon, a week ago, One day ago", "in the start of 2024, during 2023, OF 2022",
+              "the end of March, THE middle of May, over the weekend, the-start of 2024",
+              "3 and5 March, 3to5 May, 12th of May, 7 days ago, 5–7 Sept. 2024, 1,000 people, 19 March, since 2021"]:
+        assert [(m.span(), m.lastgroup) for m in _scan(s)] == [(m.span(), m.lastgroup) for m in _PATTERNS.finditer(s)], s

@@ -39,3 +39,13 @@ def test_find_quantities_reads_numbers_qualifiers_and_vague_words(text: str, exp
 ])
 def test_find_quantities_skips_ages_years_durations_dates_and_distances(text: str) -> None:
     assert [q.count for q in find_quantities(text) if q.count not in ("two",)] == []
+
+
+def test_number_scan_finds_what_finditer_finds() -> None:
+    """The word-start scan is an exact, faster ``_NUMBER.finditer`` (Unicode case folding included)."""
+    from tally.extract.numbers import _NUMBER, _numbers
+
+    for s in ["1,400 people, 1.2 million, 1,400+ and twenty-three others", "a dozen, two hundred and tens of thousands",
+              "x3 3x 12th ,5 .5 (12) -3 A Dozen ſeven İ ın", "several hundreds of thousands; a handful of a number",
+              "twelve-year-old ninety-nine one-hundred ONE", "1,00 12,3456 1,000,000.5 3bn 5m"]:
+        assert [(m.span(), m.lastgroup) for m in _numbers(s)] == [(m.span(), m.lastgroup) for m in _NUMBER.finditer(s)], s

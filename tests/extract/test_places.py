@@ -40,3 +40,12 @@ def test_places_english_spellings_of_non_syrian_provinces() -> None:
 def test_places_source_names_are_not_places_and_title_is_the_last_resort() -> None:
     c = _claim("The Sudan Doctors Network said 12 people were killed.", title="Twelve killed in El Fasher")
     assert c.places == ["Fasher"] or c.admin1 == ["SD-DN"]
+
+
+def test_places_country_tie_goes_to_the_named_area_not_to_string_hashing() -> None:
+    """'Lebanon' is a country and US towns; 'Hama' a Syrian province and a Japanese town. The tie goes to the
+    gazetteer's own pick (it used to follow a set's order, which changes with PYTHONHASHSEED)."""
+    from tally.extract.places import PlaceFinder
+
+    assert PlaceFinder("Thousands have fled to Lebanon.").country == "LB"
+    assert PlaceFinder("Fighting near Hama.").country == "SY"
