@@ -1,9 +1,13 @@
 """The report in real headless Chromium (Debian's package, driven by Playwright): no console errors,
-charts and map drawn, headline numbers equal the reconciliation's.  Saves ``bench/report.png``."""
+charts and map drawn, headline numbers equal the reconciliation's.  The screenshot goes to the
+test's temporary folder, never into the checkout; ``TALLY_REPORT_SCREENSHOT=path.png`` keeps a copy
+(that is how ``bench/report.png`` is made)."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +17,6 @@ from tally import pipeline
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
@@ -56,8 +59,11 @@ def test_report_renders_in_chromium_without_errors(request: pytest.FixtureReques
             page.locator('#card-reported a[href="#claim-1"]').click()
             assert page.evaluate("location.hash") == "#claim-1"
             page.evaluate("window.scrollTo(0, 0)")
-            BENCH.mkdir(exist_ok=True)
-            page.screenshot(path=str(BENCH / "report.png"), full_page=False)
+            shot = tmp_path / "report.png"
+            page.screenshot(path=str(shot), full_page=False)
+            assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            if os.environ.get("TALLY_REPORT_SCREENSHOT"):
+                shutil.copyfile(shot, os.environ["TALLY_REPORT_SCREENSHOT"])
             pdf = page.pdf() if hasattr(page, "pdf") else b""
             assert pdf[:4] == b"%PDF"  # it prints
         finally:
