@@ -86,8 +86,9 @@ def claims_command(
 
 @eval_app.command("extract")
 def eval_extract_command(
-    gold_dir: Annotated[Optional[Path], typer.Argument(help="A directory with claims.jsonl and the articles beside it "
-                                                            "(e.g. a simulation's truth/ directory).")] = None,
+    gold_dirs: Annotated[Optional[list[Path]], typer.Argument(
+        help="Directories with claims.jsonl and the articles beside it (e.g. a simulation's truth/ "
+             "directory); several are scored as one set.")] = None,
     gold: Annotated[Optional[Path], typer.Option("--gold", help="A gold claims JSONL file (instead of GOLD_DIR).")] = None,
     root: Annotated[Optional[Path], typer.Option("--root", help="Directory the gold file's article paths are relative to.")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed, spurious and mismatched claims.")] = False,
@@ -96,12 +97,13 @@ def eval_extract_command(
     """Claim-level precision/recall/F1 and per-field accuracy of extraction against gold claims."""
     from tally.extract.evaluate import evaluate
 
-    target = gold or gold_dir
-    if target is None:
-        raise InputError("give GOLD_DIR or --gold FILE.jsonl")
-    if not target.exists():
-        raise InputError(f"{target}: not found")
-    result = evaluate(target, root)
+    targets = [gold] if gold else list(gold_dirs or [])
+    if not targets:
+        raise InputError("give GOLD_DIR... or --gold FILE.jsonl")
+    for target in targets:
+        if not target.exists():
+            raise InputError(f"{target}: not found")
+    result = evaluate(targets, root)
     if as_json:
         out = result.to_dict()
         if errors:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -149,10 +149,21 @@ def score(gold: Iterable[GoldArticle], predicted: dict[str, list[dict[str, Any]]
     return res
 
 
-def evaluate(gold: Path, root: Path | None = None,
+def evaluate(gold: Path | Sequence[Path], root: Path | None = None,
              extract: Callable[[Path], list[dict[str, Any]]] | None = None) -> EvalResult:
-    """Extract every gold article with *extract* (default: tally's extractor) and score it."""
-    articles = load_gold(gold, root)
+    """Extract every gold article with *extract* (default: tally's extractor) and score it.
+
+    *gold* may be several gold sets (e.g. two held-out batches): they are scored as one, each
+    article named by its set's directory so that equal file names do not collide."""
+    golds = [Path(gold)] if isinstance(gold, (str, Path)) else [Path(g) for g in gold]
+    if not golds:
+        raise ExtractError("no gold set given")
+    articles = []
+    for g in golds:
+        found = load_gold(g, root)
+        if len(golds) > 1:
+            found = [replace(a, file=f"{g.name}/{a.file}") for a in found]
+        articles += found
     if extract is None:
         extract = _default_extract
     predicted = {a.file: extract(a.path) for a in articles}

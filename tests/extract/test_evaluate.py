@@ -79,3 +79,24 @@ def test_evaluate_second_heldout_batch_keeps_claim_f1() -> None:
     """Written after tuning; a regression guard on claims found (its field scores are reported in the README)."""
     r = evaluate(GOLD / "heldout2")
     assert r.articles == 15 and r.f1 >= 0.85, r.summary()
+
+
+def test_evaluate_scores_both_heldout_batches_as_one_set() -> None:
+    """Everything held aside (41 articles): claims and every target field at 0.85 or above."""
+    one, two = evaluate(GOLD / "heldout"), evaluate(GOLD / "heldout2")
+    both = evaluate([GOLD / "heldout", GOLD / "heldout2"])
+    assert both.articles == one.articles + two.articles
+    assert (both.tp, both.fp, both.fn) == (one.tp + two.tp, one.fp + two.fp, one.fn + two.fn)
+    assert both.f1 >= 0.85, both.summary()
+    for f in ("source", "victims", "qualifier", "admin1", "date"):
+        assert both.accuracy(f) >= 0.85, both.summary()
+
+
+def test_cli_eval_extract_takes_several_gold_sets() -> None:
+    from typer.testing import CliRunner
+
+    from tally.cli import app
+
+    res = CliRunner().invoke(app, ["eval", "extract", str(GOLD / "heldout"), str(GOLD / "heldout2"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["articles"] == 41
