@@ -25,6 +25,12 @@ DEFAULT_BLOCKING_RULES: tuple[str, ...] = (
     "l.given_sk = r.given_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.family_sk = r.family_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.given_sk = r.given_sk and l.district_code = r.district_code and l.age = r.age",
+    # both names spelled differently and the date copied a few days off, wherever the place:
+    # two 7-day grids three days apart, so that any two dates within 3 days share a week in
+    # one of them (an equi-join on the week keeps blocks small on long periods; a date window
+    # or a governorate would make blocks of billions of pairs at a million records)
+    "l.given_sk = r.given_sk and l.family_sk = r.family_sk and floor(l.dod / 7) = floor(r.dod / 7)",
+    "l.given_sk = r.given_sk and l.family_sk = r.family_sk and floor((l.dod + 3) / 7) = floor((r.dod + 3) / 7)",
 )
 # Rules that admit (almost) no false positive: used to calibrate the prior, never to link.
 DEFAULT_DETERMINISTIC_RULES: tuple[str, ...] = (
