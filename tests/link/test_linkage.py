@@ -9,7 +9,7 @@ import pytest
 
 from tally.core.errors import LinkError
 from tally.link.evaluate import score_clusters
-from tally.link.linkage import LinkResult, link_records
+from tally.link.linkage import LinkResult, explain_pair, link_records
 from tally.link.spec import LinkSpec
 from tests.link.conftest import predicted_key
 from tests.link.world import World
@@ -162,3 +162,34 @@ def test_link_records_veto_can_spare_same_age_and_sex(world: World, linked: Link
     more = score_clusters(predicted_key(world, spared), world.truth)
     assert spared.metrics["veto_spared_same_age_sex"] > 0
     assert more.recall >= base.recall and more.f1 >= 0.95
+
+
+def test_link_records_within_list_prior_below_cross_list_prior(linked: LinkResult) -> None:
+    # a list names a victim twice far more rarely than two lists name one victim
+    m = linked.metrics
+    assert 0 < m["prior_within_list"] < m["prior_calibrated"]
+    assert linked.model_json["tally_prior_within_list"] == m["prior_within_list"]
+
+
+def test_link_records_explain_within_list_pair_uses_its_prior(linked: LinkResult) -> None:
+    src = linked.features.set_index("record_key")["source"]
+    same = linked.pairs[src.reindex(linked.pairs["key_l"]).to_numpy() == src.reindex(linked.pairs["key_r"]).to_numpy()]
+    assert len(same)
+    row = same.iloc[0]
+    wf = linked.explain(int(row["key_l"]), int(row["key_r"]))
+    assert wf.rows[0][1] == "two random records of one list"
+    assert wf.match_probability == pytest.approx(row["match_probability"], abs=1e-6)
+
+
+def test_link_records_common_names_weigh_less(linked: LinkResult) -> None:
+    tf = linked.model_json["tally_term_frequencies"]["given"]
+    common, rare = max(tf, key=tf.get), min(tf, key=tf.get)
+    feats = linked.features.set_index("record_key")
+    weights = {}
+    for name in (common, rare):
+        # one record bearing the name, and its copy in another list: only the name's frequency differs
+        a = feats.loc[[feats.index[feats["given"] == name][0]]].reset_index()
+        b = a.assign(record_key=a["record_key"] + 10**9, source="other list")
+        weights[name] = explain_pair(linked.model_json, a, b).match_weight
+    assert weights[common] < weights[rare]
+
