@@ -243,6 +243,23 @@ def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any])
                         copy=False)
 
 
+def _list_clash(clusters: pd.Series, codes: pd.Series, kl: np.ndarray, kr: np.ndarray, features: pd.DataFrame,
+                dup_sources: Iterable[str]) -> np.ndarray:
+    """Pairs in two persons of which one already holds a record of the other record's list.
+
+    The one-record-per-list rule refused them: a reviewer's "match" would not link them, and
+    few are matches (a namesake's records, mostly), so they are not queued for review.
+    """
+    n_src = int(codes.max()) + 1 if len(codes) else 1
+    dup = np.isin(np.arange(n_src), codes[features["source"].isin(list(dup_sources)).to_numpy()].unique())
+    person = clusters.to_numpy(dtype="int64")
+    held = np.unique(person * n_src + codes.reindex(clusters.index).to_numpy())
+    pl, pr = clusters.reindex(kl).to_numpy(dtype="int64"), clusters.reindex(kr).to_numpy(dtype="int64")
+    sl, sr = codes.reindex(kl).to_numpy(), codes.reindex(kr).to_numpy()
+    clash = (np.isin(pr * n_src + sl, held) & ~dup[sl]) | (np.isin(pl * n_src + sr, held) & ~dup[sr])
+    return clash & (pl != pr)
+
+
 def link_records(
     records: pd.DataFrame,
     spec: LinkSpec | None = None,
@@ -369,7 +386,12 @@ def link_records(
     p = pairs["match_probability"].to_numpy()
     # vetoed pairs (given names clearly differ: siblings) are settled by the rule, not queued
     vetoed = pairs["given_differs"].to_numpy(dtype=bool) if spec.given_name_veto else np.zeros(len(pairs), bool)
-    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided & ~vetoed)
+    queued = (p >= low) & (p < high) & undecided & ~vetoed
+    if not spec.review_list_clashes:
+        clash = _list_clash(clusters, codes, kl, kr, features, spec.sources_with_duplicates)
+        metrics["review_list_clashes_skipped"] = int((queued & clash).sum())
+        queued &= ~clash
+    pairs = pairs.assign(in_review=queued)
     out_cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
     review = pairs[pairs["in_review"]].sort_values("match_probability", ascending=False)[out_cols]
     t_end = time.perf_counter()

@@ -193,3 +193,13 @@ def test_link_records_common_names_weigh_less(linked: LinkResult) -> None:
         weights[name] = explain_pair(linked.model_json, a, b).match_weight
     assert weights[common] < weights[rare]
 
+
+def test_link_records_review_skips_pairs_kept_apart_by_the_list_rule(linked: LinkResult) -> None:
+    # a "match" on such a pair would not link it (the person already has a record of that list)
+    src = linked.features.set_index("record_key")["source"]
+    held = set(zip(linked.clusters.to_numpy(), src.reindex(linked.clusters.index).to_numpy(), strict=True))
+    for a, b in zip(linked.review["key_l"].astype(int), linked.review["key_r"].astype(int), strict=True):
+        pa, pb = linked.clusters[a], linked.clusters[b]
+        if pa != pb:
+            assert (pb, src[a]) not in held and (pa, src[b]) not in held
+    assert linked.metrics["review_list_clashes_skipped"] > 0
