@@ -333,7 +333,8 @@ def link_records(
         a, b = f.reindex(sub["key_l"].to_numpy()), f.reindex(sub["key_r"].to_numpy())
         age_a = a["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         age_b = b["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        same = (np.abs(age_a - age_b) <= 1) & (a["sex"].to_numpy() == b["sex"].to_numpy())
+        same_sex = (a["sex"].reset_index(drop=True) == b["sex"].reset_index(drop=True)).fillna(False)
+        same = (np.abs(age_a - age_b) <= 1) & same_sex.to_numpy(dtype=bool)  # an unknown sex is not the same
         spared = np.asarray(same, dtype=bool)
         pairs.loc[sub.index[spared], "given_differs"] = False
         metrics["veto_spared_same_age_sex"] = int(spared.sum())

@@ -94,6 +94,18 @@ def _jw(col: str, thr: float, label: str, m: float, fix_m: bool = False) -> Any:
     return cll.JaroWinklerLevel(col, thr).configure(**kw)
 
 
+def _similar_given(m: float, fix: bool) -> Any:
+    """Jaro-Winkler >= 0.92, or the same name but for e/i and o/u (Nahed/Nahid, Samer/Samir as the
+    scholarly habit writes سامر): transliterations that the given-name veto must not part."""
+    from splink import comparison_level_library as cll
+
+    vowels = cll.CustomLevel("translate(given_l, 'eo', 'iu') = translate(given_r, 'eo', 'iu')")
+    kw: dict[str, Any] = {"m_probability": m, "label_for_charts": "similar (Jaro-Winkler >= 0.92 or e/i, o/u)"}
+    if fix:
+        kw["fix_m_probability"] = True
+    return cll.Or(cll.JaroWinklerLevel("given", 0.92), vowels).configure(**kw)
+
+
 def _given_name(m: dict[str, float], fix: bool) -> Any:
     """Given names: no consonant-skeleton level (Muhammad and Mahmud share one: brothers)."""
     from splink import comparison_library as cl
@@ -103,7 +115,7 @@ def _given_name(m: dict[str, float], fix: bool) -> Any:
             _lvl("given_l IS NULL OR given_r IS NULL", "missing", null=True),
             _lvl("given_l = given_r", "same name", m["exact"], fix_m=fix, tf="given"),
             _lvl("given_l = family_r AND family_l = given_r", "given and family swapped", m["swapped"], fix_m=fix),
-            _jw("given", 0.92, "similar (Jaro-Winkler >= 0.92)", m["fuzzy"], fix_m=fix),
+            _similar_given(m["fuzzy"], fix),
             _lvl("ELSE", "different", m["else"], fix_m=fix),
         ],
         output_column_name="given_name",

@@ -203,3 +203,25 @@ def test_link_records_review_skips_pairs_kept_apart_by_the_list_rule(linked: Lin
         if pa != pb:
             assert (pb, src[a]) not in held and (pa, src[b]) not in held
     assert linked.metrics["review_list_clashes_skipped"] > 0
+
+
+def test_link_records_transliterated_given_names_are_not_vetoed(linked: LinkResult) -> None:
+    # Nahed (French, English) and Nahid (scholarly) are one name; Muhammad and Mahmud are brothers
+    from tally.link.features import prepare
+
+    def level(x: str, y: str) -> str:
+        feats, _ = prepare(pd.DataFrame({"record_key": [1, 2], "source": ["a", "b"], "name": [x, y],
+                                         "sex": ["female", "female"], "date_of_death": ["2024-12-01"] * 2}))
+        wf = explain_pair(linked.model_json, feats.iloc[[0]], feats.iloc[[1]])
+        return next(lv for comp, lv, _, _ in wf.rows if comp == "given_name")
+
+    assert level("Nahed Al-Zoubi", "Nahid al-Zu'bi").startswith("similar")
+    assert level("Samer Al-Ahmad", "Samir al-Ahmad").startswith("similar")
+    assert level("Mohammed Al-Ahmad", "Mahmoud Al-Ahmad") == "different"
+
+
+def test_link_records_veto_spares_with_unknown_sex(world: World) -> None:
+    records = world.records.copy()
+    records.loc[records.index[::3], "sex"] = None
+    res = link_records(records, LinkSpec(memory_limit="1GB", veto_spares_same_age_and_sex=True))
+    assert res.metrics["veto_spared_same_age_sex"] >= 0 and res.persons > 0
