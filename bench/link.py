@@ -2,7 +2,7 @@
 
     PYTHONPATH=. python bench/link.py --records 1000000
 
-Prints wall time per stage, peak memory (max RSS of this process, which holds DuckDB) and
+Prints wall time per stage, CPU time, the load average at the end, peak memory (max RSS of this process, which holds DuckDB) and
 pairwise precision / recall / F1 against the world's key.  The world is generated once in a
 child process and cached under bench/.cache/, so its memory is not counted.
 
@@ -66,6 +66,12 @@ pd.read_csv(world / "truth" / "key.csv", dtype=str).to_parquet({str(out)!r} + ".
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the name workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -107,9 +113,9 @@ def main() -> None:
 
     spec = LinkSpec(engine=args.engine, memory_limit=args.memory_limit, threads=args.threads,
                     predict_chunks=args.predict_chunks)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
     result = link_records(records, spec)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     pred = records[["record_key", "source", "record_id"]].rename(columns={"record_id": "id"})
     pred["person"] = pred["record_key"].map(result.clusters)
     score = score_clusters(pred, truth)
@@ -120,6 +126,8 @@ def main() -> None:
         "world": args.world,
         "predict_chunks": args.predict_chunks,
         "wall_seconds": round(wall, 1),
+        "cpu_seconds": round(cpu, 1),  # wall depends on the other sessions' load; CPU much less
+        "load_average": os.getloadavg()[0],
         "train_seconds": m.get("seconds_train"),
         "predict_seconds": m.get("seconds_predict"),
         "cluster_seconds": m.get("seconds_cluster"),

@@ -9,8 +9,13 @@ and a merge is refused when
   entered twice — is merged first and then counts as one record of that list),
 - the merged cluster would exceed the largest-cluster bound,
 - a reviewer said two of their records are different people, or
-- (second pass) the clusters are both multi-record and the mean probability of the pairs
-  compared between them is below the threshold: one strong link does not glue two groups.
+- the merge joins more than two records and the mean probability of the pairs scored between
+  the two clusters (strong negatives included) is below the threshold: one strong link does
+  not glue two groups, nor a record to a group whose other records it contradicts.
+
+Last, a record still alone whose partner's cluster holds one record of its own list joins it
+when its pair with that record reaches ``twin_threshold`` (the record was entered twice: the
+first pass merges only near-certain twins, before cross-list evidence exists).
 
 Reviewed matches are merged first, whatever the score.  The person key of a cluster is its
 smallest record key, so the result does not depend on the engine or the order of the input.
@@ -33,6 +38,7 @@ class ClusterStats:
 
     merged: int = 0
     merged_duplicates: int = 0
+    merged_twins: int = 0
     refused_same_list: int = 0
     refused_size: int = 0
     refused_reviewed: int = 0
@@ -83,6 +89,12 @@ class _UF:
         return ra
 
 
+def _lookup(codes_sorted: np.ndarray, p_sorted: np.ndarray, n: int, x: int, y: int) -> float | None:
+    want = min(x, y) * n + max(x, y)
+    at = int(np.searchsorted(codes_sorted, want, side="right")) - 1
+    return float(p_sorted[at]) if at >= 0 and codes_sorted[at] == want else None
+
+
 def cluster_pairs(
     record_keys: np.ndarray,
     sources: np.ndarray,
@@ -95,6 +107,7 @@ def cluster_pairs(
     cannot_link: Iterable[tuple[int, int]] = (),
     given_name_veto: bool = True,
     duplicate_threshold: float | None = None,
+    twin_threshold: float | None = None,
 ) -> tuple[pd.Series, ClusterStats]:
     """Cluster *pairs* (key_l, key_r, match_probability[, given_differs]) into persons.
 
@@ -191,7 +204,7 @@ def cluster_pairs(
             if conflicts(ra, rb):
                 stats.refused_reviewed += 1
                 continue
-            if len(ga) > 1 and len(gb) > 1:
+            if len(ga) + len(gb) > 2:  # not for two single records: their own pair decides
                 want = np.array([min(x, y) * n + max(x, y) for x in ga for y in gb], dtype="int64")
                 at = np.searchsorted(codes_sorted, want, side="right") - 1
                 found = (at >= 0) & (codes_sorted[np.maximum(at, 0)] == want)
@@ -201,6 +214,31 @@ def cluster_pairs(
                     continue
             uf.union(ra, rb)
             stats.merged += 1
+
+        if twin_threshold is not None:
+            # phase 3: a record left alone whose partner's cluster already holds one record of
+            # its own list is that record entered twice, when the two are close enough and the
+            # record fits the cluster as a whole (strongest partner first)
+            def lookup(x: int, y: int) -> float | None:
+                return _lookup(codes_sorted, p_sorted, n, x, y)
+
+            for a, b in zip(lo[sel].tolist(), hi[sel].tolist(), strict=True):
+                for r, other in ((a, b), (b, a)):
+                    if len(uf.group(uf.find(r))) != 1 or uf.dup_ok[r]:
+                        continue
+                    rc = uf.find(other)
+                    group = uf.group(rc)
+                    if max_size is not None and len(group) + 1 > max_size:
+                        continue
+                    twins = [m for m in group if uf.sources[m] == uf.sources[r]]
+                    if len(twins) != 1 or conflicts(uf.find(r), rc):
+                        continue
+                    pt = lookup(r, twins[0])
+                    vals = [v for v in (lookup(r, m) for m in group) if v is not None]
+                    if pt is None or pt < twin_threshold or not vals or sum(vals) / len(vals) < threshold:
+                        continue
+                    uf.union(uf.find(r), rc)
+                    stats.merged_twins += 1
 
     roots = np.array([uf.find(i) for i in range(n)], dtype="int64")
     # person key = smallest record key in the cluster

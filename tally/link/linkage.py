@@ -26,6 +26,8 @@ from tally.link.model import (
     level_labels,
     model_for_dialect,
     settings_creator,
+    term_frequencies,
+    tf_frame,
 )
 from tally.link.spec import LinkSpec
 
@@ -115,19 +117,31 @@ def explain_pair(model: dict[str, Any], a: pd.DataFrame, b: pd.DataFrame) -> Wat
         api = DuckDBAPI(connection=con)
         sdf = api.register(frame, table_name="tally_explain")
         linker = Linker(sdf, m, log_level=None)
+        # the run's name frequencies (two records alone would make every name look common)
+        for col, table in model.get(TF_KEY, {}).items():
+            tf_sdf = api.register(tf_frame(table, col), table_name=f"tally_explain_tf_{col}")
+            linker.table_management.register_term_frequency_lookup(tf_sdf, col)
         out = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
     finally:
         con.close()
     row = out.iloc[0]
     labels, bfs = level_labels(model), bayes_factors(model)
     prior = float(model["probability_two_random_records_match"])
-    rows = [("prior", "two random records", prior / (1 - prior), _logit2(prior))]
+    if WITHIN_PRIOR_KEY in model and a["source"].iloc[0] == b["source"].iloc[0]:
+        prior, prior_label = float(model[WITHIN_PRIOR_KEY]), "two random records of one list"
+    else:
+        prior_label = "two random records"
+    rows = [("prior", prior_label, prior / (1 - prior), _logit2(prior))]
     total = _logit2(prior)
     for comp, table in bfs.items():
         mw = float(row[f"mw_{comp}"])
         g = min(table, key=lambda k: abs(math.log2(table[k]) - mw) if table[k] > 0 else math.inf)
         total += mw
         rows.append((comp, labels[comp].get(g, str(g)), 2.0**mw, mw))
+        tf_mw = float(row.get(f"mw_tf_adj_{comp}", 0.0) or 0.0)
+        if tf_mw:
+            total += tf_mw
+            rows.append((comp, "name frequency adjustment", 2.0**tf_mw, tf_mw))
     ka, kb = int(row["record_key_l"]), int(row["record_key_r"])
     return Waterfall(ka, kb, tuple(rows), total, 1 / (1 + 2 ** (-total)))
 
@@ -179,6 +193,18 @@ def _train(linker: Any, spec: LinkSpec, n: int, n_sources: int, labels: pd.DataF
     return model
 
 
+# Kept in the model JSON beside Splink's settings (and removed before Splink sees it).
+TF_KEY = "tally_term_frequencies"
+WITHIN_PRIOR_KEY = "tally_prior_within_list"
+
+
+def _register_tf(linker: Any, engine: Any, tf: dict[str, dict[str, float]]) -> None:
+    """Give Splink the run's name-frequency tables (the same ones are stored with the model)."""
+    for col, table in tf.items():
+        sdf = engine.register(tf_frame(table, col), f"tally_tf_{col}_{int(time.time() * 1000)}")
+        linker.table_management.register_term_frequency_lookup(sdf, col)
+
+
 _PAIR_COLS = ("record_key_l", "record_key_r", "match_weight", "mw_given_name")
 
 
@@ -215,6 +241,23 @@ def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any])
         raise LinkError(f"read {at} scored pairs of {n}")
     return pd.DataFrame({"key_l": key_l, "key_r": key_r, "match_weight": weight, "given_differs": differs},
                         copy=False)
+
+
+def _list_clash(clusters: pd.Series, codes: pd.Series, kl: np.ndarray, kr: np.ndarray, features: pd.DataFrame,
+                dup_sources: Iterable[str]) -> np.ndarray:
+    """Pairs in two persons of which one already holds a record of the other record's list.
+
+    The one-record-per-list rule refused them: a reviewer's "match" would not link them, and
+    few are matches (a namesake's records, mostly), so they are not queued for review.
+    """
+    n_src = int(codes.max()) + 1 if len(codes) else 1
+    dup = np.isin(np.arange(n_src), codes[features["source"].isin(list(dup_sources)).to_numpy()].unique())
+    person = clusters.to_numpy(dtype="int64")
+    held = np.unique(person * n_src + codes.reindex(clusters.index).to_numpy())
+    pl, pr = clusters.reindex(kl).to_numpy(dtype="int64"), clusters.reindex(kr).to_numpy(dtype="int64")
+    sl, sr = codes.reindex(kl).to_numpy(), codes.reindex(kr).to_numpy()
+    clash = (np.isin(pr * n_src + sl, held) & ~dup[sl]) | (np.isin(pl * n_src + sr, held) & ~dup[sr])
+    return clash & (pl != pr)
 
 
 def link_records(
@@ -263,7 +306,9 @@ def link_records(
             linker = Linker(sdf, settings_creator(spec, 1e-4, fix_given=fix_given), log_level=logging.WARNING)
             model = _train(linker, spec, n, n_sources, labels, engine, warnings, metrics)
         t_train = time.perf_counter()
+        tf = term_frequencies(features)
         linker = Linker(sdf, {**model, "retain_intermediate_calculation_columns": True}, log_level=logging.WARNING)
+        _register_tf(linker, engine, tf)
         prior = float(model["probability_two_random_records_match"])
         floor_w = _logit2(max(spec.keep_pairs_above, 1e-6)) - 8
         kw: dict[str, Any] = {"threshold_match_weight": floor_w, "warning_mode": "never"}
@@ -288,24 +333,43 @@ def link_records(
         a, b = f.reindex(sub["key_l"].to_numpy()), f.reindex(sub["key_r"].to_numpy())
         age_a = a["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
         age_b = b["age"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-        same = (np.abs(age_a - age_b) <= 1) & (a["sex"].to_numpy() == b["sex"].to_numpy())
+        same_sex = (a["sex"].reset_index(drop=True) == b["sex"].reset_index(drop=True)).fillna(False)
+        same = (np.abs(age_a - age_b) <= 1) & same_sex.to_numpy(dtype=bool)  # an unknown sex is not the same
         spared = np.asarray(same, dtype=bool)
         pairs.loc[sub.index[spared], "given_differs"] = False
         metrics["veto_spared_same_age_sex"] = int(spared.sum())
     total = n * (n - 1) / 2
+    trained_prior = prior
     lo = max(metrics.get("deterministic_matches", 0), 1) / total
     hi = min(max(n * max(n_sources - 1, 1) / 2, 1) / total, 0.5)
-    if not spec.model:
-        mw = pairs.loc[~pairs["given_differs"], "match_weight"].to_numpy(dtype=float)
-        new_prior = calibrate_prior(mw, prior, total, min(lo, hi), hi)
+    # a list names a victim twice far more rarely than two lists name one victim: pairs within
+    # one list get their own prior (else namesakes of one list merge as "duplicates")
+    codes = pd.Series(pd.factorize(features["source"])[0], index=features["record_key"].to_numpy())
+    within = (codes.reindex(pairs["key_l"].to_numpy()).to_numpy()
+              == codes.reindex(pairs["key_r"].to_numpy()).to_numpy())
+    sizes = features["source"].value_counts().to_numpy(dtype=float)
+    n_within = float((sizes * (sizes - 1) / 2).sum())
+    if spec.model:
+        within_prior = float(spec.model.get(WITHIN_PRIOR_KEY, prior))
+    else:
+        ok = ~pairs["given_differs"].to_numpy(dtype=bool)
+        mw = pairs["match_weight"].to_numpy(dtype=float)
+        new_prior = calibrate_prior(mw[ok & ~within], prior, total - n_within, min(lo, hi), hi)
+        within_prior = calibrate_prior(mw[ok & within], prior, n_within, min(1 / max(n_within, 1), hi), hi) \
+            if n_within > 0 else new_prior
         metrics["prior_trained"] = prior
         metrics["prior_calibrated"] = new_prior
         if abs(math.log(new_prior / prior)) > math.log(2):
             warnings.append(f"prior recalibrated on the blocked pairs: {prior:.3g} -> {new_prior:.3g}")
-        pairs["match_weight"] = pairs["match_weight"] + (_logit2(new_prior) - _logit2(prior))
-        model["probability_two_random_records_match"] = new_prior
+        prior = new_prior
+    metrics["prior_within_list"] = within_prior
+    pairs["match_weight"] = pairs["match_weight"].to_numpy(dtype=float) + np.where(
+        within, _logit2(within_prior), _logit2(prior)) - _logit2(trained_prior)
+    model["probability_two_random_records_match"] = prior
     pairs["match_probability"] = 1 / (1 + np.exp2(-pairs["match_weight"].to_numpy(dtype=float)))
-    pairs = pairs[pairs["match_probability"] >= spec.keep_pairs_above]
+    # clustering sees every scored pair, the strong negatives too (they refuse merges that the
+    # pairs kept with the run would allow); the run keeps the pairs above keep_pairs_above
+    metrics["pairs_clustered"] = len(pairs)
 
     max_size = spec.max_cluster_size or 2 * n_sources
     clusters, stats = cluster_pairs(
@@ -313,7 +377,9 @@ def link_records(
         max_size=max_size, sources_with_duplicates=spec.sources_with_duplicates,
         must_link=[(a, b) for a, b, m in decided if m], cannot_link=[(a, b) for a, b, m in decided if not m],
         given_name_veto=spec.given_name_veto, duplicate_threshold=spec.duplicate_threshold,
+        twin_threshold=spec.twin_threshold,
     )
+    pairs = pairs[pairs["match_probability"] >= spec.keep_pairs_above]
     low, high = spec.review_band
     decided_set = {(min(a, b), max(a, b)) for a, b, _ in decided}
     kl, kr = pairs["key_l"].to_numpy(), pairs["key_r"].to_numpy()
@@ -321,7 +387,12 @@ def link_records(
     p = pairs["match_probability"].to_numpy()
     # vetoed pairs (given names clearly differ: siblings) are settled by the rule, not queued
     vetoed = pairs["given_differs"].to_numpy(dtype=bool) if spec.given_name_veto else np.zeros(len(pairs), bool)
-    pairs = pairs.assign(in_review=(p >= low) & (p < high) & undecided & ~vetoed)
+    queued = (p >= low) & (p < high) & undecided & ~vetoed
+    if not spec.review_list_clashes:
+        clash = _list_clash(clusters, codes, kl, kr, features, spec.sources_with_duplicates)
+        metrics["review_list_clashes_skipped"] = int((queued & clash).sum())
+        queued &= ~clash
+    pairs = pairs.assign(in_review=queued)
     out_cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
     review = pairs[pairs["in_review"]].sort_values("match_probability", ascending=False)[out_cols]
     t_end = time.perf_counter()
@@ -332,6 +403,8 @@ def link_records(
         cluster=stats.to_dict(), max_cluster_size=max_size,
     )
     warnings += stats.notes
+    model[TF_KEY] = tf
+    model[WITHIN_PRIOR_KEY] = within_prior
     return LinkResult(
         clusters=clusters, pairs=pairs[out_cols].reset_index(drop=True), review=review.reset_index(drop=True),
         model_json=model, spec=spec, metrics=metrics, warnings=tuple(warnings), features=features,

@@ -25,11 +25,14 @@ from tally.link.spec import LinkSpec
 
 __all__ = [
     "COMPARISONS",
+    "TF_COLUMNS",
     "calibrate_prior",
     "clamp_prior",
     "comparisons",
     "level_labels",
     "settings_creator",
+    "term_frequencies",
+    "tf_frame",
 ]
 
 # Output column names of the comparisons, in model order.
@@ -38,12 +41,41 @@ COMPARISONS: tuple[str, ...] = (
     "sex", "status",
 )
 
+# Name parts whose exact agreement is weighed by the name's frequency.
+TF_COLUMNS: tuple[str, ...] = ("given", "father", "family")
 
-def _lvl(sql: str, label: str, m: float | None = None, *, fix_m: bool = False, null: bool = False) -> Any:
+
+def term_frequencies(features: pd.DataFrame, columns: tuple[str, ...] = TF_COLUMNS) -> dict[str, dict[str, float]]:
+    """Each name's share of the non-empty values of its column, for names seen at least twice.
+
+    Stored with the model so that a pair explained later is scored as in the run (two records
+    that agree on a name always hold a name seen at least twice).
+    """
+    out: dict[str, dict[str, float]] = {}
+    for col in columns:
+        counts = features[col].dropna().value_counts()
+        total = int(counts.sum())
+        counts = counts[counts >= 2]
+        out[col] = {str(k): float(v) / total for k, v in counts.items()} if total else {}
+    return out
+
+
+def tf_frame(table: dict[str, float], col: str) -> pd.DataFrame:
+    """One column's term frequencies as the lookup table Splink expects (col, tf_col)."""
+    return pd.DataFrame({col: pd.Series(list(table), dtype=object),
+                         f"tf_{col}": pd.Series(list(table.values()), dtype="float64")})
+
+
+def _lvl(sql: str, label: str, m: float | None = None, *, fix_m: bool = False, null: bool = False,
+         tf: str | None = None) -> Any:
     from splink import comparison_level_library as cll
 
     lvl = cll.CustomLevel(sql, label_for_charts=label)
     kw: dict[str, Any] = {}
+    if tf is not None:
+        # a shared common name (Muhammad, al-Ahmad) is weaker evidence than a shared rare one:
+        # the level's u becomes the name's frequency (Splink's term-frequency adjustment)
+        kw["tf_adjustment_column"] = tf
     if m is not None:
         kw["m_probability"] = m
     if fix_m:
@@ -62,6 +94,18 @@ def _jw(col: str, thr: float, label: str, m: float, fix_m: bool = False) -> Any:
     return cll.JaroWinklerLevel(col, thr).configure(**kw)
 
 
+def _similar_given(m: float, fix: bool) -> Any:
+    """Jaro-Winkler >= 0.92, or the same name but for e/i and o/u (Nahed/Nahid, Samer/Samir as the
+    scholarly habit writes سامر): transliterations that the given-name veto must not part."""
+    from splink import comparison_level_library as cll
+
+    vowels = cll.CustomLevel("translate(given_l, 'eo', 'iu') = translate(given_r, 'eo', 'iu')")
+    kw: dict[str, Any] = {"m_probability": m, "label_for_charts": "similar (Jaro-Winkler >= 0.92 or e/i, o/u)"}
+    if fix:
+        kw["fix_m_probability"] = True
+    return cll.Or(cll.JaroWinklerLevel("given", 0.92), vowels).configure(**kw)
+
+
 def _given_name(m: dict[str, float], fix: bool) -> Any:
     """Given names: no consonant-skeleton level (Muhammad and Mahmud share one: brothers)."""
     from splink import comparison_library as cl
@@ -69,9 +113,9 @@ def _given_name(m: dict[str, float], fix: bool) -> Any:
     return cl.CustomComparison(
         [
             _lvl("given_l IS NULL OR given_r IS NULL", "missing", null=True),
-            _lvl("given_l = given_r", "same name", m["exact"], fix_m=fix),
+            _lvl("given_l = given_r", "same name", m["exact"], fix_m=fix, tf="given"),
             _lvl("given_l = family_r AND family_l = given_r", "given and family swapped", m["swapped"], fix_m=fix),
-            _jw("given", 0.92, "similar (Jaro-Winkler >= 0.92)", m["fuzzy"], fix_m=fix),
+            _similar_given(m["fuzzy"], fix),
             _lvl("ELSE", "different", m["else"], fix_m=fix),
         ],
         output_column_name="given_name",
@@ -84,7 +128,7 @@ def _name_part(col: str, out: str, m: dict[str, float], fix: bool) -> Any:
     return cl.CustomComparison(
         [
             _lvl(f"{col}_l IS NULL OR {col}_r IS NULL", "missing", null=True),
-            _lvl(f"{col}_l = {col}_r", "same name", m["exact"], fix_m=fix),
+            _lvl(f"{col}_l = {col}_r", "same name", m["exact"], fix_m=fix, tf=col),
             _lvl(f"{col}_sk_l = {col}_sk_r", "same consonants", m["skeleton"], fix_m=fix),
             _jw(col, 0.88, "similar (Jaro-Winkler >= 0.88)", m["fuzzy"], fix_m=fix),
             _lvl("ELSE", "different", m["else"], fix_m=fix),
@@ -102,7 +146,7 @@ def comparisons(spec: LinkSpec, *, fix_given: bool = True) -> list[Any]:
     family = cl.CustomComparison(
         [
             _lvl("family_l IS NULL OR family_r IS NULL", "missing", null=True),
-            _lvl("family_l = family_r", "same name", 0.8),
+            _lvl("family_l = family_r", "same name", 0.8, tf="family"),
             _lvl("family_sk_l = family_sk_r", "same consonants", 0.08),
             _jw("family", 0.88, "similar (Jaro-Winkler >= 0.88)", 0.05),
             _lvl("family_l = father_r OR father_l = family_r OR family_l = given_r OR given_l = family_r",
@@ -140,8 +184,11 @@ def comparisons(spec: LinkSpec, *, fix_given: bool = True) -> list[Any]:
     place = cl.CustomComparison(
         [
             _lvl("governorate_code_l IS NULL OR governorate_code_r IS NULL", "missing", null=True),
-            _lvl("district_code_l = district_code_r", "same district", 0.8),
-            _lvl("governorate_code_l = governorate_code_r", "same governorate", 0.15),
+            _lvl("district_code_l = district_code_r", "same district", 0.75),
+            # a list that leaves the district empty says nothing about it: not "another district"
+            _lvl("governorate_code_l = governorate_code_r AND (district_code_l IS NULL OR district_code_r IS NULL)",
+                 "same governorate, district unknown", 0.15),
+            _lvl("governorate_code_l = governorate_code_r", "same governorate, other district", 0.05),
             _lvl("ELSE", "different governorate", 0.05),
         ],
         output_column_name="place",

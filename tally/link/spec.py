@@ -25,6 +25,12 @@ DEFAULT_BLOCKING_RULES: tuple[str, ...] = (
     "l.given_sk = r.given_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.family_sk = r.family_sk and l.dod = r.dod and l.governorate_code = r.governorate_code",
     "l.given_sk = r.given_sk and l.district_code = r.district_code and l.age = r.age",
+    # both names spelled differently and the date copied a few days off, wherever the place:
+    # two 7-day grids three days apart, so that any two dates within 3 days share a week in
+    # one of them (an equi-join on the week keeps blocks small on long periods; a date window
+    # or a governorate would make blocks of billions of pairs at a million records)
+    "l.given_sk = r.given_sk and l.family_sk = r.family_sk and floor(l.dod / 7) = floor(r.dod / 7)",
+    "l.given_sk = r.given_sk and l.family_sk = r.family_sk and floor((l.dod + 3) / 7) = floor((r.dod + 3) / 7)",
 )
 # Rules that admit (almost) no false positive: used to calibrate the prior, never to link.
 DEFAULT_DETERMINISTIC_RULES: tuple[str, ...] = (
@@ -40,9 +46,13 @@ class LinkSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     engine: Literal["duckdb", "spark"] = Field("duckdb", description="Backend that runs Splink.")
-    threshold: float = Field(0.7, gt=0, lt=1, description="Match probability at or above which a pair links.")
+    threshold: float = Field(0.6, gt=0, lt=1, description="Match probability at or above which a pair links.")
     review_band: tuple[float, float] = Field(
         (0.3, 0.97), description="Pairs with a probability in [low, high) go to the review queue."
+    )
+    review_list_clashes: bool = Field(
+        False, description="Also queue pairs that the one-record-per-list rule kept apart (their persons "
+        "already hold a record of the other's list; few are matches)."
     )
     keep_pairs_above: float = Field(0.05, ge=0, lt=1, description="Pairs stored with the run (probability floor).")
     blocking_rules: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCKING_RULES))
@@ -57,6 +67,11 @@ class LinkSpec(BaseModel):
         0.99, gt=0, le=1,
         description="Two records of one list at or above this probability are one person entered twice "
         "(None: never merge within a list unless it is in sources_with_duplicates).",
+    )
+    twin_threshold: float | None = Field(
+        0.9, gt=0, le=1,
+        description="A record left alone joins its partner's person when that person holds one record of the "
+        "same list and the two records reach this probability: one victim entered twice (None: never).",
     )
     sources_with_duplicates: list[str] = Field(
         default_factory=list, description="Lists that may name one person twice (within-list links allowed)."

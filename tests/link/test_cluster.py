@@ -83,3 +83,30 @@ def test_cluster_pairs_deterministic_person_keys() -> None:
     c2, _ = cluster_pairs(keys[perm], sources[perm], pairs.sample(frac=1, random_state=1), 0.5)
     assert (c1.sort_index() == c2.sort_index()).all()
     assert all(c1[k] <= k for k in keys)
+
+
+def test_cluster_pairs_singleton_refused_by_a_contradicting_member() -> None:
+    # record 3 fits record 1 well but record 2 (already with 1) not at all: a namesake
+    keys = np.array([1, 2, 3])
+    sources = np.array(["a", "b", "c"])
+    rows = [(1, 2, 0.999), (1, 3, 0.95), (2, 3, 0.001)]
+    clusters, stats = cluster_pairs(keys, sources, _pairs(rows), 0.9)
+    assert clusters[1] == clusters[2] != clusters[3]
+    assert stats.refused_second_pass == 1
+
+
+def test_cluster_pairs_record_entered_twice_joins_its_twin() -> None:
+    # 1 and 3 are one victim entered twice in list a (pair 0.93: below the first pass's 0.99);
+    # 2 in list b fits both; 4 in list a is a namesake that fits 2 but not its twin 1
+    keys = np.array([1, 2, 3, 4])
+    sources = np.array(["a", "b", "a", "a"])
+    rows = [(1, 2, 0.99), (2, 3, 0.98), (1, 3, 0.93), (2, 4, 0.97), (1, 4, 0.2)]
+    clusters, stats = cluster_pairs(keys, sources, _pairs(rows), 0.7, duplicate_threshold=0.99,
+                                    twin_threshold=0.9)
+    assert clusters[1] == clusters[2] == clusters[3] != clusters[4]
+    assert stats.merged_twins == 1
+    assert clusters[4] == 4
+    # without the twin pass (or with a stricter bar) the list constraint keeps 3 apart
+    for twin in (None, 0.95):
+        clusters, _ = cluster_pairs(keys, sources, _pairs(rows), 0.7, duplicate_threshold=0.99, twin_threshold=twin)
+        assert clusters[3] == 3 and clusters[1] == clusters[2]

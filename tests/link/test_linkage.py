@@ -9,7 +9,7 @@ import pytest
 
 from tally.core.errors import LinkError
 from tally.link.evaluate import score_clusters
-from tally.link.linkage import LinkResult, link_records
+from tally.link.linkage import LinkResult, explain_pair, link_records
 from tally.link.spec import LinkSpec
 from tests.link.conftest import predicted_key
 from tests.link.world import World
@@ -162,3 +162,66 @@ def test_link_records_veto_can_spare_same_age_and_sex(world: World, linked: Link
     more = score_clusters(predicted_key(world, spared), world.truth)
     assert spared.metrics["veto_spared_same_age_sex"] > 0
     assert more.recall >= base.recall and more.f1 >= 0.95
+
+
+def test_link_records_within_list_prior_below_cross_list_prior(linked: LinkResult) -> None:
+    # a list names a victim twice far more rarely than two lists name one victim
+    m = linked.metrics
+    assert 0 < m["prior_within_list"] < m["prior_calibrated"]
+    assert linked.model_json["tally_prior_within_list"] == m["prior_within_list"]
+
+
+def test_link_records_explain_within_list_pair_uses_its_prior(linked: LinkResult) -> None:
+    src = linked.features.set_index("record_key")["source"]
+    same = linked.pairs[src.reindex(linked.pairs["key_l"]).to_numpy() == src.reindex(linked.pairs["key_r"]).to_numpy()]
+    assert len(same)
+    row = same.iloc[0]
+    wf = linked.explain(int(row["key_l"]), int(row["key_r"]))
+    assert wf.rows[0][1] == "two random records of one list"
+    assert wf.match_probability == pytest.approx(row["match_probability"], abs=1e-6)
+
+
+def test_link_records_common_names_weigh_less(linked: LinkResult) -> None:
+    tf = linked.model_json["tally_term_frequencies"]["given"]
+    common, rare = max(tf, key=tf.get), min(tf, key=tf.get)
+    feats = linked.features.set_index("record_key")
+    weights = {}
+    for name in (common, rare):
+        # one record bearing the name, and its copy in another list: only the name's frequency differs
+        a = feats.loc[[feats.index[feats["given"] == name][0]]].reset_index()
+        b = a.assign(record_key=a["record_key"] + 10**9, source="other list")
+        weights[name] = explain_pair(linked.model_json, a, b).match_weight
+    assert weights[common] < weights[rare]
+
+
+def test_link_records_review_skips_pairs_kept_apart_by_the_list_rule(linked: LinkResult) -> None:
+    # a "match" on such a pair would not link it (the person already has a record of that list)
+    src = linked.features.set_index("record_key")["source"]
+    held = set(zip(linked.clusters.to_numpy(), src.reindex(linked.clusters.index).to_numpy(), strict=True))
+    for a, b in zip(linked.review["key_l"].astype(int), linked.review["key_r"].astype(int), strict=True):
+        pa, pb = linked.clusters[a], linked.clusters[b]
+        if pa != pb:
+            assert (pb, src[a]) not in held and (pa, src[b]) not in held
+    assert linked.metrics["review_list_clashes_skipped"] > 0
+
+
+def test_link_records_transliterated_given_names_are_not_vetoed(linked: LinkResult) -> None:
+    # Nahed (French, English) and Nahid (scholarly) are one name; Muhammad and Mahmud are brothers
+    from tally.link.features import prepare
+
+    def level(x: str, y: str) -> str:
+        feats, _ = prepare(pd.DataFrame({"record_key": [1, 2], "source": ["a", "b"], "name": [x, y],
+                                         "sex": ["female", "female"], "date_of_death": ["2024-12-01"] * 2}))
+        wf = explain_pair(linked.model_json, feats.iloc[[0]], feats.iloc[[1]])
+        return next(lv for comp, lv, _, _ in wf.rows if comp == "given_name")
+
+    assert level("Nahed Al-Zoubi", "Nahid al-Zu'bi").startswith("similar")
+    assert level("Samer Al-Ahmad", "Samir al-Ahmad").startswith("similar")
+    assert level("Mohammed Al-Ahmad", "Mahmoud Al-Ahmad") == "different"
+
+
+def test_link_records_veto_spares_with_unknown_sex(world: World) -> None:
+    records = world.records.copy()
+    records.loc[records.index[::3], "sex"] = None
+    res = link_records(records, LinkSpec(memory_limit="1GB", veto_spares_same_age_and_sex=True))
+    assert res.metrics["veto_spared_same_age_sex"] >= 0 and res.persons > 0

@@ -8,7 +8,15 @@ import numpy as np
 import pytest
 
 from tally.core.errors import LinkError
-from tally.link.model import COMPARISONS, calibrate_prior, clamp_prior, model_for_dialect, settings_creator
+from tally.link.model import (
+    COMPARISONS,
+    calibrate_prior,
+    clamp_prior,
+    model_for_dialect,
+    settings_creator,
+    term_frequencies,
+    tf_frame,
+)
 from tally.link.spec import LinkSpec
 
 
@@ -54,3 +62,32 @@ def test_model_for_dialect_keeps_parameters_and_rewrites_sql() -> None:
 def test_model_for_dialect_rejects_a_foreign_model() -> None:
     with pytest.raises(LinkError):
         model_for_dialect({"comparisons": [{"output_column_name": "given_name", "comparison_levels": []}]}, "duckdb")
+
+
+def test_term_frequencies_share_of_names_seen_twice() -> None:
+    import pandas as pd
+
+    feats = pd.DataFrame({"given": ["muhamad", "muhamad", "muhamad", "ahmed", "ahmed", "zakari", None],
+                          "father": [None] * 7, "family": ["a", "b", "c", "d", "e", "f", "g"]})
+    tf = term_frequencies(feats)
+    assert tf["given"] == {"muhamad": pytest.approx(3 / 6), "ahmed": pytest.approx(2 / 6)}
+    assert tf["father"] == {} and tf["family"] == {}
+    frame = tf_frame(tf["given"], "given")
+    assert list(frame.columns) == ["given", "tf_given"] and len(frame) == 2
+
+
+def test_name_levels_carry_term_frequency_adjustments() -> None:
+    settings = settings_creator(LinkSpec(), 1e-4).create_settings_dict("duckdb")
+    tf_cols = {c["output_column_name"]: [lv.get("tf_adjustment_column") for lv in c["comparison_levels"]
+                                         if lv.get("tf_adjustment_column")] for c in settings["comparisons"]}
+    assert tf_cols["given_name"] == ["given"]
+    assert tf_cols["father_name"] == ["father"]
+    assert tf_cols["family_name"] == ["family"]
+    assert tf_cols["date_of_death"] == []
+
+
+def test_place_level_district_unknown_is_not_another_district() -> None:
+    settings = settings_creator(LinkSpec(), 1e-4).create_settings_dict("duckdb")
+    place = next(c for c in settings["comparisons"] if c["output_column_name"] == "place")
+    labels = [lv["label_for_charts"] for lv in place["comparison_levels"]]
+    assert labels.index("same governorate, district unknown") < labels.index("same governorate, other district")

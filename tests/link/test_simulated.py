@@ -26,9 +26,11 @@ def simulated(tmp_path_factory: pytest.TempPathFactory):
 def test_simulated_world_pairwise_f1(simulated) -> None:
     root, ws, _ = simulated
     score = evaluate_link(ws, root / "world" / "truth" / "key.csv")
-    # acceptance asks 0.97; this is what the model reaches today (see the report)
-    assert score.f1 >= 0.95, score.summary()
-    assert score.precision >= 0.95, score.summary()
+    # acceptance asks 0.97; runs reach 0.968-0.972 on this world as the u-sampling seed varies
+    # (0.969 with the default seed through the store), so the guard sits a little below
+    assert score.f1 >= 0.965, score.summary()
+    assert score.precision >= 0.96, score.summary()
+    assert score.recall >= 0.96, score.summary()
 
 
 def test_simulated_world_siblings_not_merged(simulated) -> None:

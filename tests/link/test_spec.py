@@ -28,3 +28,23 @@ def test_link_spec_reports_every_problem() -> None:
 def test_link_spec_round_trips() -> None:
     spec = LinkSpec(threshold=0.8)
     assert LinkSpec.parse(spec.to_dict()) == spec
+
+
+def test_default_blocking_catches_variant_names_with_a_shifted_date() -> None:
+    # one victim: a typo in the family name, the date copied two days off, no district, no age
+    import duckdb
+    import pandas as pd
+
+    from tally.link.features import prepare
+
+    records = pd.DataFrame({
+        "record_key": [1, 2], "source": ["a", "b"], "name": ["Mahmoud Al-Sheikh", "Mahmud al-Sehikh"],
+        "date_of_death": ["2024-12-01", "2024-12-03"], "governorate_code": ["SY02", "SY02"],
+        "district_code": ["SY0200", None],
+    })
+    feats, _ = prepare(records)
+    con = duckdb.connect()
+    con.register("f", feats)
+    hits = [rule for rule in LinkSpec().blocking_rules
+            if con.sql(f"select count(*) from f l join f r on l.record_key < r.record_key and ({rule})").fetchall()[0][0]]
+    assert hits, feats[["given", "family", "given_sk", "family_sk", "dod"]].to_string()
