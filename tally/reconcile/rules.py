@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from tally.reconcile.figures import ClaimRow
 from tally.reconcile.scope import (
@@ -326,10 +327,11 @@ def contains(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
 
 
 class _Index:
-    """Candidates for overlap: figures bucketed by governorate and day, long ones by governorate.
+    """Candidates for overlap: items bucketed by governorate and day, long ones by governorate.
 
     Only figures sharing a bucket (or a wide figure: country-level, unplaced or undated) can
-    overlap, so the pairwise tests stay near-linear on large scopes.
+    overlap, so the pairwise tests stay near-linear on large scopes.  An item is a figure or its
+    position in a list; the caller works out each figure's :meth:`where` once and passes it.
     """
 
     LONG = 31  # days; longer figures are kept per governorate, not per day
@@ -337,51 +339,48 @@ class _Index:
     def __init__(self, places: Places, slack: int = 0) -> None:
         self.places = places
         self.slack = slack
-        self.days: dict[tuple[str, int], list[Figure]] = defaultdict(list)
-        self.long: dict[str, list[Figure]] = defaultdict(list)
-        self.wide: list[Figure] = []
-        self.all: list[Figure] = []
+        self.days: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        self.long: dict[str, list[Any]] = defaultdict(list)
+        self.wide: list[Any] = []
+        self.all: list[Any] = []
 
-    def _anchors(self, f: Figure) -> tuple[str, ...] | None:
-        return self.places.anchor(f.claim.areas)
+    def where(self, f: Figure) -> tuple[tuple[str, ...] | None, range | None]:
+        """The governorates (None: wide) and, for a figure of at most :attr:`LONG` days, the days of *f*."""
+        anchors = self.places.anchor(f.claim.areas)
+        start, end = f.start, f.end
+        if start is None or end is None:
+            return anchors, None
+        lo, hi = start.toordinal(), end.toordinal()
+        return anchors, (range(lo, hi + 1) if hi - lo <= self.LONG else None)
 
-    def _span(self, f: Figure) -> range | None:
-        if f.start is None or f.end is None:
-            return None
-        lo, hi = f.start.toordinal(), f.end.toordinal()
-        return range(lo, hi + 1) if hi - lo <= self.LONG else None
-
-    def add(self, f: Figure) -> None:
-        """Register *f*."""
-        self.all.append(f)
-        anchors = self._anchors(f)
+    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool) -> None:
+        """Register *item*, a figure with these :meth:`where` and cumulative flag."""
+        self.all.append(item)
         if anchors is None:
-            self.wide.append(f)
+            self.wide.append(item)
             return
-        span = self._span(f)
-        if span is not None and self.slack and not f.claim.cumulative:
+        if span is not None and self.slack and not cumulative:
             span = range(span.start - self.slack, span.stop + self.slack)
         for a in anchors:
             if span is None:
-                self.long[a].append(f)
+                self.long[a].append(item)
             else:
                 for d in span:
-                    self.days[(a, d)].append(f)
+                    self.days[(a, d)].append(item)
 
-    def broad(self, f: Figure) -> bool:
+    @staticmethod
+    def broad(anchors: tuple[str, ...] | None, span: range | None) -> bool:
         """True for a figure filed as wide (no anchor) or long (no day buckets)."""
-        return self._anchors(f) is None or self._span(f) is None
+        return anchors is None or span is None
 
-    def candidates(self, f: Figure) -> list[Figure]:
-        """Registered figures that may overlap *f*."""
-        anchors = self._anchors(f)
+    def candidates(self, anchors: tuple[str, ...] | None, span: range | None) -> list[Any]:
+        """Registered items that may overlap a figure with these :meth:`where`."""
         if anchors is None:
             return self.all
-        span = self._span(f)
         if span is not None and len(anchors) == 1 and len(span) == 1:
             a = anchors[0]  # the common case: an incident in one governorate on one day
             return [*self.wide, *self.long.get(a, ()), *self.days.get((a, span[0]), ())]
-        out: dict[int, Figure] = {id(g): g for g in self.wide}
+        out: dict[int, Any] = {id(g): g for g in self.wide}
         for a in anchors:
             out.update((id(g), g) for g in self.long.get(a, ()))
             if span is None:
@@ -404,11 +403,12 @@ def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[F
     left: list[Figure] = []
     index = _Index(places)
     for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
-        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(f)):
+        anchors, span = index.where(f)
+        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(anchors, span)):
             left.append(f)
         else:
             chosen.append(f)
-            index.add(f)
+            index.add(f, anchors, span, f.claim.cumulative)
     return chosen, left
 
 
@@ -442,24 +442,25 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
             i = parent[i]
         return i
 
-    pos = {id(f): i for i, f in enumerate(figures)}
     index = _Index(places, INCIDENT_SLACK)
+    where = [index.where(f) for f in figures]
     # Wide and long figures first: the incidents inside one then join its cluster with one test
     # each.  The clusters (connected components) do not depend on the order; their order and
-    # members' order below follow the figures' order.
-    order = sorted(range(len(figures)), key=lambda i: not index.broad(figures[i]))
+    # members' order below follow the figures' order.  The index holds positions, not figures.
+    order = sorted(range(len(figures)), key=lambda i: not _Index.broad(*where[i]))
     for i in order:
         f = figures[i]
+        anchors, span = where[i]
         root = find(i)
-        for g in index.candidates(f):
-            other = pos[id(g)]
+        for j in index.candidates(anchors, span):
+            other = j
             while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
                 parent[other] = parent[parent[other]]
                 other = parent[other]
-            if root != other and overlaps(f, g, places, INCIDENT_SLACK):
+            if root != other and overlaps(f, figures[j], places, INCIDENT_SLACK):
                 parent[root] = other
                 root = other
-        index.add(f)
+        index.add(i, anchors, span, f.claim.cumulative)
     groups: dict[int, list[Figure]] = defaultdict(list)
     for i, f in enumerate(figures):
         groups[find(i)].append(f)
