@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -182,47 +183,54 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     """
     order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
     figures: list[Figure] = []
+    # Keys are flat tuples (source, figure, cumulative, day[, governorates]) with the figure key
+    # numbered once per claim: filing an incident under seven days hashes no nested tuples.
+    numbers: dict[tuple[object, ...], int] = {}
+    anchor_of = places.anchor
+    prep = []
+    for c in order:
+        k = numbers.setdefault(c.figure_key, len(numbers))
+        d = None if c.cumulative or c.end is None else c.end.toordinal()
+        prep.append((c, k, d, anchor_of(c.areas)))
     by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
     by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
 
-    def day(c: ClaimRow) -> int | None:
-        return None if c.cumulative or c.end is None else c.end.toordinal()
-
     # Only claims without an anchor look figures up regardless of place, and only unattributed
     # relays look them up regardless of source: file figures under those keys only where asked.
-    loose = {(s, c.figure_key, c.cumulative, day(c)) for c in claims if places.anchor(c.areas) is None
-             for s in (c.source, None)}
-    relayed = {(None, c.figure_key, c.cumulative, day(c)) for c in claims if not c.attributed and c.relays_others}
+    loose = {(s, k, c.cumulative, d) for c, k, d, anchor in prep if anchor is None for s in (c.source, None)}
+    relayed = {(None, k, c.cumulative, d) for c, k, d, _a in prep if not c.attributed and c.relays_others}
+    loose_some = {key[:3] for key in loose}
+    relayed_some = {key[:3] for key in relayed}
 
-    def lookup(c: ClaimRow, source: str | None) -> list[Figure]:
-        anchor = places.anchor(c.areas)
-        base = (source, c.figure_key, c.cumulative, day(c))
+    def lookup(c: ClaimRow, source: str | None, k: int, d: int | None, anchor: tuple[str, ...] | None) -> Iterator[Figure]:
         if anchor is None:
-            return by_loose.get(base, [])
-        return by_key.get((base, anchor), []) + by_key.get((base, None), [])
+            yield from by_loose.get((source, k, c.cumulative, d), ())
+        else:
+            yield from by_key.get((source, k, c.cumulative, d, anchor), ())
+            yield from by_key.get((source, k, c.cumulative, d, None), ())
 
-    for c in order:
-        target = next((f for f in lookup(c, c.source) if _compatible(f.claim, c, places)), None)
+    for c, k, d, anchor in prep:
+        src, cumulative = c.source, c.cumulative
+        target = next((f for f in lookup(c, src, k, d, anchor) if _compatible(f.claim, c, places)), None)
         if target is None and not c.attributed and c.relays_others:
-            target = next((f for f in lookup(c, None) if f.source != c.source and f.claim.attributed
+            target = next((f for f in lookup(c, None, k, d, anchor) if f.source != src and f.claim.attributed
                            and _compatible(f.claim, c, places)), None)
         if target is None:
             target = Figure(c, [])
             figures.append(target)
-            anchor = places.anchor(c.areas)
-            key, cumulative = c.figure_key, c.cumulative
-            for d in _days(c):
-                base = (c.source, key, cumulative, d)
-                by_key[(base, anchor)].append(target)
-                if base in loose:
-                    by_loose[base].append(target)
-                base = (None, key, cumulative, d)
-                if base in relayed:
-                    by_key[(base, anchor)].append(target)
-                    if base in loose:
-                        by_loose[base].append(target)
+            own_loose = (src, k, cumulative) in loose_some
+            relays = (None, k, cumulative) in relayed_some
+            relays_loose = relays and (None, k, cumulative) in loose_some
+            for day in ((None,) if d is None else range(d - 3, d + 4)):  # see _days
+                by_key[(src, k, cumulative, day, anchor)].append(target)
+                if own_loose and (src, k, cumulative, day) in loose:
+                    by_loose[(src, k, cumulative, day)].append(target)
+                if relays and (None, k, cumulative, day) in relayed:
+                    by_key[(None, k, cumulative, day, anchor)].append(target)
+                    if relays_loose and (None, k, cumulative, day) in loose:
+                        by_loose[(None, k, cumulative, day)].append(target)
         target.claims.append(c)
-        if _detail(c) > _detail(target.claim):
+        if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
     return figures
 
