@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,15 +217,34 @@ def near(claims: list[ClaimRow], scope: Scope, places: Places) -> list[ClaimRow]
     return out
 
 
+def nearby(claims: list[ClaimRow], places: Places) -> Callable[[Scope], list[ClaimRow]]:
+    """:func:`near` for many scopes over the same *claims*: each claim's governorates are looked up once."""
+    by_anchor: dict[tuple[str, ...] | None, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_anchor[places.anchor(c.areas)].append(i)
+
+    def near_scope(scope: Scope) -> list[ClaimRow]:
+        want = places.anchor(scope.places) if scope.places else None
+        if want is None:
+            return claims
+        wanted = set(want)
+        kept = sorted(i for got, ids in by_anchor.items() if got is None or not wanted.isdisjoint(got) for i in ids)
+        return [claims[i] for i in kept]
+
+    return near_scope
+
+
 def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[dt.date, dt.date] | None = None,
                  places: Places | None = None) -> list[tuple[str, str, Scope, str | None]]:
     """``(key, name, sub-scope, source filter)`` for each group of *scope* split *by* one axis."""
     pl = places or default_places()
     if by not in GROUPINGS:
         raise InputError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
-    inside = [c for c in claims if relation(c, scope, pl) == "inside"]
+    def inside() -> list[ClaimRow]:
+        return [c for c in claims if relation(c, scope, pl) == "inside"]
+
     if by == "source":
-        return [(s, s, scope, s) for s in sorted({c.source for c in inside})]
+        return [(s, s, scope, s) for s in sorted({c.source for c in inside()})]
     if by == "victims":
         parts = CATEGORY_PARTS.get(scope.victims, (scope.victims,))
         return [(v, v, scope.with_(victims=v), None) for v in parts]
@@ -243,7 +262,7 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
                     for g in govs:
                         keys += pl.children(g, "admin2")
         else:
-            for c in inside:
+            for c in inside():
                 for a in c.areas:
                     k = pl.admin1(a) if level == 1 else pl.district(a)
                     if k and k not in keys:
@@ -253,7 +272,7 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
     # day | week
     lo, hi = scope.date_from, scope.date_to
     if lo is None or hi is None:
-        seen = [d for c in inside for d in (c.start, c.end) if d is not None]
+        seen = [d for c in inside() for d in (c.start, c.end) if d is not None]
         if dates:
             seen += [d for d in dates if d is not None]
         if not seen:
