@@ -65,7 +65,10 @@ def category_overlap(a: str, b: str) -> bool:
 
 def category_rank(cat: str) -> int:
     """How broad a category is: 2 for all, 1 for civilians, 0 for a leaf."""
-    return {"all": 2, "civilians": 1}.get(cat, 0)
+    return _RANK.get(cat, 0)
+
+
+_RANK = {"all": 2, "civilians": 1}
 
 
 def event_within(inner: str, outer: str) -> bool:

@@ -133,7 +133,7 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     if discounted:
         toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")
     toll.discounted = [{"claim_id": d.claim_id, "reason": d.reason} for d in sorted(discounted, key=lambda d: d.claim_id)]
-    toll.claims = sorted({i for f in chosen for i in f.ids})
+    toll.claims = sorted({m[0] for f in chosen for c in f.claims for m in c.members()})  # every f.ids
     contested = [cl for cl in cls if cl.complete and cl.ratio == max(c.ratio for c in cls)]
     est_ok = bool(estimate and toll.best is not None and estimate.get("lower") is not None
                   and estimate["lower"] <= toll.best <= estimate["upper"])
