@@ -251,6 +251,23 @@ def _parse_rows(result: Any, grouped: bool = False) -> tuple[list[str], list[lis
     return [*keys, "reports"] if grouped else keys, rows
 
 
+class _Days(dict[Any, "dt.date | None"]):
+    """Date or time text -> its day, parsed on first sight (a plain look-up afterwards)."""
+
+    def __missing__(self, v: Any) -> dt.date | None:
+        got = dt.date.fromisoformat(v[:10]) if isinstance(v, str) else (v.date() if isinstance(v, dt.datetime) else v)
+        self[v] = got
+        return got
+
+
+class _Tuples(dict[Any, Any]):
+    """JSON list text -> a tuple, parsed on first sight."""
+
+    def __missing__(self, v: Any) -> Any:
+        got = self[v] = tuple(json.loads(v)) if isinstance(v, str) else tuple(v)
+        return got
+
+
 _doc_sources = sources.alias("doc_sources")
 
 
@@ -306,9 +323,7 @@ def _grouped_rows(keys: list[str], raw: Sequence[Sequence[Any]]) -> tuple[list[s
     pos = {k: i for i, k in enumerate(keys)}
     json_idx = [pos[k] for k in _JSON_COLUMNS if k in pos]
     date_idx = [pos[k] for k in (*_DATE_COLUMNS, *_TIME_COLUMNS) if k in pos]
-    days: dict[Any, dt.date | None] = {None: None, "": None}
-    parsed: dict[Any, Any] = {None: None}
-    fromiso = dt.date.fromisoformat
+    days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
 
     getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
     i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
@@ -332,22 +347,12 @@ def _grouped_rows(keys: list[str], raw: Sequence[Sequence[Any]]) -> tuple[list[s
             if (r[i_rep] or "") < (first[i_rep] or "~"):
                 first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
 
-    def day(v: Any) -> dt.date | None:
-        got = days.get(v, False)
-        if got is False:
-            got = days[v] = fromiso(v[:10]) if isinstance(v, str) else (v.date() if isinstance(v, dt.datetime) else v)
-        return got  # type: ignore[return-value]
-
     for row, ms in zip(rows, members):
         for i in json_idx:
-            v = row[i]
-            got = parsed.get(v, False)
-            if got is False:
-                got = parsed[v] = tuple(json.loads(v)) if isinstance(v, str) else (tuple(v) if v is not None else None)
-            row[i] = got
+            row[i] = parsed[row[i]]
         for i in date_idx:
-            row[i] = day(row[i])
-        row.append([(cid, doc, day(w), o) for cid, doc, w, o in ms])
+            row[i] = days[row[i]]
+        row.append([(cid, doc, days[w], o) for cid, doc, w, o in ms])
     return [*keys, "reports"], rows
 
 
