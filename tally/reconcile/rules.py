@@ -471,10 +471,14 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
         anchors, span = where[i]
         root = find(i)
         for j in index.candidates(anchors, span):
-            other = j
-            while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
-                parent[other] = parent[parent[other]]
-                other = parent[other]
+            other = parent[j]
+            if other == root:
+                continue  # already in f's cluster (the common case on large scopes: one test, no find)
+            if other != j:
+                while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
+                    parent[other] = parent[parent[other]]
+                    other = parent[other]
+                parent[j] = other
             if root != other and overlaps(f, figures[j], places, INCIDENT_SLACK):
                 parent[root] = other
                 root = other

@@ -156,6 +156,15 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], parti
         if not pieces:
             continue
         main = max(pieces, key=lambda f: f.claim.value or 0)
+        reports, outlets = 0, set[str]()
+        for f in pieces:  # f.reports and f.outlets, in one pass over the members
+            docs = set[object]()
+            for c in f.claims:
+                for cid, doc, _w, o in c.members():
+                    docs.add(doc if doc is not None else f"m{cid}")
+                    if o:
+                        outlets.add(o)
+            reports += len(docs)
         open_ended = any(f.claim.high is None and f.claim.qualifier not in ("exact", "about") for f in pieces)
         rows.append({
             "source": source,
@@ -166,8 +175,8 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], parti
             "date": max((f.date for f in pieces if f.date), default=None),
             "cumulative": main.claim.cumulative,
             "claim_id": main.claim.id,
-            "reports": sum(f.reports for f in pieces),
-            "outlets": sorted({o for f in pieces for o in f.outlets}),
+            "reports": reports,
+            "outlets": sorted(outlets),
             "superseded": sorted(i for f in pieces for i in f.superseded),
             "correction": any(f.correction for f in pieces),
             "victims": sorted({f.claim.victims for f in pieces}),
