@@ -202,19 +202,27 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     loose_some = {key[:3] for key in loose}
     relayed_some = {key[:3] for key in relayed}
 
-    def lookup(c: ClaimRow, source: str | None, k: int, d: int | None, anchor: tuple[str, ...] | None) -> Iterator[Figure]:
+    none: list[Figure] = []
+
+    def lookup(source: str | None, k: int, cumulative: bool, d: int | None,
+               anchor: tuple[str, ...] | None) -> tuple[list[Figure], ...]:
         if anchor is None:
-            yield from by_loose.get((source, k, c.cumulative, d), ())
-        else:
-            yield from by_key.get((source, k, c.cumulative, d, anchor), ())
-            yield from by_key.get((source, k, c.cumulative, d, None), ())
+            return (by_loose.get((source, k, cumulative, d), none),)
+        return by_key.get((source, k, cumulative, d, anchor), none), by_key.get((source, k, cumulative, d, None), none)
 
     for c, k, d, anchor in prep:
         src, cumulative = c.source, c.cumulative
-        target = next((f for f in lookup(c, src, k, d, anchor) if _compatible(f.claim, c, places)), None)
+        target = None
+        for candidates in lookup(src, k, cumulative, d, anchor):
+            for f in candidates:
+                if _compatible(f.claim, c, places):
+                    target = f
+                    break
+            if target is not None:
+                break
         if target is None and not c.attributed and c.relays_others:
-            target = next((f for f in lookup(c, None, k, d, anchor) if f.source != src and f.claim.attributed
-                           and _compatible(f.claim, c, places)), None)
+            target = next((f for fs in lookup(None, k, cumulative, d, anchor) for f in fs
+                           if f.source != src and f.claim.attributed and _compatible(f.claim, c, places)), None)
         if target is None:
             target = Figure(c, [])
             figures.append(target)
