@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any
 
 from tally.reconcile.scope import CLAIM_CATEGORY, Places, default_places
@@ -77,34 +76,48 @@ class ClaimRow:
     def from_rows(cls, keys: Sequence[str], rows: Iterable[Sequence[Any]], places: Places | None = None) -> list[ClaimRow]:
         """Build from rows of values under *keys* (``tally.store.claims.load_claim_rows``), as :meth:`from_mapping`."""
         pl = places or default_places()
+        names = ("pcodes", "admin1", "country", "reported_at", "published", "date_from", "date_to", "cumulative",
+                 "victims_text", "quote", "source_name", "source", "document_source", "outlet", "id", "event",
+                 "victims", "qualifier", "low", "high", "best", "document_id", "source_text", "manual",
+                 "source_kind", "status", "status_reason", "count_text", "count", "reports", "attributed")
+        # Positions by plain indexing (a key the rows lack reads a None appended to each row): one
+        # pass over up to 100,000 rows, so no getter call per field.
+        n = len(keys)
         pos = {k: i for i, k in enumerate(keys)}
-
-        def at(name: str) -> Callable[[Sequence[Any]], Any]:
-            i = pos.get(name)
-            return (lambda r: None) if i is None else itemgetter(i)
-
-        (pcodes, admin1, country, reported_at, published, date_from_, date_to_, cumulative_, victims_text, quote,
-         source_name, source_, document_source, outlet_, id_, event, victims, qualifier, low, high, best, document_id,
-         source_text, manual, source_kind, status, status_reason, count_text, count, reports) = (
-            at(k) for k in ("pcodes", "admin1", "country", "reported_at", "published", "date_from", "date_to",
-                            "cumulative", "victims_text", "quote", "source_name", "source", "document_source", "outlet",
-                            "id", "event", "victims", "qualifier", "low", "high", "best", "document_id", "source_text",
-                            "manual", "source_kind", "status", "status_reason", "count_text", "count", "reports"))
-        attributed_i = pos.get("attributed")
+        (i_pcodes, i_admin1, i_country, i_reported_at, i_published, i_date_from, i_date_to, i_cumulative,
+         i_victims_text, i_quote, i_source_name, i_source, i_document_source, i_outlet, i_id, i_event, i_victims,
+         i_qualifier, i_low, i_high, i_best, i_document_id, i_source_text, i_manual, i_source_kind, i_status,
+         i_status_reason, i_count_text, i_count, i_reports, i_attributed) = (pos.get(k, n) for k in names)
+        pad = any(k not in pos for k in names)
+        has_attributed = "attributed" in pos
         pid = id(pl)
+        areas_cache = _AREAS
+        category = CLAIM_CATEGORY
+        named_search = _NAMED.search
+        date_type = dt.date
         out = []
+        append = out.append
         for m in rows:
-            key = (tuple(pcodes(m) or ()), tuple(admin1(m) or ()), country(m))
-            codes = _AREAS.get((pid, key))
+            if pad:
+                m = (*m, None)
+            key = (tuple(m[i_pcodes] or ()), tuple(m[i_admin1] or ()), m[i_country])
+            codes = areas_cache.get((pid, key))
             if codes is None:
-                codes = _AREAS[(pid, key)] = _areas(key, pl)
-            reported = _day(reported_at(m)) or _day(published(m))
-            date_from, date_to = _day(date_from_(m)), _day(date_to_(m))
-            cumulative = cumulative_(m)
+                codes = areas_cache[(pid, key)] = _areas(key, pl)
+            v = m[i_reported_at]
+            reported = v if type(v) is date_type else _day(v)
+            if reported is None:
+                v = m[i_published]
+                reported = v if type(v) is date_type else _day(v)
+            v = m[i_date_from]
+            date_from = v if type(v) is date_type or v is None else _day(v)
+            v = m[i_date_to]
+            date_to = v if type(v) is date_type or v is None else _day(v)
+            cumulative = m[i_cumulative]
             if cumulative is None:
                 cumulative = bool(date_from and (date_to or reported) and ((date_to or reported) - date_from).days >= 2)
-            vt, q = victims_text(m), quote(m)
-            named = bool((vt or q) and _NAMED.search(f"{vt or ''} {q or ''}"))
+            vt, q = m[i_victims_text], m[i_quote]
+            named = bool((vt or q) and named_search(f"{vt or ''} {q or ''}"))
             # A running count dated to a single day, or a count of verified/named victims without a
             # period, counts everyone so far: its start is unknown (see RULES, R1).
             one_day = date_from is not None and date_from == (date_to or reported)
@@ -113,23 +126,23 @@ class ClaimRow:
             elif cumulative and one_day:
                 date_from = None
             # an unattributed figure is the document's: its declared source, else its outlet
-            sname, dsource, outlet = source_name(m), document_source(m), outlet_(m)
-            source = sname or source_(m) or dsource or outlet or "unknown source"
-            is_manual = manual(m)
-            attributed = (m[attributed_i] if attributed_i is not None
-                          else source_text(m) is not None or is_manual)
-            out.append(cls(
-                id=int(id_(m) or 0), source=str(source), event=str(event(m) or "killed"),
-                victims=CLAIM_CATEGORY.get(str(victims(m) or "people"), "unknown"),
-                qualifier=str(qualifier(m) or "exact"), low=_num(low(m)), high=_num(high(m)),
-                best=_num(best(m)), areas=tuple(codes), date_from=date_from, date_to=date_to,
-                cumulative=bool(cumulative), reported=reported, document_id=document_id(m),
-                outlet=outlet, attributed=bool(attributed),
-                relays_others=(sname is None and dsource in (None, outlet)) or (str(source_kind(m) or "") == "outlet"),
-                named=named, status=str(status(m) or "active"),
-                status_reason=status_reason(m), manual=bool(is_manual),
-                count_text=count_text(m) or count(m),
-                copies=tuple(tuple(x) for x in reports(m) or ()),  # type: ignore[misc]
+            sname, dsource, outlet = m[i_source_name], m[i_document_source], m[i_outlet]
+            source = sname or m[i_source] or dsource or outlet or "unknown source"
+            is_manual = m[i_manual]
+            attributed = m[i_attributed] if has_attributed else m[i_source_text] is not None or is_manual
+            low, high, best = m[i_low], m[i_high], m[i_best]
+            reports = m[i_reports]
+            append(cls(
+                int(m[i_id] or 0), str(source), str(m[i_event] or "killed"),
+                category.get(str(m[i_victims] or "people"), "unknown"),
+                str(m[i_qualifier] or "exact"), None if low is None else float(low),
+                None if high is None else float(high), None if best is None else float(best),
+                tuple(codes), date_from, date_to, bool(cumulative), reported, m[i_document_id],
+                outlet, bool(attributed),
+                (sname is None and dsource in (None, outlet)) or (str(m[i_source_kind] or "") == "outlet"),
+                named, str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
+                m[i_count_text] or m[i_count],
+                tuple(map(tuple, reports)) if reports else (),  # type: ignore[arg-type]
             ))
         return out
 

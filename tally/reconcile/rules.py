@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from tally.reconcile.figures import ClaimRow
 from tally.reconcile.scope import (
@@ -181,48 +183,73 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     """
     order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
     figures: list[Figure] = []
+    # Keys are flat tuples (source, figure, cumulative, day[, governorates]) with the figure key
+    # numbered once per claim: filing an incident under seven days hashes no nested tuples.
+    numbers: dict[tuple[object, ...], int] = {}
+    anchor_of = places.anchor
+    prep = []
+    for c in order:
+        k = numbers.setdefault(c.figure_key, len(numbers))
+        d = None if c.cumulative or c.end is None else c.end.toordinal()
+        prep.append((c, k, d, anchor_of(c.areas)))
     by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
     by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
 
-    def day(c: ClaimRow) -> int | None:
-        return None if c.cumulative or c.end is None else c.end.toordinal()
-
     # Only claims without an anchor look figures up regardless of place, and only unattributed
     # relays look them up regardless of source: file figures under those keys only where asked.
-    loose = {(s, c.figure_key, c.cumulative, day(c)) for c in claims if places.anchor(c.areas) is None
-             for s in (c.source, None)}
-    relayed = {(None, c.figure_key, c.cumulative, day(c)) for c in claims if not c.attributed and c.relays_others}
+    loose = {(s, k, c.cumulative, d) for c, k, d, anchor in prep if anchor is None for s in (c.source, None)}
+    relayed = {(None, k, c.cumulative, d) for c, k, d, _a in prep if not c.attributed and c.relays_others}
+    loose_some = {key[:3] for key in loose}
+    relayed_some = {key[:3] for key in relayed}
 
-    def lookup(c: ClaimRow, source: str | None) -> list[Figure]:
-        anchor = places.anchor(c.areas)
-        base = (source, c.figure_key, c.cumulative, day(c))
+    none: list[Figure] = []
+
+    def lookup(source: str | None, k: int, cumulative: bool, d: int | None,
+               anchor: tuple[str, ...] | None) -> tuple[list[Figure], ...]:
         if anchor is None:
-            return by_loose.get(base, [])
-        return by_key.get((base, anchor), []) + by_key.get((base, None), [])
+            return (by_loose.get((source, k, cumulative, d), none),)
+        return by_key.get((source, k, cumulative, d, anchor), none), by_key.get((source, k, cumulative, d, None), none)
 
-    for c in order:
-        target = next((f for f in lookup(c, c.source) if _compatible(f.claim, c, places)), None)
+    for c, k, d, anchor in prep:
+        src, cumulative = c.source, c.cumulative
+        target = None
+        for candidates in lookup(src, k, cumulative, d, anchor):
+            for f in candidates:
+                if _compatible(f.claim, c, places):
+                    target = f
+                    break
+            if target is not None:
+                break
         if target is None and not c.attributed and c.relays_others:
-            target = next((f for f in lookup(c, None) if f.source != c.source and f.claim.attributed
-                           and _compatible(f.claim, c, places)), None)
+            target = next((f for fs in lookup(None, k, cumulative, d, anchor) for f in fs
+                           if f.source != src and f.claim.attributed and _compatible(f.claim, c, places)), None)
         if target is None:
             target = Figure(c, [])
             figures.append(target)
-            anchor = places.anchor(c.areas)
-            key, cumulative = c.figure_key, c.cumulative
-            for d in _days(c):
-                base = (c.source, key, cumulative, d)
-                by_key[(base, anchor)].append(target)
-                if base in loose:
-                    by_loose[base].append(target)
-                base = (None, key, cumulative, d)
-                if base in relayed:
-                    by_key[(base, anchor)].append(target)
-                    if base in loose:
-                        by_loose[base].append(target)
+            own_loose = (src, k, cumulative) in loose_some
+            relays = (None, k, cumulative) in relayed_some
+            relays_loose = relays and (None, k, cumulative) in loose_some
+            for day in ((None,) if d is None else range(d - 3, d + 4)):  # see _days
+                by_key[(src, k, cumulative, day, anchor)].append(target)
+                if own_loose and (src, k, cumulative, day) in loose:
+                    by_loose[(src, k, cumulative, day)].append(target)
+                if relays and (None, k, cumulative, day) in relayed:
+                    by_key[(None, k, cumulative, day, anchor)].append(target)
+                    if relays_loose and (None, k, cumulative, day) in loose:
+                        by_loose[(None, k, cumulative, day)].append(target)
         target.claims.append(c)
-        if _detail(c) > _detail(target.claim):
+        if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
+    for f in figures:
+        # The figures are complete: fill their cached date, start and end now (as the properties
+        # would), so the rules that read them tens of thousands of times find plain attributes.
+        cs = f.claims
+        if len(cs) == 1:
+            f.__dict__.update(date=cs[0].as_of, end=cs[0].end, start=f.claim.start)
+        else:
+            dates = [c.as_of for c in cs if c.as_of is not None]
+            ends = [c.end for c in cs if c.end is not None]
+            f.__dict__.update(date=min(dates) if dates else None, end=min(ends) if ends else None, start=f.claim.start)
     return figures
 
 
@@ -326,10 +353,11 @@ def contains(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
 
 
 class _Index:
-    """Candidates for overlap: figures bucketed by governorate and day, long ones by governorate.
+    """Candidates for overlap: items bucketed by governorate and day, long ones by governorate.
 
     Only figures sharing a bucket (or a wide figure: country-level, unplaced or undated) can
-    overlap, so the pairwise tests stay near-linear on large scopes.
+    overlap, so the pairwise tests stay near-linear on large scopes.  An item is a figure or its
+    position in a list; the caller works out each figure's :meth:`where` once and passes it.
     """
 
     LONG = 31  # days; longer figures are kept per governorate, not per day
@@ -337,51 +365,48 @@ class _Index:
     def __init__(self, places: Places, slack: int = 0) -> None:
         self.places = places
         self.slack = slack
-        self.days: dict[tuple[str, int], list[Figure]] = defaultdict(list)
-        self.long: dict[str, list[Figure]] = defaultdict(list)
-        self.wide: list[Figure] = []
-        self.all: list[Figure] = []
+        self.days: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        self.long: dict[str, list[Any]] = defaultdict(list)
+        self.wide: list[Any] = []
+        self.all: list[Any] = []
 
-    def _anchors(self, f: Figure) -> tuple[str, ...] | None:
-        return self.places.anchor(f.claim.areas)
+    def where(self, f: Figure) -> tuple[tuple[str, ...] | None, range | None]:
+        """The governorates (None: wide) and, for a figure of at most :attr:`LONG` days, the days of *f*."""
+        anchors = self.places.anchor(f.claim.areas)
+        start, end = f.start, f.end
+        if start is None or end is None:
+            return anchors, None
+        lo, hi = start.toordinal(), end.toordinal()
+        return anchors, (range(lo, hi + 1) if hi - lo <= self.LONG else None)
 
-    def _span(self, f: Figure) -> range | None:
-        if f.start is None or f.end is None:
-            return None
-        lo, hi = f.start.toordinal(), f.end.toordinal()
-        return range(lo, hi + 1) if hi - lo <= self.LONG else None
-
-    def add(self, f: Figure) -> None:
-        """Register *f*."""
-        self.all.append(f)
-        anchors = self._anchors(f)
+    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool) -> None:
+        """Register *item*, a figure with these :meth:`where` and cumulative flag."""
+        self.all.append(item)
         if anchors is None:
-            self.wide.append(f)
+            self.wide.append(item)
             return
-        span = self._span(f)
-        if span is not None and self.slack and not f.claim.cumulative:
+        if span is not None and self.slack and not cumulative:
             span = range(span.start - self.slack, span.stop + self.slack)
         for a in anchors:
             if span is None:
-                self.long[a].append(f)
+                self.long[a].append(item)
             else:
                 for d in span:
-                    self.days[(a, d)].append(f)
+                    self.days[(a, d)].append(item)
 
-    def broad(self, f: Figure) -> bool:
+    @staticmethod
+    def broad(anchors: tuple[str, ...] | None, span: range | None) -> bool:
         """True for a figure filed as wide (no anchor) or long (no day buckets)."""
-        return self._anchors(f) is None or self._span(f) is None
+        return anchors is None or span is None
 
-    def candidates(self, f: Figure) -> list[Figure]:
-        """Registered figures that may overlap *f*."""
-        anchors = self._anchors(f)
+    def candidates(self, anchors: tuple[str, ...] | None, span: range | None) -> list[Any]:
+        """Registered items that may overlap a figure with these :meth:`where`."""
         if anchors is None:
             return self.all
-        span = self._span(f)
         if span is not None and len(anchors) == 1 and len(span) == 1:
             a = anchors[0]  # the common case: an incident in one governorate on one day
             return [*self.wide, *self.long.get(a, ()), *self.days.get((a, span[0]), ())]
-        out: dict[int, Figure] = {id(g): g for g in self.wide}
+        out: dict[int, Any] = {id(g): g for g in self.wide}
         for a in anchors:
             out.update((id(g), g) for g in self.long.get(a, ()))
             if span is None:
@@ -404,11 +429,12 @@ def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[F
     left: list[Figure] = []
     index = _Index(places)
     for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
-        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(f)):
+        anchors, span = index.where(f)
+        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(anchors, span)):
             left.append(f)
         else:
             chosen.append(f)
-            index.add(f)
+            index.add(f, anchors, span, f.claim.cumulative)
     return chosen, left
 
 
@@ -442,24 +468,29 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
             i = parent[i]
         return i
 
-    pos = {id(f): i for i, f in enumerate(figures)}
     index = _Index(places, INCIDENT_SLACK)
+    where = [index.where(f) for f in figures]
     # Wide and long figures first: the incidents inside one then join its cluster with one test
     # each.  The clusters (connected components) do not depend on the order; their order and
-    # members' order below follow the figures' order.
-    order = sorted(range(len(figures)), key=lambda i: not index.broad(figures[i]))
+    # members' order below follow the figures' order.  The index holds positions, not figures.
+    order = sorted(range(len(figures)), key=lambda i: not _Index.broad(*where[i]))
     for i in order:
         f = figures[i]
+        anchors, span = where[i]
         root = find(i)
-        for g in index.candidates(f):
-            other = pos[id(g)]
-            while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
-                parent[other] = parent[parent[other]]
-                other = parent[other]
-            if root != other and overlaps(f, g, places, INCIDENT_SLACK):
+        for j in index.candidates(anchors, span):
+            other = parent[j]
+            if other == root:
+                continue  # already in f's cluster (the common case on large scopes: one test, no find)
+            if other != j:
+                while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
+                    parent[other] = parent[parent[other]]
+                    other = parent[other]
+                parent[j] = other
+            if root != other and overlaps(f, figures[j], places, INCIDENT_SLACK):
                 parent[root] = other
                 root = other
-        index.add(f)
+        index.add(i, anchors, span, f.claim.cumulative)
     groups: dict[int, list[Figure]] = defaultdict(list)
     for i, f in enumerate(figures):
         groups[find(i)].append(f)

@@ -65,12 +65,18 @@ def category_overlap(a: str, b: str) -> bool:
 
 def category_rank(cat: str) -> int:
     """How broad a category is: 2 for all, 1 for civilians, 0 for a leaf."""
-    return {"all": 2, "civilians": 1}.get(cat, 0)
+    return _RANK.get(cat, 0)
+
+
+_RANK = {"all": 2, "civilians": 1}
 
 
 def event_within(inner: str, outer: str) -> bool:
     """True if an event of kind *inner* is also of kind *outer* (executed ⊂ killed)."""
     return inner == outer or _EVENT_PARENT.get(inner) == outer
+
+
+_LEVEL_WEIGHT = {0: 10**5, 1: 10**3, 2: 10, 3: 1}
 
 
 class Places:
@@ -88,6 +94,7 @@ class Places:
         self._within: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
         self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
         self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+        self._weight: dict[tuple[str, ...], int] = {}
 
     def _area(self, code: str) -> Area | None:
         area = self._light.areas.get(code)
@@ -176,11 +183,14 @@ class Places:
         """Rough size of a set of areas for ordering (a country outweighs a governorate, …)."""
         if not areas:
             return 0  # an unknown place must not outrank a known extent that may contain it
-        total = 0
-        for code in areas:
-            area = self._area(code)
-            total += {0: 10**5, 1: 10**3, 2: 10, 3: 1}[area.level] if area is not None else 1
-        return total
+        got = self._weight.get(areas)
+        if got is None:
+            got = 0
+            for code in areas:
+                area = self._area(code)
+                got += _LEVEL_WEIGHT[area.level] if area is not None else 1
+            self._weight[areas] = got
+        return got
 
     def name(self, code: str) -> str:
         """Display name of an area code (the code itself if unknown)."""

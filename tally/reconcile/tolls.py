@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +133,7 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     if discounted:
         toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")
     toll.discounted = [{"claim_id": d.claim_id, "reason": d.reason} for d in sorted(discounted, key=lambda d: d.claim_id)]
-    toll.claims = sorted({i for f in chosen for i in f.ids})
+    toll.claims = sorted({m[0] for f in chosen for c in f.claims for m in c.members()})  # every f.ids
     contested = [cl for cl in cls if cl.complete and cl.ratio == max(c.ratio for c in cls)]
     est_ok = bool(estimate and toll.best is not None and estimate.get("lower") is not None
                   and estimate["lower"] <= toll.best <= estimate["upper"])
@@ -156,6 +156,15 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], parti
         if not pieces:
             continue
         main = max(pieces, key=lambda f: f.claim.value or 0)
+        reports, outlets = 0, set[str]()
+        for f in pieces:  # f.reports and f.outlets, in one pass over the members
+            docs = set[object]()
+            for c in f.claims:
+                for cid, doc, _w, o in c.members():
+                    docs.add(doc if doc is not None else f"m{cid}")
+                    if o:
+                        outlets.add(o)
+            reports += len(docs)
         open_ended = any(f.claim.high is None and f.claim.qualifier not in ("exact", "about") for f in pieces)
         rows.append({
             "source": source,
@@ -166,8 +175,8 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], parti
             "date": max((f.date for f in pieces if f.date), default=None),
             "cumulative": main.claim.cumulative,
             "claim_id": main.claim.id,
-            "reports": sum(f.reports for f in pieces),
-            "outlets": sorted({o for f in pieces for o in f.outlets}),
+            "reports": reports,
+            "outlets": sorted(outlets),
             "superseded": sorted(i for f in pieces for i in f.superseded),
             "correction": any(f.correction for f in pieces),
             "victims": sorted({f.claim.victims for f in pieces}),
@@ -217,15 +226,34 @@ def near(claims: list[ClaimRow], scope: Scope, places: Places) -> list[ClaimRow]
     return out
 
 
+def nearby(claims: list[ClaimRow], places: Places) -> Callable[[Scope], list[ClaimRow]]:
+    """:func:`near` for many scopes over the same *claims*: each claim's governorates are looked up once."""
+    by_anchor: dict[tuple[str, ...] | None, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_anchor[places.anchor(c.areas)].append(i)
+
+    def near_scope(scope: Scope) -> list[ClaimRow]:
+        want = places.anchor(scope.places) if scope.places else None
+        if want is None:
+            return claims
+        wanted = set(want)
+        kept = sorted(i for got, ids in by_anchor.items() if got is None or not wanted.isdisjoint(got) for i in ids)
+        return [claims[i] for i in kept]
+
+    return near_scope
+
+
 def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[dt.date, dt.date] | None = None,
                  places: Places | None = None) -> list[tuple[str, str, Scope, str | None]]:
     """``(key, name, sub-scope, source filter)`` for each group of *scope* split *by* one axis."""
     pl = places or default_places()
     if by not in GROUPINGS:
         raise InputError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
-    inside = [c for c in claims if relation(c, scope, pl) == "inside"]
+    def inside() -> list[ClaimRow]:
+        return [c for c in claims if relation(c, scope, pl) == "inside"]
+
     if by == "source":
-        return [(s, s, scope, s) for s in sorted({c.source for c in inside})]
+        return [(s, s, scope, s) for s in sorted({c.source for c in inside()})]
     if by == "victims":
         parts = CATEGORY_PARTS.get(scope.victims, (scope.victims,))
         return [(v, v, scope.with_(victims=v), None) for v in parts]
@@ -243,7 +271,7 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
                     for g in govs:
                         keys += pl.children(g, "admin2")
         else:
-            for c in inside:
+            for c in inside():
                 for a in c.areas:
                     k = pl.admin1(a) if level == 1 else pl.district(a)
                     if k and k not in keys:
@@ -253,7 +281,7 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
     # day | week
     lo, hi = scope.date_from, scope.date_to
     if lo is None or hi is None:
-        seen = [d for c in inside for d in (c.start, c.end) if d is not None]
+        seen = [d for c in inside() for d in (c.start, c.end) if d is not None]
         if dates:
             seen += [d for d in dates if d is not None]
         if not seen:

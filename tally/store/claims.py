@@ -146,12 +146,13 @@ _DATE_COLUMNS = ("date_from", "date_to")
 _TIME_COLUMNS = ("reported_at", "published")
 
 
-def _columns(fast: bool = False) -> list[Any]:
+def _columns(fast: bool = False, lean: bool = False) -> list[Any]:
     """The claim columns with source name, publication time and outlet.
 
     With *fast*, JSON and date columns come back as text (parsed by :func:`_parse_fast` with
     caches, since a scope's claims repeat few distinct place lists and dates): loading 100,000
-    claims is then bound by the database, not by per-value type processing.
+    claims is then bound by the database, not by per-value type processing.  With *lean*, without
+    the claim's place names (reconciliation reads the codes).
     """
     def c(col: Any) -> Any:
         if fast and (col.name in _JSON_COLUMNS or col.name in _DATE_COLUMNS or col.name in _TIME_COLUMNS):
@@ -160,7 +161,7 @@ def _columns(fast: bool = False) -> list[Any]:
 
     return [claims.c.id, claims.c.document_id, claims.c.source_id, sources.c.name.label("source_name"),
             sources.c.kind.label("source_kind"), claims.c.source_text, claims.c.event, claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high,
-            claims.c.best, claims.c.victims, claims.c.victims_text, c(claims.c.places), claims.c.country,
+            claims.c.best, claims.c.victims, claims.c.victims_text, *([] if lean else [c(claims.c.places)]), claims.c.country,
             c(claims.c.admin1), c(claims.c.pcodes), c(claims.c.date_from), c(claims.c.date_to), claims.c.cumulative,
             c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
             c(documents.c.published), documents.c.outlet, _doc_sources.c.name.label("document_source")]
@@ -250,6 +251,23 @@ def _parse_rows(result: Any, grouped: bool = False) -> tuple[list[str], list[lis
     return [*keys, "reports"] if grouped else keys, rows
 
 
+class _Days(dict[Any, "dt.date | None"]):
+    """Date or time text -> its day, parsed on first sight (a plain look-up afterwards)."""
+
+    def __missing__(self, v: Any) -> dt.date | None:
+        got = dt.date.fromisoformat(v[:10]) if isinstance(v, str) else (v.date() if isinstance(v, dt.datetime) else v)
+        self[v] = got
+        return got
+
+
+class _Tuples(dict[Any, Any]):
+    """JSON list text -> a tuple, parsed on first sight."""
+
+    def __missing__(self, v: Any) -> Any:
+        got = self[v] = tuple(json.loads(v)) if isinstance(v, str) else tuple(v)
+        return got
+
+
 _doc_sources = sources.alias("doc_sources")
 
 
@@ -282,14 +300,66 @@ def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterab
 
 
 def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[list[Any]]]:
-    """:func:`load_claims` with *grouped*, as keys and rows of values (no dict per row: the fast path)."""
-    return _parse_rows(conn.execute(_claims_query(**filters)), grouped=True)
+    """:func:`load_claims` with *grouped*, as keys and rows of values (no dict per row: the fast path).
+
+    Unlike :func:`load_claims`: JSON columns come back as tuples (shared between rows: do not
+    change them), ``reported_at`` and ``published`` as the day only (a ``datetime.date``), the
+    claim's ``places`` names are left out, and each ``reports`` entry is a tuple.
+    """
+    result = conn.execute(_claims_query(lean=True, **filters))
+    try:
+        keys = list(result.keys())
+        # The DBAPI rows themselves: every column is text, a number or a flag here, so SQLAlchemy's
+        # row objects and result processing would only add a pass over 100,000 rows.
+        raw = result.cursor.fetchall()
+    finally:
+        result.close()
+    return _grouped_rows(keys, raw)
+
+
+def _grouped_rows(keys: list[str], raw: Sequence[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """Relays merged in one pass (as :func:`_parse_rows` with *grouped*), then JSON and dates parsed once
+    per distinct value and only for the rows kept."""
+    pos = {k: i for i, k in enumerate(keys)}
+    json_idx = [pos[k] for k in _JSON_COLUMNS if k in pos]
+    date_idx = [pos[k] for k in (*_DATE_COLUMNS, *_TIME_COLUMNS) if k in pos]
+    days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
+
+    getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
+    i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
+    i_doc, i_rep, i_pub, i_out = pos["document_id"], pos["reported_at"], pos["published"], pos["outlet"]
+    groups: dict[tuple[Any, ...], int] = {}
+    rows: list[list[Any]] = []
+    members: list[list[tuple[int, int | None, Any, str | None]]] = []
+    for r in raw:
+        key = (getkey(r), r[i_text] is None, 0 if r[i_status] == "active" else r[i_id])
+        member = (r[i_id], r[i_doc], r[i_rep] or r[i_pub], r[i_out])
+        g = groups.get(key)
+        if g is None:
+            groups[key] = len(rows)
+            rows.append(list(r))
+            members.append([member])
+        else:
+            members[g].append(member)
+            first = rows[g]
+            if r[i_id] < first[i_id]:
+                first[i_id] = r[i_id]
+            if (r[i_rep] or "") < (first[i_rep] or "~"):
+                first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
+
+    for row, ms in zip(rows, members):
+        for i in json_idx:
+            row[i] = parsed[row[i]]
+        for i in date_idx:
+            row[i] = days[row[i]]
+        row.append([(cid, doc, days[w], o) for cid, doc, w, o in ms])
+    return [*keys, "reports"], rows
 
 
 def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), date_from: dt.date | None = None,
                   date_to: dt.date | None = None, area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
-                  source: str | None = None) -> Any:
-    q = select(*_columns(fast=True)).select_from(_joined())
+                  source: str | None = None, lean: bool = False) -> Any:
+    q = select(*_columns(fast=True, lean=lean)).select_from(_joined())
     ev, vi = list(events), list(victims)
     if ev:
         q = q.where(claims.c.event.in_(ev))

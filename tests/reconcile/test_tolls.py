@@ -106,7 +106,7 @@ def test_readme_states_the_rules_verbatim():
 
 def test_near_keeps_every_claim_that_bears_on_a_governorate():
     from tally.reconcile.scope import default_places
-    from tally.reconcile.tolls import near
+    from tally.reconcile.tolls import near, nearby
 
     pl = default_places()
     rows = coastal_rows() + [
@@ -119,4 +119,5 @@ def test_near_keeps_every_claim_that_bears_on_a_governorate():
         sub = CIVILIANS.with_(places=(code,))
         kept = near(rows, sub, pl)
         assert reconcile(kept, 0, None, sub).to_dict() == reconcile(rows, 0, None, sub).to_dict()
+        assert nearby(rows, pl)(sub) == kept
         assert all(r.areas[:1] != ("ocha:SY07",) for r in kept) or code == "ocha:SY07"
