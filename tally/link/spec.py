@@ -79,6 +79,10 @@ class LinkSpec(BaseModel):
     given_name_veto: bool = Field(
         True, description="Never link two records whose given names clearly differ (siblings), unless reviewed."
     )
+    age_veto_years: int | None = Field(
+        10, ge=0, description="Never link two records whose recorded ages differ by more than this many "
+        "years, unless reviewed (None: ages only weigh in the model).",
+    )
     veto_spares_same_age_and_sex: bool = Field(
         False, description="The given-name veto spares pairs of the same sex and age (within a year): "
         "more recall on lists that spell given names very differently, a little less sibling safety."

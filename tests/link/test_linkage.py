@@ -225,3 +225,26 @@ def test_link_records_veto_spares_with_unknown_sex(world: World) -> None:
     records.loc[records.index[::3], "sex"] = None
     res = link_records(records, LinkSpec(memory_limit="1GB", veto_spares_same_age_and_sex=True))
     assert res.metrics["veto_spared_same_age_sex"] >= 0 and res.persons > 0
+
+
+def test_link_records_ages_far_apart_are_two_people_unless_reviewed(world: World, linked: LinkResult) -> None:
+    # a person named on two lists, both with an age: one list's age moved 20 years (a namesake
+    # cousin killed in the same attack looks like this) is not linked, unless a reviewer says so
+    recs = world.records.set_index("record_key")
+    truth = world.truth.merge(world.records[["record_key", "source", "record_id"]].rename(columns={"record_id": "id"}),
+                              on=["source", "id"])
+    pairs = []
+    for _, g in truth.groupby("person"):
+        keys = [k for k in g["record_key"] if pd.notna(recs.at[k, "age"])]
+        if len(keys) >= 2 and linked.clusters[keys[0]] == linked.clusters[keys[1]]:
+            pairs.append((keys[0], keys[1]))
+    assert len(pairs) >= 5
+    (a, b), *_ = pairs
+    records = world.records.copy()
+    at = records.index[records["record_key"] == b][0]
+    records.at[at, "age"] = int(recs.at[a, "age"]) + 20
+    apart = link_records(records, LinkSpec(memory_limit="1GB"))
+    assert apart.clusters[a] != apart.clusters[b]
+    assert apart.metrics["vetoed_age"] >= 1
+    reviewed = link_records(records, LinkSpec(memory_limit="1GB"), decisions=[(a, b, True)])
+    assert reviewed.clusters[a] == reviewed.clusters[b]
