@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -205,6 +206,47 @@ def _register_tf(linker: Any, engine: Any, tf: dict[str, dict[str, float]]) -> N
         linker.table_management.register_term_frequency_lookup(sdf, col)
 
 
+class _SplinkLog(logging.Handler):
+    """Splink's warnings during a run, kept for the run's warnings instead of printed.
+
+    Splink logs through the standard ``logging`` module; left alone its warnings (e.g. one per
+    comparison level EM could not train) are printed between the CLI's lines.  They become a few
+    lines of the result's warnings, the untrained levels summarised in one.
+    """
+
+    _UNTRAINED = re.compile(r"Level (.+) on comparison (\S+) not observed in dataset")
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self._logger = logging.getLogger("splink")
+        self._propagate = self._logger.propagate
+        self._logger.addHandler(self)
+        self._logger.propagate = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage().strip())
+
+    def close(self) -> list[str]:  # type: ignore[override]
+        """Detach; the messages heard, summarised."""
+        self._logger.removeHandler(self)
+        self._logger.propagate = self._propagate
+        super().close()
+        untrained: dict[str, None] = {}
+        other: dict[str, None] = {}
+        for msg in self.messages:
+            m = self._UNTRAINED.search(msg)
+            if m:
+                untrained[f"{m.group(2)}: {m.group(1)}"] = None
+            elif msg:
+                other[msg.splitlines()[0]] = None
+        out = [f"splink: {m}" for m in other]
+        if untrained:
+            out.append(f"EM saw no pairs at {len(untrained)} comparison level(s), whose m stay at their starting "
+                       f"values: {'; '.join(untrained)}")
+        return out
+
+
 _PAIR_COLS = ("record_key_l", "record_key_r", "match_weight", "mw_given_name")
 
 
@@ -284,8 +326,8 @@ def link_records(
     metrics: dict[str, Any] = {"records": n, "sources": n_sources}
     if n_sources == 1 and not spec.sources_with_duplicates:
         warnings.append(
-            "one list only: records of one list are never merged unless it is declared in "
-            "sources_with_duplicates"
+            "one list only: its records are merged only as near-certain double entries "
+            "(duplicate_threshold), or as any match if the list is declared in sources_with_duplicates"
         )
     matches = [(a, b) for a, b, m in decided if m]
     labels = None
@@ -298,6 +340,7 @@ def link_records(
     from splink import Linker
 
     engine = open_engine(spec)
+    heard = _SplinkLog()
     try:
         sdf = engine.register(features, "tally_records")
         if spec.model:
@@ -324,6 +367,7 @@ def link_records(
         raise LinkError(f"linkage failed on {spec.engine}: {exc}") from exc
     finally:
         engine.close()
+        warnings.extend(heard.close())
 
     if spec.veto_spares_same_age_and_sex and pairs["given_differs"].any():
         # a sibling is rarely of the same sex and age (within a year); one person spelled two

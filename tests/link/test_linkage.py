@@ -248,3 +248,17 @@ def test_link_records_ages_far_apart_are_two_people_unless_reviewed(world: World
     assert apart.metrics["vetoed_age"] >= 1
     reviewed = link_records(records, LinkSpec(memory_limit="1GB"), decisions=[(a, b, True)])
     assert reviewed.clusters[a] == reviewed.clusters[b]
+
+
+def test_link_records_keeps_splinks_warnings_in_the_result(world: World, capfd: pytest.CaptureFixture[str]) -> None:
+    # one list: EM sees no pairs at many comparison levels; Splink's warnings about it become
+    # the run's warnings, not lines printed between the CLI's
+    one = world.records[world.records["source"] == world.records["source"].iloc[0]]
+    again = one.head(40).assign(record_key=one["record_key"].head(40) + 10**6,
+                                record_id=one["record_id"].head(40) + "-v2")  # the list published twice
+    one = pd.concat([one, again], ignore_index=True)
+    capfd.readouterr()
+    res = link_records(one, LinkSpec(memory_limit="1GB"))
+    assert res.persons == len(one) - 40  # each record published twice is one person
+    assert any(w.startswith("EM saw no pairs at") for w in res.warnings), res.warnings
+    assert "not observed in dataset" not in capfd.readouterr().err
