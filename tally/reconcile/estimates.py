@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from statistics import NormalDist
 from typing import Any
 
@@ -26,7 +27,19 @@ def scope_estimate(scope: Scope, runs: list[dict[str, Any]], places: Places) -> 
     """The estimate for *scope* from stored *runs* (``tally.store.scopes.estimate_runs``), or None.
 
     The newest stratum that is exactly the scope wins; else the newest run whose strata add up to it.
+    A victim category (civilians …) whose places and period hold people of no recorded status is
+    apportioned instead, when it can be (:func:`_apportioned`): a list that records no status puts
+    the people only it names outside every category's stratum, and the category's own estimate
+    then runs low.
     """
+    got = _stored(scope, runs, places)
+    if scope.victims in ("all", "unknown") or (got is not None and not got.get("unknown_status")):
+        return got
+    shared = _apportioned(scope, runs, places)
+    return shared if shared is not None else got
+
+
+def _stored(scope: Scope, runs: list[dict[str, Any]], places: Places) -> dict[str, Any] | None:
     want = (frozenset(scope.places), scope.date_from, scope.date_to, scope.victims, scope.event)
     for run in runs:
         if run["total"] is not None and want == (frozenset(), None, None, "all", "killed"):
@@ -57,10 +70,78 @@ def _with_status_note(result: dict[str, Any], scope: Scope, run: dict[str, Any],
                    if f["parts"]["victims"] == "unknown"
                    and _relation({**f["parts"], "victims": scope.victims}, scope, places, countries) == "inside")
     if unknown:
+        result["unknown_status"] = unknown
         result["warnings"] = [f"{unknown} person(s) in these places and period have no recorded victim status and "
                               f"are not in this {scope.victims} estimate, which may therefore run low",
                               *(result.get("warnings") or [])]
     return result
+
+
+def _apportioned(scope: Scope, runs: list[dict[str, Any]], places: Places) -> dict[str, Any] | None:
+    """A category's estimate as the all-victims estimate of its places and period times the
+    category's share among the people there whose status is recorded.
+
+    Posterior draws of the total are multiplied by draws of the share (Beta with Jeffreys' prior
+    over the counts of a run stratified by status), so the interval carries both uncertainties;
+    no draw falls below the people recorded in the category.  Assumes status is missing at random
+    and that the undocumented are of the category in the same share as the documented: the
+    estimate's warnings say so.  None when there is no such total with posterior draws, or no run
+    whose status strata fit the scope's places and period.
+    """
+    base = _stored(replace(scope, victims="all"), runs, places)
+    if base is None or not base.get("draws"):
+        return None
+    counts = next((c for c in (_category_counts(scope, run, places) for run in runs) if c is not None), None)
+    if counts is None:
+        return None
+    k_in, k_known, unknown = counts
+    if k_known == 0:
+        return None
+    import numpy as np  # only here: a toll's import stays light
+
+    total = np.asarray(base["draws"], dtype=float)
+    share = np.random.default_rng(0).beta(k_in + 0.5, k_known - k_in + 0.5, size=len(total))
+    draws = np.maximum(total * share, k_in)
+    level = float(base.get("level") or 0.95)
+    tail = (1.0 - level) / 2.0
+    lower, estimate, upper = (float(x) for x in np.quantile(draws, [tail, 0.5, 1.0 - tail]))
+    note = (f"apportioned: the all-victims estimate of these places and period ({base['estimate']:,.0f} "
+            f"[{base['lower']:,.0f}, {base['upper']:,.0f}]) times the {scope.victims}' share among the "
+            f"{k_known:,} people there with a recorded status ({k_in:,}, {k_in / k_known:.0%}); {unknown:,} have "
+            "none. Assumes status is missing at random and the undocumented share the documented's mix")
+    return {"method": f"{base['method']} x share", "observed": k_in, "estimate": estimate, "lower": lower,
+            "upper": upper, "level": level,
+            "details": {"combination": "posterior draws of the total times Beta draws of the share",
+                        "total": {k: base.get(k) for k in ("estimate", "lower", "upper", "observed")},
+                        "in_category": k_in, "recorded_status": k_known, "unknown_status": unknown},
+            "warnings": [note, *(base.get("warnings") or [])], "id": base.get("id")}
+
+
+def _category_counts(scope: Scope, run: dict[str, Any], places: Places) -> tuple[int, int, int] | None:
+    """(people in the scope's category, people of any recorded status, people of no recorded status)
+    in the scope's places and period, from a run stratified by status; None if *run* is not one or
+    its strata do not fit the scope."""
+    countries = tuple(f"iso:{c}" for c in (run["total"] or {}).get("countries") or ())
+    rows = [(r["parts"], int(r["result"].get("observed") or 0)) for r in run["strata"]]
+    rows += [(f["parts"], int(f.get("observed") or 0)) for f in run.get("failed") or []]
+    if not rows or any(parts["victims"] == "all" for parts, _ in rows):
+        return None
+    k_in = k_known = unknown = 0
+    for parts, observed in rows:
+        rel = _relation({**parts, "victims": scope.victims}, scope, places, countries)  # place, period, event
+        if rel == "partial":
+            return None
+        if rel != "inside":
+            continue
+        if parts["victims"] == "unknown":
+            unknown += observed
+            continue
+        fit = _victims(parts["victims"], scope.victims)
+        if fit == "partial":
+            return None
+        k_known += observed
+        k_in += observed if fit == "inside" else 0
+    return k_in, k_known, unknown
 
 
 def _union(scope: Scope, run: dict[str, Any], places: Places) -> dict[str, Any] | None:
@@ -187,6 +268,7 @@ def add_stored(parts: Mapping[str, Mapping[str, Any]], *, fixed: int = 0, level:
             total += rng.permutation(d) if len(d) == size else rng.choice(d, size=size, replace=True)
         lower, estimate, upper = (float(x) for x in np.quantile(total, [tail, 0.5, 1.0 - tail]))
         details: dict[str, Any] = {"combination": "sum of one posterior draw per stratum", "draws": size}
+        summed = total.tolist()
     else:
         ses = [_stderr(r) for r in parts.values()]
         estimate = sum(float(r["estimate"]) for r in parts.values()) + fixed
@@ -194,10 +276,14 @@ def add_stored(parts: Mapping[str, Mapping[str, Any]], *, fixed: int = 0, level:
         z = NormalDist().inv_cdf(1.0 - tail)
         lower, upper = max(estimate - z * se, float(observed)), estimate + z * se
         details = {"combination": "sum of MLEs; variance the sum of strata variances; normal interval", "stderr": se}
+        summed = None
     details.update({"strata": len(parts), "strata_names": sorted(parts)})
     warnings = list(dict.fromkeys(f"[{name}] {w}" for name, r in parts.items() for w in r.get("warnings") or []))
-    return {"method": "+".join(methods), "observed": observed, "estimate": estimate, "lower": lower,
-            "upper": upper, "level": level, "details": details, "warnings": warnings}
+    out = {"method": "+".join(methods), "observed": observed, "estimate": estimate, "lower": lower,
+           "upper": upper, "level": level, "details": details, "warnings": warnings}
+    if summed is not None:
+        out["draws"] = summed
+    return out
 
 
 def _stderr(result: Mapping[str, Any]) -> float:

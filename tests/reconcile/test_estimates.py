@@ -135,12 +135,39 @@ def test_tally_run_estimates_so_that_tolls_of_unions_and_civilians_carry_estimat
 
 
 def test_a_category_estimate_says_how_many_people_have_no_recorded_status(ws):
-    _store(ws, [({"governorate": "ocha:SY06", "status": "civilian"}, _result(90, 120, 1)),
-                ({"governorate": "ocha:SY06", "status": "unknown"}, _result(14, 20, 2)),
-                ({"governorate": "ocha:SY10", "status": "civilian"}, _result(50, 70, 3))])
+    # no total to apportion (a status run only, without posterior draws): the category's own
+    # estimate, with a warning that it may run low
+    def no_draws(r):
+        return {k: v for k, v in r.items() if k != "draws"} | {"details": {"se": 5.0}}
+
+    _store(ws, [({"governorate": "ocha:SY06", "status": "civilian"}, no_draws(_result(90, 120, 1))),
+                ({"governorate": "ocha:SY06", "status": "unknown"}, no_draws(_result(14, 20, 2))),
+                ({"governorate": "ocha:SY10", "status": "civilian"}, no_draws(_result(50, 70, 3)))])
     civ = _estimate(ws, Scope(places=("ocha:SY06",), victims="civilians"))
     assert civ["warnings"][0].startswith("14 person(s) in these places and period have no recorded victim status")
-    both = _estimate(ws, Scope(places=("ocha:SY06", "ocha:SY10"), victims="civilians"))
-    assert both["estimate"] == pytest.approx(190, rel=0.02) and both["warnings"][0].startswith("14 person(s)")
     assert not any("status" in w for w in _estimate(ws, Scope(places=("ocha:SY10",), victims="civilians"))["warnings"])
     assert not any("status" in w for w in _estimate(ws, Scope(places=("ocha:SY06",)))["warnings"])
+
+
+def test_a_category_with_unrecorded_status_is_apportioned_from_the_total(ws):
+    # a status run (one list records no status: 40 people of Latakia have none) and a newer
+    # governorate run: civilians of Latakia = the governorate's total x the civilians' share
+    _store(ws, [({"governorate": "ocha:SY06", "status": "civilian"}, _result(150, 190, 1)),
+                ({"governorate": "ocha:SY06", "status": "security forces"}, _result(50, 60, 2)),
+                ({"governorate": "ocha:SY06", "status": "unknown"}, _result(40, 45, 3)),
+                ({"governorate": "ocha:SY10", "status": "civilian"}, _result(50, 70, 4))],
+           when=dt.datetime(2025, 1, 1, tzinfo=UTC))
+    _store(ws, [({"governorate": "ocha:SY06"}, _result(240, 400, 5)), ({"governorate": "ocha:SY10"}, _result(50, 70, 6))])
+    civ = _estimate(ws, Scope(places=("ocha:SY06",), victims="civilians"))
+    assert civ["estimate"] == pytest.approx(400 * 150 / 200, rel=0.05)  # 300, not the stratum's 190
+    assert civ["method"] == "lcmcr x share" and civ["observed"] == 150
+    assert civ["lower"] < civ["estimate"] < civ["upper"] and civ["lower"] >= 150
+    assert civ["warnings"][0].startswith("apportioned: the all-victims estimate of these places and period (")
+    assert "(150, 75%); 40 have none" in civ["warnings"][0]
+    # the share's uncertainty widens the interval beyond the total's own, scaled
+    tot = _estimate(ws, Scope(places=("ocha:SY06",)))
+    assert civ["upper"] - civ["lower"] > 0.75 * (tot["upper"] - tot["lower"])
+    # no one of unrecorded status in Tartus: its civilian stratum is used as stored
+    assert _estimate(ws, Scope(places=("ocha:SY10",), victims="civilians"))["estimate"] == _result(50, 70, 4)["estimate"]
+    [toll] = run_tolls(ws, Scope(places=("ocha:SY06",), victims="civilians"))
+    assert toll.estimated["method"] == "lcmcr x share" and "draws" not in toll.estimated
