@@ -66,7 +66,12 @@ R6 Documented and estimated. documented is the number of distinct linked persons
    the multiple-systems estimate whose stratum is exactly this scope, else the sum of the strata of
    one estimation run that make the scope up exactly (a stratum straddling the scope's edge is
    never split), with the interval of the sum (posterior draws added) and the strata's warnings;
-   strata that could not be estimated add only their observed people, and say so.
+   strata that could not be estimated add only their observed people, and say so. A victim
+   category (civilians …) whose places and period hold people of no recorded status (a list that
+   records none) is apportioned instead: the all-victims estimate of those places and period times
+   the category's share among the people there with a recorded status (posterior draws times Beta
+   draws of the share, so the interval carries both), stated in the warnings with its assumption
+   (status missing at random); else the category's own estimate, warned that it may run low.
 R7 Flags. A source's figure below the documented count; a correction; a figure for a narrower
    category or smaller area above the figure containing it (category mismatch, part exceeds whole);
    figures more than {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval;

@@ -171,6 +171,35 @@ _GROUP_KEYS = ("source_id", "source_kind", "source_text", "event", "victims", "q
                "pcodes", "admin1", "country", "date_from", "date_to", "cumulative", "manual", "status")
 
 
+def _group_relays(raw: Iterable[Sequence[Any]], pos: dict[str, int]
+                  ) -> tuple[list[list[Any]], list[list[tuple[int, int | None, Any, str | None]]]]:
+    """Rows of one claim relayed by several documents (same figure, source, scope and status) as one
+    row each, holding the earliest report, with the (claim id, document, time, outlet) of every
+    report in *members* (rule R2 of ``tally.reconcile``)."""
+    getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
+    i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
+    i_doc, i_rep, i_pub, i_out = pos["document_id"], pos["reported_at"], pos["published"], pos["outlet"]
+    groups: dict[tuple[Any, ...], int] = {}
+    rows: list[list[Any]] = []
+    members: list[list[tuple[int, int | None, Any, str | None]]] = []
+    for r in raw:
+        key = (getkey(r), r[i_text] is None, 0 if r[i_status] == "active" else r[i_id])
+        member = (r[i_id], r[i_doc], r[i_rep] or r[i_pub], r[i_out])
+        g = groups.get(key)
+        if g is None:
+            groups[key] = len(rows)
+            rows.append(list(r))
+            members.append([member])
+        else:
+            members[g].append(member)
+            first = rows[g]
+            if r[i_id] < first[i_id]:
+                first[i_id] = r[i_id]
+            if (r[i_rep] or "") < (first[i_rep] or "~"):
+                first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
+    return rows, members
+
+
 def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
     """Rows as dicts with JSON, dates and times parsed (see :func:`_parse_rows`)."""
     keys, rows = _parse_rows(result, grouped)
@@ -211,26 +240,8 @@ def _parse_rows(result: Any, grouped: bool = False) -> tuple[list[str], list[lis
     rows: list[list[Any]]
     members: list[list[tuple[int, int | None, Any, str | None]]] = []
     if grouped:
-        getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
-        i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
-        i_doc, i_rep, i_pub, i_out = pos["document_id"], pos["reported_at"], pos["published"], pos["outlet"]
-        groups: dict[tuple[Any, ...], int] = {}
-        rows = []
-        for r in result.fetchall():  # one fetchall: row-by-row fetching costs more than the rest
-            key = (getkey(r), r[i_text] is None, 0 if r[i_status] == "active" else r[i_id])
-            member = (r[i_id], r[i_doc], r[i_rep] or r[i_pub], r[i_out])
-            g = groups.get(key)
-            if g is None:
-                groups[key] = len(rows)
-                rows.append(list(r))
-                members.append([member])
-            else:
-                members[g].append(member)
-                first = rows[g]
-                if r[i_id] < first[i_id]:
-                    first[i_id] = r[i_id]
-                if (r[i_rep] or "") < (first[i_rep] or "~"):
-                    first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
+        # one fetchall: row-by-row fetching costs more than the rest
+        rows, members = _group_relays(result.fetchall(), pos)
     else:
         rows = [list(r) for r in result.fetchall()]
     for n, row in enumerate(rows):
@@ -325,27 +336,7 @@ def _grouped_rows(keys: list[str], raw: Sequence[Sequence[Any]]) -> tuple[list[s
     date_idx = [pos[k] for k in (*_DATE_COLUMNS, *_TIME_COLUMNS) if k in pos]
     days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
 
-    getkey = operator.itemgetter(*[pos[k] for k in _GROUP_KEYS])
-    i_id, i_status, i_text = pos["id"], pos["status"], pos["source_text"]
-    i_doc, i_rep, i_pub, i_out = pos["document_id"], pos["reported_at"], pos["published"], pos["outlet"]
-    groups: dict[tuple[Any, ...], int] = {}
-    rows: list[list[Any]] = []
-    members: list[list[tuple[int, int | None, Any, str | None]]] = []
-    for r in raw:
-        key = (getkey(r), r[i_text] is None, 0 if r[i_status] == "active" else r[i_id])
-        member = (r[i_id], r[i_doc], r[i_rep] or r[i_pub], r[i_out])
-        g = groups.get(key)
-        if g is None:
-            groups[key] = len(rows)
-            rows.append(list(r))
-            members.append([member])
-        else:
-            members[g].append(member)
-            first = rows[g]
-            if r[i_id] < first[i_id]:
-                first[i_id] = r[i_id]
-            if (r[i_rep] or "") < (first[i_rep] or "~"):
-                first[i_rep], first[i_doc], first[i_out], first[i_pub] = r[i_rep], r[i_doc], r[i_out], r[i_pub]
+    rows, members = _group_relays(raw, pos)
 
     for row, ms in zip(rows, members):
         for i in json_idx:
