@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -112,12 +114,19 @@ def batches_from_process(make_items: Callable[[], Iterable[Any]], size: int) -> 
     recv, send = ctx.Pipe(duplex=False)
 
     def produce() -> None:
+        # the child's copy of the reading end is closed first: were it kept, a consumer killed
+        # outright (SIGKILL) would leave the child blocked for ever on a full pipe that it
+        # itself still reads; closed, the next send fails and the child ends
+        recv.close()
         try:
             for batch in batches(make_items(), size):
                 send.send(("batch", batch))
             send.send(("done", None))
+        except (BrokenPipeError, ConnectionResetError):  # the consumer is gone: nobody to tell
+            pass
         except BaseException as exc:  # handed to the consumer, as its type and message
-            send.send(("error", (type(exc), str(exc))))
+            with contextlib.suppress(OSError):
+                send.send(("error", (type(exc), str(exc))))
         finally:
             send.close()
 

@@ -22,6 +22,23 @@ def _write_list(path, n):
             f.write(f"{i},Name {i} Al-Test,male,{20 + i % 50},2025-03-{1 + i % 28:02d},Homs\n")
 
 
+def _processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line holds *text* (Linux /proc; none elsewhere)."""
+    found = []
+    for d in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    cmd = f.read().decode("utf-8", "replace")
+                with open(f"/proc/{d}/stat", "rb") as f:
+                    zombie = f.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+            except OSError:
+                continue
+            if text in cmd and not zombie:
+                found.append(int(d))
+    return found
+
+
 def test_sigkill_mid_ingest_then_rerun_completes(tmp_path):
     lists = tmp_path / "lists"
     lists.mkdir()
@@ -40,6 +57,12 @@ def test_sigkill_mid_ingest_then_rerun_completes(tmp_path):
     assert proc.poll() is None, "ingest finished before it could be killed; make the file bigger"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    # the parsing child (large lists are parsed in a forked process) ends too, not blocked for
+    # ever on a pipe nobody reads
+    deadline = time.time() + 30
+    while time.time() < deadline and _processes_mentioning(str(lists)):
+        time.sleep(0.1)
+    assert not _processes_mentioning(str(lists)), "the parsing child outlived the killed ingest"
 
     ws = Workspace.open(home)
     with ws.connect() as c:
