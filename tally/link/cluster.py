@@ -44,6 +44,7 @@ class ClusterStats:
     refused_reviewed: int = 0
     refused_second_pass: int = 0
     vetoed_given_name: int = 0
+    vetoed_age: int = 0
     largest: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -109,7 +110,7 @@ def cluster_pairs(
     duplicate_threshold: float | None = None,
     twin_threshold: float | None = None,
 ) -> tuple[pd.Series, ClusterStats]:
-    """Cluster *pairs* (key_l, key_r, match_probability[, given_differs]) into persons.
+    """Cluster *pairs* (key_l, key_r, match_probability[, given_differs][, ages_apart]) into persons.
 
     Returns a Series record_key -> person key (the smallest record key of its cluster).
     """
@@ -174,6 +175,10 @@ def cluster_pairs(
         )
         keep = p >= threshold
         stats.vetoed_given_name = int((keep & veto).sum())
+        if "ages_apart" in pairs:  # recorded ages too far apart: always two people (unless reviewed)
+            apart = pairs["ages_apart"].to_numpy(dtype=bool)
+            stats.vetoed_age = int((keep & apart & ~veto).sum())
+            veto = veto | apart
         keep &= ~veto
         if duplicate_threshold is not None:
             # phase 1: a record entered twice in one list (a near-certain pair of the same list)

@@ -227,11 +227,11 @@ class _SplinkLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage().strip())
 
-    def close(self) -> list[str]:  # type: ignore[override]
+    def finish(self) -> list[str]:
         """Detach; the messages heard, summarised."""
         self._logger.removeHandler(self)
         self._logger.propagate = self._propagate
-        super().close()
+        self.close()
         untrained: dict[str, None] = {}
         other: dict[str, None] = {}
         for msg in self.messages:
@@ -367,7 +367,7 @@ def link_records(
         raise LinkError(f"linkage failed on {spec.engine}: {exc}") from exc
     finally:
         engine.close()
-        warnings.extend(heard.close())
+        warnings.extend(heard.finish())
 
     if spec.veto_spares_same_age_and_sex and pairs["given_differs"].any():
         # a sibling is rarely of the same sex and age (within a year); one person spelled two
@@ -389,9 +389,8 @@ def link_records(
         age_l = f.reindex(pairs["key_l"].to_numpy()).to_numpy(dtype=float, na_value=np.nan)
         age_r = f.reindex(pairs["key_r"].to_numpy()).to_numpy(dtype=float, na_value=np.nan)
         with np.errstate(invalid="ignore"):
-            apart = np.abs(age_l - age_r) > spec.age_veto_years
-        metrics["vetoed_age"] = int((apart & ~pairs["given_differs"].to_numpy(dtype=bool)).sum())
-        pairs["given_differs"] = pairs["given_differs"].to_numpy(dtype=bool) | apart
+            pairs["ages_apart"] = np.abs(age_l - age_r) > spec.age_veto_years
+        metrics["vetoed_age"] = int((pairs["ages_apart"] & ~pairs["given_differs"]).sum())
     total = n * (n - 1) / 2
     trained_prior = prior
     lo = max(metrics.get("deterministic_matches", 0), 1) / total
@@ -407,6 +406,8 @@ def link_records(
         within_prior = float(spec.model.get(WITHIN_PRIOR_KEY, prior))
     else:
         ok = ~pairs["given_differs"].to_numpy(dtype=bool)
+        if "ages_apart" in pairs:
+            ok &= ~pairs["ages_apart"].to_numpy(dtype=bool)
         mw = pairs["match_weight"].to_numpy(dtype=float)
         new_prior = calibrate_prior(mw[ok & ~within], prior, total - n_within, min(lo, hi), hi)
         within_prior = calibrate_prior(mw[ok & within], prior, n_within, min(1 / max(n_within, 1), hi), hi) \
@@ -441,6 +442,8 @@ def link_records(
     p = pairs["match_probability"].to_numpy()
     # vetoed pairs (given names clearly differ: siblings) are settled by the rule, not queued
     vetoed = pairs["given_differs"].to_numpy(dtype=bool) if spec.given_name_veto else np.zeros(len(pairs), bool)
+    if "ages_apart" in pairs:
+        vetoed = vetoed | pairs["ages_apart"].to_numpy(dtype=bool)
     queued = (p >= low) & (p < high) & undecided & ~vetoed
     if not spec.review_list_clashes:
         clash = _list_clash(clusters, codes, kl, kr, features, spec.sources_with_duplicates)
