@@ -40,26 +40,16 @@ def _generate(persons: int, seed: int, out: Path) -> None:
 
 def _generate_simulated(records: int, seed: int, out: Path) -> None:
     code = f"""
-import sys; sys.path.insert(0, {str(ROOT)!r})
+import sys; sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "bench")!r}]
 from pathlib import Path
 import pandas as pd
-from tally.core.gazetteer import Gazetteer
-from tally.ingest.victims import RECORD_COLUMNS, iter_records, plan_list
+from link_errors import read_lists
 from tally.simulate import simulate
 from tally.simulate.spec import make_spec
 world = Path({str(out)!r} + ".world")
 victims = int({records} / 1.74)
 simulate(make_spec(None, seed={seed}, victims=victims, days=max(60, victims // 200)), world)
-gaz = Gazetteer.default()
-rows = []
-for path in sorted((world / "lists").glob("*.csv")):
-    plan = plan_list(path)
-    for source, values in iter_records(path, plan, source=path.stem, gazetteer=gaz):
-        rec = dict(zip(RECORD_COLUMNS, values), source=source)
-        rows.append({{k: rec.get(k) for k in ("source", "record_id", "name", "sex", "age", "age_group",
-                     "date_of_death", "governorate_code", "district_code", "place", "status")}})
-df = pd.DataFrame(rows)
-df.insert(0, "record_key", range(len(df)))
+df = read_lists(world)
 df.to_parquet({str(out)!r} + ".records.parquet")
 pd.read_csv(world / "truth" / "key.csv", dtype=str).to_parquet({str(out)!r} + ".truth.parquet")
 """

@@ -30,14 +30,21 @@ CACHE = ROOT / "bench" / ".cache"
 
 def load_world(seed: int, victims: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
     """(records as ``tally ingest`` reads them, key, world directory) of ``tally simulate --seed``."""
-    from tally.core.gazetteer import Gazetteer
-    from tally.ingest.victims import RECORD_COLUMNS, iter_records, plan_list
     from tally.simulate import simulate
     from tally.simulate.spec import make_spec
 
     world = CACHE / f"errors_{seed}_{victims or 'default'}.world"
     if not (world / "truth" / "key.csv").exists():
         simulate(make_spec(None, seed=seed, victims=victims), world)
+    key = pd.read_csv(world / "truth" / "key.csv", dtype=str)
+    return read_lists(world), key, world
+
+
+def read_lists(world: Path) -> pd.DataFrame:
+    """A simulated world's lists as ``tally ingest`` reads them (the linkage's columns, a record_key)."""
+    from tally.core.gazetteer import Gazetteer
+    from tally.ingest.victims import RECORD_COLUMNS, iter_records, plan_list
+
     gaz = Gazetteer.default()
     rows = []
     for path in sorted((world / "lists").glob("*.csv")):
@@ -49,8 +56,7 @@ def load_world(seed: int, victims: int | None = None) -> tuple[pd.DataFrame, pd.
                                                   "status")})
     records = pd.DataFrame(rows)
     records.insert(0, "record_key", range(len(records)))
-    key = pd.read_csv(world / "truth" / "key.csv", dtype=str)
-    return records, key, world
+    return records
 
 
 def _pairs_of(groups: pd.Series) -> set[tuple[int, int]]:
