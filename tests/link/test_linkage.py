@@ -246,6 +246,9 @@ def test_link_records_ages_far_apart_are_two_people_unless_reviewed(world: World
     apart = link_records(records, LinkSpec(memory_limit="1GB"))
     assert apart.clusters[a] != apart.clusters[b]
     assert apart.metrics["vetoed_age"] >= 1
+    # the age veto stands on its own: switching the given-name veto off leaves it in force
+    no_given = link_records(records, LinkSpec(memory_limit="1GB", given_name_veto=False))
+    assert no_given.clusters[a] != no_given.clusters[b]
     reviewed = link_records(records, LinkSpec(memory_limit="1GB"), decisions=[(a, b, True)])
     assert reviewed.clusters[a] == reviewed.clusters[b]
 
