@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from tally.core.errors import InputError, NotFoundError, TallyError
 from tally.core.models import Claim
-from tally.ingest.run import IngestReport, Progress, ingest_paths
 from tally.store import audit
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
+    from tally.ingest.run import IngestReport, Progress
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
     from tally.reconcile.scope import Scope
     from tally.reconcile.tolls import Toll
@@ -44,6 +44,8 @@ def run_ingest(ws: Workspace, paths: Iterable[Path], *, source: str | None = Non
                mapping: Path | None = None, country: str | None = None,
                progress: Progress | None = None) -> IngestReport:
     """Ingest files and folders into *ws* (idempotent; one transaction per file)."""
+    from tally.ingest.run import ingest_paths
+
     return ingest_paths(ws, paths, source=source, kind=kind, mapping=mapping, country=country, progress=progress)
 
 
