@@ -17,6 +17,7 @@ import pyarrow as pa
 from tally.core.errors import LinkError
 from tally.link.cluster import cluster_pairs
 from tally.link.engine import Engine, open_engine
+from tally.link.exact_u import exact_u_probabilities, fix_u
 from tally.link.features import prepare
 from tally.link.model import (
     _logit2,
@@ -346,7 +347,12 @@ def link_records(
         if spec.model:
             model = model_for_dialect(spec.model, engine.dialect, spec)
         else:
-            linker = Linker(sdf, settings_creator(spec, 1e-4, fix_given=fix_given), log_level=logging.WARNING)
+            settings = settings_creator(spec, 1e-4, fix_given=fix_given).create_settings_dict(engine.dialect)
+            # u counted over all pairs where that is cheap (no sampling noise), the same for every engine
+            exact = exact_u_probabilities(features, settings_creator(spec, 1e-4).create_settings_dict("duckdb"),
+                                          spec.exact_u_max_groups)
+            metrics["exact_u"] = sorted(exact)
+            linker = Linker(sdf, fix_u(settings, exact), log_level=logging.WARNING)
             model = _train(linker, spec, n, n_sources, labels, engine, warnings, metrics)
         t_train = time.perf_counter()
         tf = term_frequencies(features)
