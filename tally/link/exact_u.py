@@ -38,7 +38,7 @@ def _columns(levels: list[dict[str, Any]], available: set[str]) -> list[str]:
 
 
 def exact_u_probabilities(
-    features: pd.DataFrame, settings: dict[str, Any], max_groups: int
+    features: pd.DataFrame, settings: dict[str, Any], max_groups: int, threads: int = 1
 ) -> dict[str, list[float | None]]:
     """comparison name -> u per level (None: null level, or a level no pair reaches), for every
     comparison whose columns take at most *max_groups* value combinations in *features*.
@@ -53,7 +53,7 @@ def exact_u_probabilities(
         return out
     con = duckdb.connect()
     try:
-        con.execute("SET threads = 1")
+        con.execute(f"SET threads = {max(int(threads), 1)}")
         con.register("tally_u_records", features)
         available = set(features.columns)
         for comp in settings["comparisons"]:

@@ -350,7 +350,7 @@ def link_records(
             settings = settings_creator(spec, 1e-4, fix_given=fix_given).create_settings_dict(engine.dialect)
             # u counted over all pairs where that is cheap (no sampling noise), the same for every engine
             exact = exact_u_probabilities(features, settings_creator(spec, 1e-4).create_settings_dict("duckdb"),
-                                          spec.exact_u_max_groups)
+                                          spec.exact_u_max_groups, spec.threads)
             metrics["exact_u"] = sorted(exact)
             linker = Linker(sdf, fix_u(settings, exact), log_level=logging.WARNING)
             model = _train(linker, spec, n, n_sources, labels, engine, warnings, metrics)

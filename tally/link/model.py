@@ -296,12 +296,16 @@ def _fill_missing(comp: dict[str, Any]) -> None:
                 lv[k] = max(1 - known, floor) if last else floor
 
 
-# Disagreements that true matches rarely show (lists copy ages and sexes, with small errors): EM
-# learns them high when families and namesakes die together, so they are capped.
+# Disagreements that true matches rarely show (lists copy ages and sexes, with small errors; a
+# father's or family name miscopied is a typo or a spelling, caught by the skeleton and
+# Jaro-Winkler levels): EM learns them high when families and namesakes die together (cousins
+# share the family name and differ on the father's, siblings the reverse), so they are capped.
 M_CAPS: dict[tuple[str, str], float] = {
     ("age", "different age"): 0.02,
     ("sex", "different sex"): 0.01,
     ("date_of_death", "further apart"): 0.02,
+    ("father_name", "different"): 0.03,
+    ("family_name", "different"): 0.03,
 }
 
 
