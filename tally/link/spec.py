@@ -54,6 +54,10 @@ class LinkSpec(BaseModel):
         False, description="Also queue pairs that the one-record-per-list rule kept apart (their persons "
         "already hold a record of the other's list; few are matches)."
     )
+    review_close_calls: bool = Field(
+        True, description="Also queue links that were a close call between two records of one list (namesakes "
+        "killed together): below the threshold once a record may match only one of them (tally.link.ambiguity).",
+    )
     keep_pairs_above: float = Field(0.05, ge=0, lt=1, description="Pairs stored with the run (probability floor).")
     blocking_rules: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCKING_RULES))
     deterministic_rules: list[str] = Field(default_factory=lambda: list(DEFAULT_DETERMINISTIC_RULES))
