@@ -45,6 +45,7 @@ class ClusterStats:
     refused_second_pass: int = 0
     vetoed_given_name: int = 0
     vetoed_age: int = 0
+    vetoed_father_in_list: int = 0
     largest: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -179,6 +180,13 @@ def cluster_pairs(
             apart = pairs["ages_apart"].to_numpy(dtype=bool)
             stats.vetoed_age = int((keep & apart & ~veto).sum())
             veto = veto | apart
+        if "father_differs" in pairs:
+            # one list, one convention: two of its records whose fathers' names clearly differ are
+            # two people (namesake cousins), never one victim entered twice
+            kin = pairs["father_differs"].to_numpy(dtype=bool) & (src_sorted[lo] == src_sorted[hi])
+            stats.vetoed_father_in_list = int((keep & kin & ~veto).sum())
+            veto = veto | kin
+        vetoed_codes = np.sort(lo[veto] * n + hi[veto])
         keep &= ~veto
         if duplicate_threshold is not None:
             # phase 1: a record entered twice in one list (a near-certain pair of the same list)
@@ -239,6 +247,10 @@ def cluster_pairs(
                     if len(twins) != 1 or conflicts(uf.find(r), rc):
                         continue
                     pt = lookup(r, twins[0])
+                    code = min(r, twins[0]) * n + max(r, twins[0])
+                    at = int(np.searchsorted(vetoed_codes, code))
+                    if at < len(vetoed_codes) and vetoed_codes[at] == code:
+                        continue
                     vals = [v for v in (lookup(r, m) for m in group) if v is not None]
                     if pt is None or pt < twin_threshold or not vals or sum(vals) / len(vals) < threshold:
                         continue

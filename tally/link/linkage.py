@@ -15,8 +15,10 @@ import pandas as pd
 import pyarrow as pa
 
 from tally.core.errors import LinkError
+from tally.link.ambiguity import exclusive_probability
 from tally.link.cluster import cluster_pairs
 from tally.link.engine import Engine, open_engine
+from tally.link.exact_u import exact_u_probabilities, fix_u
 from tally.link.features import prepare
 from tally.link.model import (
     _logit2,
@@ -247,16 +249,18 @@ class _SplinkLog(logging.Handler):
         return out
 
 
-_PAIR_COLS = ("record_key_l", "record_key_r", "match_weight", "mw_given_name")
+_PAIR_COLS = ("record_key_l", "record_key_r", "match_weight", "mw_given_name", "mw_father_name")
 
 
 def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any]) -> pd.DataFrame:
-    """The scored pairs as key_l, key_r, match_weight, given_differs (compact numpy columns).
+    """The scored pairs as key_l, key_r, match_weight, given_differs, father_differs (compact numpy columns).
 
     On DuckDB the prediction is read in Arrow record batches and reduced batch by batch, so
     no wide or object-typed frame of all pairs is ever built (that was the linkage's peak).
     """
-    else_w = math.log2(bayes_factors(model)["given_name"][0])  # level 0 = "different"
+    bfs = bayes_factors(model)
+    else_w = math.log2(bfs["given_name"][0])  # level 0 = "different"
+    father_w = math.log2(bfs["father_name"][0])
     sql = f"select {', '.join(_PAIR_COLS)} from {table}"
     if engine.connection is None:  # Spark: through Splink
         raw = linker.misc.query_sql(sql, output_type="pandas")
@@ -269,6 +273,7 @@ def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any])
     # filled in place, batch by batch: no list of parts to concatenate (that doubled the peak)
     key_l, key_r = np.empty(n, dtype="int64"), np.empty(n, dtype="int64")
     weight, differs = np.empty(n, dtype="float64"), np.empty(n, dtype=bool)
+    father = np.empty(n, dtype=bool)
     at = 0
     for b in batches:
         k = b.num_rows
@@ -278,11 +283,12 @@ def _fetch_pairs(engine: Engine, linker: Any, table: str, model: dict[str, Any])
         key_r[at:at + k] = b.column(1).to_numpy(zero_copy_only=False)
         weight[at:at + k] = b.column(2).to_numpy(zero_copy_only=False)
         differs[at:at + k] = np.isclose(b.column(3).to_numpy(zero_copy_only=False).astype(float), else_w, atol=1e-6)
+        father[at:at + k] = np.isclose(b.column(4).to_numpy(zero_copy_only=False).astype(float), father_w, atol=1e-6)
         at += k
     if at != n:
         raise LinkError(f"read {at} scored pairs of {n}")
-    return pd.DataFrame({"key_l": key_l, "key_r": key_r, "match_weight": weight, "given_differs": differs},
-                        copy=False)
+    return pd.DataFrame({"key_l": key_l, "key_r": key_r, "match_weight": weight, "given_differs": differs,
+                         "father_differs": father}, copy=False)
 
 
 def _list_clash(clusters: pd.Series, codes: pd.Series, kl: np.ndarray, kr: np.ndarray, features: pd.DataFrame,
@@ -346,7 +352,12 @@ def link_records(
         if spec.model:
             model = model_for_dialect(spec.model, engine.dialect, spec)
         else:
-            linker = Linker(sdf, settings_creator(spec, 1e-4, fix_given=fix_given), log_level=logging.WARNING)
+            settings = settings_creator(spec, 1e-4, fix_given=fix_given).create_settings_dict(engine.dialect)
+            # u counted over all pairs where that is cheap (no sampling noise), the same for every engine
+            exact = exact_u_probabilities(features, settings_creator(spec, 1e-4).create_settings_dict("duckdb"),
+                                          spec.exact_u_max_groups, spec.threads)
+            metrics["exact_u"] = sorted(exact)
+            linker = Linker(sdf, fix_u(settings, exact), log_level=logging.WARNING)
             model = _train(linker, spec, n, n_sources, labels, engine, warnings, metrics)
         t_train = time.perf_counter()
         tf = term_frequencies(features)
@@ -449,6 +460,17 @@ def link_records(
         clash = _list_clash(clusters, codes, kl, kr, features, spec.sources_with_duplicates)
         metrics["review_list_clashes_skipped"] = int((queued & clash).sum())
         queued &= ~clash
+    if spec.review_close_calls and len(pairs):
+        # a link that was a close call between two records of one list (namesakes): below the
+        # threshold once the record may be only one of them; merged as scored, and queued
+        linked = (p >= spec.threshold) & ~vetoed
+        same = clusters.reindex(kl).to_numpy() == clusters.reindex(kr).to_numpy()
+        src_l, src_r = codes.reindex(kl).to_numpy(), codes.reindex(kr).to_numpy()
+        # two records of one list in one person are a victim entered twice: not two candidates
+        exclusive = exclusive_probability(kl, kr, p, src_l, src_r, linked, twin=same & (src_l == src_r))
+        close = linked & same & undecided & (exclusive < spec.threshold) & ~queued
+        metrics["review_close_calls"] = int(close.sum())
+        queued |= close
     pairs = pairs.assign(in_review=queued)
     out_cols = ["key_l", "key_r", "match_weight", "match_probability", "in_review"]
     review = pairs[pairs["in_review"]].sort_values("match_probability", ascending=False)[out_cols]

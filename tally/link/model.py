@@ -296,12 +296,16 @@ def _fill_missing(comp: dict[str, Any]) -> None:
                 lv[k] = max(1 - known, floor) if last else floor
 
 
-# Disagreements that true matches rarely show (lists copy ages and sexes, with small errors): EM
-# learns them high when families and namesakes die together, so they are capped.
+# Disagreements that true matches rarely show (lists copy ages and sexes, with small errors; a
+# father's or family name miscopied is a typo or a spelling, caught by the skeleton and
+# Jaro-Winkler levels): EM learns them high when families and namesakes die together (0.04 for
+# age, 0.10 for the father's and the family name on the default simulated world), so they are capped.
 M_CAPS: dict[tuple[str, str], float] = {
     ("age", "different age"): 0.02,
     ("sex", "different sex"): 0.01,
     ("date_of_death", "further apart"): 0.02,
+    ("father_name", "different"): 0.03,
+    ("family_name", "different"): 0.03,
 }
 
 
@@ -323,7 +327,8 @@ def cap_m(model: dict[str, Any], caps: dict[tuple[str, str], float] = M_CAPS,
                 o["m_probability"] *= (1 - cap) / total
             lv["m_probability"] = cap
             if warnings is not None:
-                warnings.append(f"m of {comp['output_column_name']} '{lv['label_for_charts']}' capped: {m:.3f} -> {cap}")
+                name = f"{comp['output_column_name']} '{lv['label_for_charts']}'"
+                warnings.append(f"m of {name} capped: {m:.3f} -> {cap}")
     return model
 
 

@@ -11,9 +11,10 @@ Keys are made so that spellings of one name meet:
 - Latin: case, diacritics, apostrophes/ayn marks and hyphens; the articles al-/el-/ad-/ar-/as-/
   ash-/ul-… (also attached: Alkhatib); ou→u, ee→i, French ch→sh and c→s/k, doubled letters and
   a final -ah/-eh/-a; Abdul/Abdel/Abd al- compounds; bin/bint/ibn.
-- Both scripts meet through a table of attested spellings (``data/name_spellings.csv``): a unit's
-  key is the folded form of the most frequent Latin spelling of its Arabic form, so محمد,
-  Mohammed and Muhammad all become ``muhamad``.  Units missing from the table fall back on rules.
+- Both scripts meet through a table of attested spellings (``data/name_spellings.csv``, with a
+  few additions in ``data/name_spellings_extra.csv``): a unit's key is the folded form of the
+  most frequent Latin spelling of its Arabic form, so محمد, Mohammed and Muhammad all become
+  ``muhamad``.  Units missing from the table fall back on rules.
 
 ``skeleton(key)`` is a coarser consonant key for the comparison level below exact agreement.
 """
@@ -235,16 +236,17 @@ def _resolve(mapping: dict[str, str], s: str) -> str:
 
 @lru_cache(maxsize=1)
 def _table() -> _Table:
-    path = resources.files("tally.link").joinpath("data/name_spellings.csv")
     by_ar: dict[str, Counter[str]] = defaultdict(Counter)
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            folded = fold_arabic(row["arabic"]).replace(" ", "")
-            ar = _ar_unit_key(folded)
-            article = folded.startswith("ال") and folded not in _AR_NOT_ARTICLE
-            units = _latin_text_units(row["latin"], strip_attached=article)
-            if ar and len(units) == 1 and units[0]:
-                by_ar[ar][units[0]] += int(row["count"])
+    # the attested table, then tally's few additions (data/NOTICE.md)
+    for name in ("data/name_spellings.csv", "data/name_spellings_extra.csv"):
+        with resources.files("tally.link").joinpath(name).open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                folded = fold_arabic(row["arabic"]).replace(" ", "")
+                ar = _ar_unit_key(folded)
+                article = folded.startswith("ال") and folded not in _AR_NOT_ARTICLE
+                units = _latin_text_units(row["latin"], strip_attached=article)
+                if ar and len(units) == 1 and units[0]:
+                    by_ar[ar][units[0]] += int(row["count"])
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for c in by_ar.values():
         top = c.most_common(1)[0][0]

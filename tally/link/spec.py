@@ -54,6 +54,10 @@ class LinkSpec(BaseModel):
         False, description="Also queue pairs that the one-record-per-list rule kept apart (their persons "
         "already hold a record of the other's list; few are matches)."
     )
+    review_close_calls: bool = Field(
+        True, description="Also queue links that were a close call between two records of one list (namesakes "
+        "killed together): below the threshold once a record may match only one of them (tally.link.ambiguity).",
+    )
     keep_pairs_above: float = Field(0.05, ge=0, lt=1, description="Pairs stored with the run (probability floor).")
     blocking_rules: list[str] = Field(default_factory=lambda: list(DEFAULT_BLOCKING_RULES))
     deterministic_rules: list[str] = Field(default_factory=lambda: list(DEFAULT_DETERMINISTIC_RULES))
@@ -96,6 +100,10 @@ class LinkSpec(BaseModel):
     )
     em_max_pairs: float = Field(2e6, gt=0, description="Pairs sampled for each EM session.")
     u_max_pairs: float = Field(5e6, gt=0, description="Random pairs used to estimate u probabilities.")
+    exact_u_max_groups: int = Field(
+        5000, ge=0, description="Comparisons whose columns take at most this many distinct value combinations "
+        "get u probabilities counted over all pairs of records instead of sampled (0: sample every comparison).",
+    )
     memory_limit: str = Field("2GB", description="DuckDB memory limit (also the Spark driver memory).")
     threads: int = Field(2, ge=1, description="Worker threads (DuckDB threads, Spark local cores).")
     predict_chunks: int = Field(1, ge=1, description="Split prediction in n x n chunks to bound memory.")

@@ -110,3 +110,28 @@ def test_cluster_pairs_record_entered_twice_joins_its_twin() -> None:
     for twin in (None, 0.95):
         clusters, _ = cluster_pairs(keys, sources, _pairs(rows), 0.7, duplicate_threshold=0.99, twin_threshold=twin)
         assert clusters[3] == 3 and clusters[1] == clusters[2]
+
+
+def test_cluster_pairs_father_veto_within_one_list() -> None:
+    # 1 and 3 of list a: namesake cousins (fathers' names clearly differ) scored as a double entry;
+    # 2 of list b without a father's name fits both
+    keys = np.array([1, 2, 3])
+    sources = np.array(["a", "b", "a"])
+    rows = [(1, 2, 0.99), (2, 3, 0.98), (1, 3, 0.995)]
+    pairs = _pairs(rows)
+    clusters, stats = cluster_pairs(keys, sources, pairs, 0.7, duplicate_threshold=0.99, twin_threshold=0.9)
+    assert clusters[1] == clusters[2] == clusters[3]  # without the column: merged as a double entry
+    pairs["father_differs"] = [True, False, True]  # 1-2 differ too, but they are of two lists
+    clusters, stats = cluster_pairs(keys, sources, pairs, 0.7, duplicate_threshold=0.99, twin_threshold=0.9)
+    assert clusters[1] == clusters[2] != clusters[3]  # neither a double entry nor a twin
+    assert stats.vetoed_father_in_list == 1 and stats.merged_twins == 0 and stats.merged_duplicates == 0
+
+
+def test_cluster_pairs_twin_pass_respects_the_vetoes() -> None:
+    # 3 scores 0.95 with 1 of its own list, but their given names clearly differ (siblings)
+    keys = np.array([1, 2, 3])
+    sources = np.array(["a", "b", "a"])
+    rows = [(1, 2, 0.99), (2, 3, 0.98), (1, 3, 0.95)]
+    clusters, stats = cluster_pairs(keys, sources, _pairs(rows, veto={(1, 3)}), 0.7, duplicate_threshold=0.99,
+                                    twin_threshold=0.9)
+    assert clusters[3] == 3 and stats.merged_twins == 0

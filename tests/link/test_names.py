@@ -21,6 +21,10 @@ from tally.link.names import fold_arabic, fold_latin, normalise_name, skeleton
         ["عائشة", "Aisha", "Aicha", "Ayesha"],
         ["يوسف", "Youssef", "Yusuf", "Yousef"],
         ["عبد الله", "Abdullah", "Abdallah", "Abd Allah"],
+        # tally's additions to the attested table (data/name_spellings_extra.csv)
+        ["جورج", "George", "Georges", "Jurj"],
+        ["كوثر", "Kawthar", "Kauther", "Kawsar"],
+        ["غنى", "Ghina", "Ghena"],
     ],
 )
 def test_normalise_name_spellings_meet(variants: list[str]) -> None:

@@ -26,9 +26,9 @@ def simulated(tmp_path_factory: pytest.TempPathFactory):
 def test_simulated_world_pairwise_f1(simulated) -> None:
     root, ws, _ = simulated
     score = evaluate_link(ws, root / "world" / "truth" / "key.csv")
-    # acceptance asks 0.97; runs reach 0.968-0.972 on this world as the u-sampling seed varies
-    # (0.969 with the default seed through the store), so the guard sits a little below
-    assert score.f1 >= 0.965, score.summary()
+    # acceptance asks 0.97: 0.9734 through the store, 0.9732-0.9737 over u-sampling seeds 1, 2, 3, 42
+    # (exact u for most comparisons; it was 0.969-0.972 with every u sampled)
+    assert score.f1 >= 0.97, score.summary()
     assert score.precision >= 0.96, score.summary()
     assert score.recall >= 0.96, score.summary()
 
