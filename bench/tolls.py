@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
 import random
 import subprocess
@@ -134,6 +135,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--keep", type=Path, help="Build the workspace here and keep it.")
+    ap.add_argument("--dump", type=Path, help="Write each query's tolls JSON to this directory (to compare outputs).")
     args = ap.parse_args()
     home = args.keep or Path(tempfile.mkdtemp(prefix="tally-bench-tolls-"))
     if not (home / "tally.db").exists():
@@ -152,6 +154,10 @@ def main() -> None:
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         best = out[0]
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            text = json.dumps([t.to_dict() for t in out], sort_keys=True, ensure_ascii=False, indent=1, default=str)
+            (args.dump / f"{label.replace(' ', '_').replace(',', '')}.json").write_text(text + "\n", encoding="utf-8")
         print(f"  {label:<34} {min(times) * 1000:6.0f} ms wall {min(cpu) * 1000:6.0f} ms cpu  ({len(out)} row(s); "
               f"first: best {best.best}, {len(best.claims)} claims used, {len(best.sources)} sources)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
