@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, 
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
+from tally.store.relays import relay_key
 from tally.store.schema import claims, documents, sources
 from tally.store.sources import get_or_create
 
@@ -136,7 +137,9 @@ def reject_claim(conn: Connection, claim_id: int, why: str) -> dict[str, Any]:
                        .where(claims.c.id == claim_id)).first()
     if row is None:
         raise NotFoundError(f"no claim with id {claim_id}")
-    conn.execute(update(claims).where(claims.c.id == claim_id).values(status="rejected", status_reason=why.strip()))
+    # a rejected claim is never grouped with its relays: it takes a key of its own
+    conn.execute(update(claims).where(claims.c.id == claim_id).values(
+        status="rejected", status_reason=why.strip(), relay_key=relay_key({"status": "rejected"})))
     return {"status": row.status, "status_reason": row.status_reason}
 
 
@@ -316,41 +319,107 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     Unlike :func:`load_claims`: JSON columns come back as tuples (shared between rows: do not
     change them), ``reported_at`` and ``published`` as the day only (a ``datetime.date``), the
     claim's ``places`` names are left out, and each ``reports`` entry is a tuple.
+
+    Relays are grouped by their stored key (``claims.relay_key``): one narrow query reads every
+    report (key, id, document, time, outlet), a second the other columns of each group's first
+    report only.  Claims written around the store without a key are grouped field by field.
     """
-    result = conn.execute(_claims_query(lean=True, **filters))
+    reports = _fetch(conn, _claims_query(columns=_REPORT_COLUMNS, **filters).order_by(claims.c.id))
+    if any(r[0] is None for r in reports):
+        return _grouped_rows(*_fetch_keyed(conn, _claims_query(lean=True, **filters)))
+    groups: dict[str, int] = {}
+    firsts: list[list[Any]] = []  # per group: first id, then the earliest report's time, document, outlet, publication
+    members: list[list[tuple[int, int | None, Any, str | None]]] = []
+    for key, cid, doc, rep, pub, out in reports:
+        g = groups.get(key)
+        if g is None:
+            groups[key] = len(firsts)
+            firsts.append([cid, rep, doc, out, pub])
+            members.append([(cid, doc, rep or pub, out)])
+        else:
+            members[g].append((cid, doc, rep or pub, out))
+            first = firsts[g]
+            if (rep or "") < (first[1] or "~"):  # as _group_relays: the earliest report dates the group
+                first[1], first[2], first[3], first[4] = rep, doc, out, pub
+    if not firsts:
+        return [*_KEYS, "reports"], []
+    # The other columns, from each group's first report, fetched by id (the ids of a scope are
+    # scattered over the table: looking them up is cheaper than filtering the table again).
+    heads: dict[int, Any] = {}
+    ids = [f[0] for f in firsts]
+    for i in range(0, len(ids), _CHUNK):
+        q = select(*_HEAD_COLUMNS).select_from(_joined()).where(claims.c.id.in_(ids[i:i + _CHUNK]))
+        heads.update((r[0], r) for r in _fetch(conn, q))
+    names = {r[0]: (r[1], r[2]) for r in conn.execute(select(sources.c.id, sources.c.name, sources.c.kind))}
+    no_source = (None, None)
+    rows = []
+    for (cid, rep, doc, out, pub), ms in zip(firsts, members):
+        (_i, sid, doc_sid, text, event, count_text, qualifier, low, high, best, victims, victims_text, country,
+         admin1, pcodes, date_from, date_to, cumulative, manual, status, status_reason, quote) = heads[cid]
+        sname, skind = names.get(sid, no_source)
+        rows.append([cid, doc, sid, sname, skind, text, event, count_text, qualifier, low, high, best, victims,
+                     victims_text, country, admin1, pcodes, date_from, date_to, cumulative, rep, manual, status,
+                     status_reason, quote, pub, out, names.get(doc_sid, no_source)[0], ms])
+    return _parsed_rows(list(_KEYS), rows)
+
+
+_CHUNK = 900  # ids per query: SQLite before 3.32 allows 999 parameters
+# load_claim_rows: every report of a group, and the first report's other columns
+_REPORT_COLUMNS = [claims.c.relay_key, claims.c.id, claims.c.document_id, cast(claims.c.reported_at, Text),
+                   cast(documents.c.published, Text), documents.c.outlet]
+_HEAD_COLUMNS = [claims.c.id, claims.c.source_id, documents.c.source_id, claims.c.source_text, claims.c.event,
+                 claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high, claims.c.best,
+                 claims.c.victims, claims.c.victims_text, claims.c.country, cast(claims.c.admin1, Text),
+                 cast(claims.c.pcodes, Text), cast(claims.c.date_from, Text), cast(claims.c.date_to, Text),
+                 claims.c.cumulative, claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote]
+_KEYS = ("id", "document_id", "source_id", "source_name", "source_kind", "source_text", "event", "count_text",
+         "qualifier", "low", "high", "best", "victims", "victims_text", "country", "admin1", "pcodes", "date_from",
+         "date_to", "cumulative", "reported_at", "manual", "status", "status_reason", "quote", "published", "outlet",
+         "document_source")
+
+
+def _fetch(conn: Connection, q: Any) -> list[Any]:
+    """The DBAPI rows of *q*: every column is text, a number or a flag here, so SQLAlchemy's row
+    objects and result processing would only add a pass over 100,000 rows."""
+    return _fetch_keyed(conn, q)[1]
+
+
+def _fetch_keyed(conn: Connection, q: Any) -> tuple[list[str], list[Any]]:
+    result = conn.execute(q)
     try:
-        keys = list(result.keys())
-        # The DBAPI rows themselves: every column is text, a number or a flag here, so SQLAlchemy's
-        # row objects and result processing would only add a pass over 100,000 rows.
-        raw = result.cursor.fetchall()
+        return list(result.keys()), result.cursor.fetchall()
     finally:
         result.close()
-    return _grouped_rows(keys, raw)
 
 
 def _grouped_rows(keys: list[str], raw: Sequence[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
     """Relays merged in one pass (as :func:`_parse_rows` with *grouped*), then JSON and dates parsed once
     per distinct value and only for the rows kept."""
+    rows, members = _group_relays(raw, {k: i for i, k in enumerate(keys)})
+    for row, ms in zip(rows, members):
+        row.append(ms)
+    return _parsed_rows(keys, rows)
+
+
+def _parsed_rows(keys: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """*rows* (each ending with its reports) with JSON and dates parsed, once per distinct value."""
     pos = {k: i for i, k in enumerate(keys)}
     json_idx = [pos[k] for k in _JSON_COLUMNS if k in pos]
     date_idx = [pos[k] for k in (*_DATE_COLUMNS, *_TIME_COLUMNS) if k in pos]
     days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
-
-    rows, members = _group_relays(raw, pos)
-
-    for row, ms in zip(rows, members):
+    for row in rows:
         for i in json_idx:
             row[i] = parsed[row[i]]
         for i in date_idx:
             row[i] = days[row[i]]
-        row.append([(cid, doc, days[w], o) for cid, doc, w, o in ms])
+        row[-1] = [(cid, doc, days[w], o) for cid, doc, w, o in row[-1]]
     return [*keys, "reports"], rows
 
 
 def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), date_from: dt.date | None = None,
                   date_to: dt.date | None = None, area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
-                  source: str | None = None, lean: bool = False) -> Any:
-    q = select(*_columns(fast=True, lean=lean)).select_from(_joined())
+                  source: str | None = None, lean: bool = False, columns: list[Any] | None = None) -> Any:
+    q = select(*(columns or _columns(fast=True, lean=lean))).select_from(_joined())
     ev, vi = list(events), list(victims)
     if ev:
         q = q.where(claims.c.event.in_(ev))

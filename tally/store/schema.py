@@ -24,6 +24,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from tally.store.relays import relay_key_default
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -142,6 +144,9 @@ claims = Table(
     Column("sensitivity", SENSITIVITY, nullable=False, default="public"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
+    # equal for the claims that are one relayed figure (tally.store.relays); last, so that the
+    # default sees every other column's value
+    Column("relay_key", String(32), index=True, default=relay_key_default),
 )
 
 link_runs = Table(

@@ -1,0 +1,150 @@
+"""Relay keys: stored when claims are written, backfilled by migration 0002, grouping as the fields do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alembic import command
+from sqlalchemy import create_engine, insert, select, text, update
+
+from tally.core.models import Claim
+from tally.reconcile.scope import Scope, claim_filter
+from tally.store.claims import insert_claims, load_claim_rows, reject_claim, save_claims
+from tally.store.documents import insert_document
+from tally.store.relays import relay_key
+from tally.store.schema import claims
+from tally.store.sources import get_or_create
+from tally.store.workspace import Workspace, _alembic_config
+
+D = dt.date
+UTC = dt.UTC
+
+
+def _doc(conn, name, hour, sha):
+    sid = get_or_create(conn, name, kind="outlet")
+    now = dt.datetime.now(UTC)
+    return insert_document(conn, {"sha256": sha * 64, "kind": "article", "media_type": "text/markdown", "size": 1,
+                                  "outlet": name, "published": dt.datetime(2025, 3, 8, hour, tzinfo=UTC),
+                                  "source_id": sid, "text": "…", "meta": {}, "ingested_at": now,
+                                  "ingested_by": "tester"})
+
+
+def _figure(**kw):
+    base = dict(event="killed", count="1,200", qualifier="at_least", low=1200, best=1200, victims="civilians",
+                source="Levant Observatory", pcodes=["ocha:SY06"], date_from=D(2025, 3, 6), date_to=D(2025, 3, 8),
+                cumulative=True)
+    return Claim(**{**base, **kw})
+
+
+def _fill(ws):
+    """Four outlets relay one figure (one of them twice), plus figures that differ in one field each."""
+    with ws.begin() as conn:
+        docs = [_doc(conn, f"Outlet {i}", 10 - i, "abcde"[i]) for i in range(5)]
+        ids = []
+        for doc in docs[:3]:
+            ids += insert_claims(conn, doc, [_figure()], actor="tester")
+        ids += insert_claims(conn, docs[2], [_figure()], actor="tester", reported_at=dt.datetime(2025, 3, 7, tzinfo=UTC))
+        ids += insert_claims(conn, docs[3], [_figure(best=1300, low=1300), _figure(source=None),
+                                             _figure(pcodes=["ocha:SY06", "ocha:SY05"]), _figure(victims="children"),
+                                             _figure(date_to=None)], actor="tester")
+        save_claims(conn, docs[4], [_figure().model_dump(mode="json")], [], actor="tester",
+                    reported_at=dt.datetime(2025, 3, 9, tzinfo=UTC))  # a fifth report
+    return ids
+
+
+def _rows(ws, scope=Scope()):
+    with ws.connect() as conn:
+        keys, rows = load_claim_rows(conn, **claim_filter(scope))
+    return [dict(zip(keys, r)) for r in rows]
+
+
+def _without_keys(ws, scope=Scope()):
+    """The same claims grouped field by field: as if written without relay keys (in id order, which
+    PostgreSQL does not keep without the keys once a claim is updated)."""
+    with ws.begin() as conn:
+        conn.execute(update(claims).values(relay_key=None))
+    return sorted(_rows(ws, scope), key=lambda r: r["id"])
+
+
+def test_relays_share_a_key_and_other_figures_do_not(ws):
+    ids = _fill(ws)
+    with ws.connect() as conn:
+        key = dict(conn.execute(select(claims.c.id, claims.c.relay_key)).all())
+    assert len({key[i] for i in ids[:4]}) == 1 and len(set(key.values())) == 6  # one figure, five reports
+    assert len({key[i] for i in ids[4:]}) == len(ids[4:]) and key[ids[0]] not in {key[i] for i in ids[4:]}
+    assert all(len(k) == 32 for k in key.values())
+
+
+def test_grouping_by_relay_key_equals_grouping_by_fields(ws):
+    _fill(ws)
+    for scope in (Scope(), Scope(places=("ocha:SY06",), date_from=D(2025, 3, 8)), Scope(victims="children")):
+        keyed = _rows(ws, scope)
+        assert keyed == _without_keys(ws, scope)
+        with ws.begin() as conn:  # restore the keys for the next scope
+            for r in conn.execute(select(claims)).mappings().all():
+                conn.execute(update(claims).where(claims.c.id == r["id"]).values(relay_key=relay_key(r)))
+    rows = _rows(ws)
+    first = next(r for r in rows if r["best"] == 1200 and r["victims"] == "civilians" and r["source_text"]
+                 and r["pcodes"] == ("ocha:SY06",) and r["date_to"] == D(2025, 3, 8))
+    # one row for the five reports: the smallest id, dated by the earliest report (the one given 7 March)
+    assert len(first["reports"]) == 5 and first["reported_at"] == D(2025, 3, 7)
+
+
+def test_a_rejected_claim_leaves_its_relay_group(ws):
+    ids = _fill(ws)
+    with ws.begin() as conn:
+        reject_claim(conn, ids[1], "misread")
+        key = dict(conn.execute(select(claims.c.id, claims.c.relay_key)).all())
+    assert key[ids[1]] != key[ids[0]] and key[ids[0]] == key[ids[2]] == key[ids[3]]
+    rows = _rows(ws)
+    rejected = [r for r in rows if r["status"] == "rejected"]
+    assert [(r["id"], len(r["reports"])) for r in rejected] == [(ids[1], 1)]
+    assert next(r for r in rows if r["id"] == ids[0])["reports"][1][0] == ids[2]
+    assert rows == _without_keys(ws)
+
+
+def test_claims_inserted_around_the_store_get_a_key(ws):
+    now = dt.datetime.now(UTC)
+    row = dict(event="killed", qualifier="exact", low=5.0, high=5.0, best=5, victims="civilians", places=[],
+               pcodes=["ocha:SY06"], admin1=[], date_from=D(2025, 3, 7), date_to=D(2025, 3, 7), cumulative=False,
+               quote="", reported_at=now, manual=False, status="active", created_at=now, created_by="tester")
+    with ws.begin() as conn:
+        conn.execute(insert(claims), [row, {**row, "best": 5.0}, {**row, "best": 6.0}])
+        keys = [k for (k,) in conn.execute(select(claims.c.relay_key).order_by(claims.c.id))]
+    assert keys[0] == keys[1] != keys[2] and keys[0] == relay_key(row)
+
+
+def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    home = tmp_path / "ws"
+    home.mkdir()
+    url = f"sqlite:///{home / 'tally.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a workspace made before relay keys
+        cfg = _alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'Levant Observatory', "
+                          "'organisation', '2025-03-08 00:00:00')"))
+        for i, (best, status) in enumerate([(1200, "active"), (1200.0, "active"), (1300, "active"),
+                                            (1200, "rejected")], start=1):
+            conn.execute(text(
+                "INSERT INTO claims (id, source_id, source_text, event, qualifier, low, best, victims, places, admin1, "
+                "pcodes, date_from, date_to, cumulative, quote, start, \"end\", manual, status, sensitivity, "
+                "created_at, created_by) VALUES (:id, 1, 'Levant Observatory', 'killed', 'at_least', :best, :best, "
+                "'civilians', '[]', '[]', '[\"ocha:SY06\"]', '2025-03-06', '2025-03-08', 1, '', 0, 0, 0, :status, "
+                "'public', '2025-03-08 00:00:00', 'tester')"), {"id": i, "best": best, "status": status})
+    engine.dispose()
+    ws = Workspace.open(home, actor="tester")  # opening migrates
+    try:
+        with ws.connect() as conn:
+            key = dict(conn.execute(select(claims.c.id, claims.c.relay_key)).all())
+        assert key[1] == key[2] and len({key[1], key[3], key[4]}) == 3 and None not in key.values()
+        # the same key as a claim written now
+        assert key[1] == relay_key(dict(source_id=1, source_text="Levant Observatory", event="killed",
+                                        victims="civilians", qualifier="at_least", low=1200, high=None, best=1200,
+                                        pcodes=["ocha:SY06"], admin1=[], country=None, date_from=D(2025, 3, 6),
+                                        date_to=D(2025, 3, 8), cumulative=True, manual=False, status="active"))
+        assert [len(r["reports"]) for r in _rows(ws)] == [2, 1, 1]
+    finally:
+        ws.close()
