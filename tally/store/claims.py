@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, 
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
-from tally.store.relays import relay_key
+from tally.store.claim_keys import area_texts, relay_key
 from tally.store.schema import claims, documents, sources
 from tally.store.sources import get_or_create
 
@@ -322,9 +323,10 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
 
     Relays are grouped by their stored key (``claims.relay_key``): one narrow query reads every
     report (key, id, document, time, outlet), a second the other columns of each group's first
-    report only.  Claims written around the store without a key are grouped field by field.
+    report only, by id; the place pre-filter is decided by area key (:func:`_by_area_key`).
+    Claims written around the store without keys are grouped field by field.
     """
-    reports = _fetch(conn, _claims_query(columns=_REPORT_COLUMNS, **filters).order_by(claims.c.id))
+    reports = _fetch(conn, _claims_query(columns=_REPORT_COLUMNS, **_by_area_key(conn, filters)).order_by(claims.c.id))
     if any(r[0] is None for r in reports):
         return _grouped_rows(*_fetch_keyed(conn, _claims_query(lean=True, **filters)))
     groups: dict[str, int] = {}
@@ -418,7 +420,10 @@ def _parsed_rows(keys: list[str], rows: list[list[Any]]) -> tuple[list[str], lis
 
 def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), date_from: dt.date | None = None,
                   date_to: dt.date | None = None, area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
-                  source: str | None = None, lean: bool = False, columns: list[Any] | None = None) -> Any:
+                  source: str | None = None, lean: bool = False, columns: list[Any] | None = None,
+                  area_keys: list[str] | None = None) -> Any:
+    """The pre-filter query (see :func:`load_claims`); with *area_keys* (:func:`_area_keys`), its place
+    condition as the stored area keys it admits."""
     q = select(*(columns or _columns(fast=True, lean=lean))).select_from(_joined())
     ev, vi = list(events), list(victims)
     if ev:
@@ -430,19 +435,52 @@ def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), da
                         func.coalesce(claims.c.date_to, claims.c.reported_at, claims.c.date_from) >= date_from))
     if date_to is not None:
         q = q.where(or_(claims.c.date_from.is_(None), claims.c.date_from <= date_to))
-    pre, exact = list(dict.fromkeys(area_prefixes)), list(dict.fromkeys(area_exact))
-    if pre or exact:
+    if area_keys is not None:
+        q = q.where(claims.c.area_key.in_(area_keys))
+    elif area_prefixes or area_exact:
         pc, a1 = cast(claims.c.pcodes, Text), cast(claims.c.admin1, Text)
-        # A code starting with "ocha:SY06" or "SY06" contains "SY06": one pattern for both spellings
-        # halves the patterns every row is scanned with (a looser filter; reconciliation decides).
-        bare = list(dict.fromkeys(p.split(":", 1)[-1] for p in pre))
-        conds = [col.like(f"%{p}%") for p in bare for col in (pc, a1)]
-        conds += [col.like(f'%"{p}"%') for p in exact for col in (pc, a1)]
-        conds.append(and_(pc == "[]", a1 == "[]"))
-        q = q.where(or_(*conds))
+        q = q.where(or_(*[col.like(p) for p in _area_patterns(area_prefixes, area_exact) for col in (pc, a1)],
+                        and_(pc == "[]", a1 == "[]")))
     if source:
         q = q.where(sources.c.name == source)
     return q
+
+
+def _area_patterns(area_prefixes: Iterable[str], area_exact: Iterable[str]) -> list[str]:
+    """LIKE patterns on the JSON text of a claim's codes for the place pre-filter."""
+    # A code starting with "ocha:SY06" or "SY06" contains "SY06": one pattern for both spellings
+    # halves the patterns every row is scanned with (a looser filter; reconciliation decides).
+    bare = dict.fromkeys(p.split(":", 1)[-1] for p in area_prefixes)
+    return [f"%{p}%" for p in bare] + [f'%"{p}"%' for p in dict.fromkeys(area_exact)]
+
+
+def _by_area_key(conn: Connection, filters: dict[str, Any]) -> dict[str, Any]:
+    """*filters* with the place condition as the stored area keys (``tally.store.claim_keys``) it admits.
+
+    The LIKE patterns are matched once per distinct key (the column's index holds them) as the
+    database would match them against the codes, and the claims are then found by the index.
+    Unchanged when claims lack keys or too many keys pass; without a place condition when all do.
+    LIKE is matched without regard to case (SQLite's way; PostgreSQL's is stricter, so a few more
+    claims may pass there than with the patterns: the pre-filter is loose either way).
+    """
+    patterns = _area_patterns(filters.get("area_prefixes", ()), filters.get("area_exact", ()))
+    if not patterns:
+        return filters
+    keys = [k for (k,) in conn.execute(select(claims.c.area_key).distinct())]
+    if None in keys:
+        return filters
+    like = [re.compile("".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in p),
+                       re.IGNORECASE | re.DOTALL) for p in patterns]
+    admitted = []
+    for key in keys:
+        texts = area_texts(key)
+        if texts is None or texts == ("[]", "[]") or any(m.fullmatch(t) for m in like for t in texts):
+            admitted.append(key)
+    if len(admitted) == len(keys):
+        return {**filters, "area_prefixes": (), "area_exact": ()}
+    if len(admitted) > _CHUNK:
+        return filters
+    return {**filters, "area_keys": admitted}
 
 
 def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from tally.store.relays import relay_key_default
+from tally.store.claim_keys import area_key_default, relay_key_default
 
 metadata = MetaData(
     naming_convention={
@@ -144,9 +144,10 @@ claims = Table(
     Column("sensitivity", SENSITIVITY, nullable=False, default="public"),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("created_by", String(200), nullable=False),
-    # equal for the claims that are one relayed figure (tally.store.relays); last, so that the
-    # default sees every other column's value
+    # computed from the other columns when a row is inserted (tally.store.claim_keys): last, so
+    # that their defaults see every other column's value
     Column("relay_key", String(32), index=True, default=relay_key_default),
+    Column("area_key", Text, index=True, default=area_key_default),
 )
 
 link_runs = Table(

@@ -1,4 +1,4 @@
-"""Relay keys: stored when claims are written, backfilled by migration 0002, grouping as the fields do."""
+"""Relay and area keys: stored when claims are written, backfilled by migration 0002, loading as the fields do."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tally.core.models import Claim
 from tally.reconcile.scope import Scope, claim_filter
 from tally.store.claims import insert_claims, load_claim_rows, reject_claim, save_claims
 from tally.store.documents import insert_document
-from tally.store.relays import relay_key
+from tally.store.claim_keys import ANY_AREA, area_key, relay_key
 from tally.store.schema import claims
 from tally.store.sources import get_or_create
 from tally.store.workspace import Workspace, _alembic_config
@@ -62,8 +62,12 @@ def _without_keys(ws, scope=Scope()):
     """The same claims grouped field by field: as if written without relay keys (in id order, which
     PostgreSQL does not keep without the keys once a claim is updated)."""
     with ws.begin() as conn:
-        conn.execute(update(claims).values(relay_key=None))
-    return sorted(_rows(ws, scope), key=lambda r: r["id"])
+        conn.execute(update(claims).values(relay_key=None, area_key=None))
+    got = sorted(_rows(ws, scope), key=lambda r: r["id"])
+    with ws.begin() as conn:  # and back
+        for r in conn.execute(select(claims)).mappings().all():
+            conn.execute(update(claims).where(claims.c.id == r["id"]).values(relay_key=relay_key(r), area_key=area_key(r)))
+    return got
 
 
 def test_relays_share_a_key_and_other_figures_do_not(ws):
@@ -77,12 +81,9 @@ def test_relays_share_a_key_and_other_figures_do_not(ws):
 
 def test_grouping_by_relay_key_equals_grouping_by_fields(ws):
     _fill(ws)
-    for scope in (Scope(), Scope(places=("ocha:SY06",), date_from=D(2025, 3, 8)), Scope(victims="children")):
-        keyed = _rows(ws, scope)
-        assert keyed == _without_keys(ws, scope)
-        with ws.begin() as conn:  # restore the keys for the next scope
-            for r in conn.execute(select(claims)).mappings().all():
-                conn.execute(update(claims).where(claims.c.id == r["id"]).values(relay_key=relay_key(r)))
+    for scope in (Scope(), Scope(places=("ocha:SY06",), date_from=D(2025, 3, 8)), Scope(victims="children"),
+                  Scope(places=("ocha:SY05",)), Scope(places=("ocha:SY07",)), Scope(places=("iso:SY",))):
+        assert _rows(ws, scope) == _without_keys(ws, scope)
     rows = _rows(ws)
     first = next(r for r in rows if r["best"] == 1200 and r["victims"] == "civilians" and r["source_text"]
                  and r["pcodes"] == ("ocha:SY06",) and r["date_to"] == D(2025, 3, 8))
@@ -110,8 +111,30 @@ def test_claims_inserted_around_the_store_get_a_key(ws):
                quote="", reported_at=now, manual=False, status="active", created_at=now, created_by="tester")
     with ws.begin() as conn:
         conn.execute(insert(claims), [row, {**row, "best": 5.0}, {**row, "best": 6.0}])
-        keys = [k for (k,) in conn.execute(select(claims.c.relay_key).order_by(claims.c.id))]
-    assert keys[0] == keys[1] != keys[2] and keys[0] == relay_key(row)
+        keys = conn.execute(select(claims.c.relay_key, claims.c.area_key).order_by(claims.c.id)).all()
+    assert keys[0][0] == keys[1][0] != keys[2][0] and keys[0][0] == relay_key(row)
+    assert keys[0][1] == keys[2][1] == area_key(row) == '[["ocha:SY06"],[]]'
+
+
+def test_the_place_prefilter_by_area_key_admits_what_the_patterns_admit(ws):
+    mk = lambda **kw: Claim(event="killed", count="5", low=5, high=5, best=5, victims="civilians", **kw)  # noqa: E731
+    with ws.begin() as conn:
+        doc = _doc(conn, "Coast TV", 9, "f")
+        ids = insert_claims(conn, doc, [
+            mk(pcodes=["ocha:SY0602"]), mk(pcodes=["SY0602"]), mk(admin1=["iso:SY-LA"]), mk(pcodes=["ocha:SY07"]),
+            mk(country="SY"), mk(pcodes=["region:SY-COAST"]), mk(pcodes=["ocha:sy06"]),
+            mk(pcodes=[f"ocha:SY07{i:02d}" for i in range(80)] + ["ocha:SY0601"]),  # too long to index
+        ], actor="tester")
+        assert ANY_AREA in {k for (k,) in conn.execute(select(claims.c.area_key))}
+    # Loose either way: the long one passes every place condition, and lower case passes where
+    # the database's LIKE ignores case (SQLite) and by area key everywhere.
+    looser = {ids[-1], ids[-2]}
+    for places in (("ocha:SY06",), ("ocha:SY0602",), ("ocha:SY07",), ("ocha:SY06", "ocha:SY07"), ("iso:SY",)):
+        scope = Scope(places=places)
+        keyed, plain = _rows(ws, scope), _without_keys(ws, scope)
+        assert [r for r in keyed if r["id"] not in looser] == [r for r in plain if r["id"] not in looser], places
+        assert {r["id"] for r in plain} <= {r["id"] for r in keyed} and ids[-1] in {r["id"] for r in keyed}
+    assert {r["id"] for r in _rows(ws, Scope(places=("ocha:SY06",)))} == set(ids) - {ids[3]}  # all but Idlib's
 
 
 def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
@@ -139,7 +162,9 @@ def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
     try:
         with ws.connect() as conn:
             key = dict(conn.execute(select(claims.c.id, claims.c.relay_key)).all())
+            areas = {k for (k,) in conn.execute(select(claims.c.area_key))}
         assert key[1] == key[2] and len({key[1], key[3], key[4]}) == 3 and None not in key.values()
+        assert areas == {'[["ocha:SY06"],[]]'}
         # the same key as a claim written now
         assert key[1] == relay_key(dict(source_id=1, source_text="Levant Observatory", event="killed",
                                         victims="civilians", qualifier="at_least", low=1200, high=None, best=1200,
