@@ -530,7 +530,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
     from tally.reconcile.estimates import scope_estimate
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
-    from tally.reconcile.tolls import group_scopes, nearby, reconcile
+    from tally.reconcile.tolls import during, group_scopes, nearby, reconcile
     from tally.store.claims import load_claim_rows
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
@@ -544,7 +544,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
         else:
             dates = record_dates(conn, scope) if by in ("day", "week") else None
             groups = list(group_scopes(scope, by, rows, dates=dates, places=pl))  # type: ignore[arg-type]
-        near = nearby(rows, pl) if by in ("governorate", "district") else None
+        near = nearby(rows, pl) if by in ("governorate", "district") else during(rows) if by in ("day", "week") else None
         for key, name, sub, source in groups:
             subset = rows if source is None else [c for c in rows if c.source == source]
             if near is not None:

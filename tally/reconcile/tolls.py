@@ -7,6 +7,7 @@ documented count and the matching estimate, and grades the result by
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -21,6 +22,8 @@ from tally.reconcile.rules import (
     Discount,
     Figure,
     _n,
+    _period_contains,
+    _period_within,
     apply_series,
     clusters,
     collapse_relays,
@@ -241,6 +244,29 @@ def nearby(claims: list[ClaimRow], places: Places) -> Callable[[Scope], list[Cla
         return [claims[i] for i in kept]
 
     return near_scope
+
+
+def during(claims: list[ClaimRow]) -> Callable[[Scope], list[ClaimRow]]:
+    """For many scopes over the same *claims* that differ in period: the claims whose period lets them
+    lie inside or bound each scope (a cut before :func:`reconcile`, exact on that axis: the rest are
+    outside whatever their other axes).  Claims are looked up by their last day, kept in order."""
+    # A claim inside a period ends in it and one bounding it ends at its end or later, so a claim
+    # ending before the period does neither, unless it starts after it ends (bad dates: checked always).
+    odd = [i for i, c in enumerate(claims) if c.end is not None and c.start is not None and c.start > c.end]
+    order = sorted((c.end.toordinal(), i) for i, c in enumerate(claims)
+                   if c.end is not None and not (c.start is not None and c.start > c.end))
+    ends = [e for e, _i in order]
+
+    def in_period(scope: Scope) -> list[ClaimRow]:
+        lo, hi = scope.date_from, scope.date_to
+        if lo is None or hi is None:
+            return claims
+        candidates = [i for _e, i in order[bisect.bisect_left(ends, lo.toordinal()):]] + odd
+        kept = sorted(i for i in candidates if _period_within(claims[i].start, claims[i].end, lo, hi)
+                      or _period_contains(claims[i].start, claims[i].end, lo, hi))
+        return [claims[i] for i in kept]
+
+    return in_period
 
 
 def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[dt.date, dt.date] | None = None,
