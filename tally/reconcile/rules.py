@@ -182,14 +182,18 @@ def _days(c: ClaimRow) -> list[int | None]:
 def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     """Merge reports of the same figure into one :class:`Figure` per source and figure (R2).
 
-    Each figure is filed under (source, figure, governorates) for every day an incident's relay
-    may be dated (three days either side), so a claim finds its candidates with two look-ups and
-    a stream of small identical incident figures from one source does not make the search quadratic.
+    Claims are taken by date, so figures are made in order of their day: the figures of one
+    (source, figure, governorates) an incident's relay may join, those of the last three days
+    (:func:`_days`), are the tail of that key's list.  A claim finds its candidates with two
+    look-ups and a stream of small identical incident figures from one source does not make the
+    search quadratic.
     """
     order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
     figures: list[Figure] = []
-    # Keys are flat tuples (source, figure, cumulative, day[, governorates]) with the figure key
-    # numbered once per claim: filing an incident under seven days hashes no nested tuples.
+    # Keys are flat tuples (source, figure, cumulative, undated[, governorates]) with the figure
+    # key numbered once per claim.  Each holds [first candidate, figures, their days]: a figure
+    # more than three days older than the claim being placed stays behind the first candidate
+    # for good, since the claims' days only grow (undated ones come last, under their own keys).
     numbers: dict[tuple[object, ...], int] = {}
     anchor_of = places.anchor
     prep = []
@@ -197,51 +201,72 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
         k = numbers.setdefault(c.figure_key, len(numbers))
         d = None if c.cumulative or c.end is None else c.end.toordinal()
         prep.append((c, k, d, anchor_of(c.areas)))
-    by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
-    by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    by_key: dict[tuple[object, ...], list[Any]] = {}
+    by_loose: dict[tuple[object, ...], list[Any]] = {}
 
     # Only claims without an anchor look figures up regardless of place, and only unattributed
     # relays look them up regardless of source: file figures under those keys only where asked.
-    loose = {(s, k, c.cumulative, d) for c, k, d, anchor in prep if anchor is None for s in (c.source, None)}
-    relayed = {(None, k, c.cumulative, d) for c, k, d, _a in prep if not c.attributed and c.relays_others}
-    loose_some = {key[:3] for key in loose}
-    relayed_some = {key[:3] for key in relayed}
+    loose = {(s, k, c.cumulative) for c, k, _d, anchor in prep if anchor is None for s in (c.source, None)}
+    relayed = {k_c for c, k, _d, _a in prep if not c.attributed and c.relays_others
+               for k_c in ((k, c.cumulative),)}
 
     none: list[Figure] = []
 
-    def lookup(source: str | None, k: int, cumulative: bool, d: int | None,
-               anchor: tuple[str, ...] | None) -> tuple[list[Figure], ...]:
-        if anchor is None:
-            return (by_loose.get((source, k, cumulative, d), none),)
-        return by_key.get((source, k, cumulative, d, anchor), none), by_key.get((source, k, cumulative, d, None), none)
+    def candidates(index: dict[tuple[object, ...], list[Any]], key: tuple[object, ...], d: int | None) -> list[Figure]:
+        entry = index.get(key)
+        if entry is None:
+            return none
+        first, figs, days = entry
+        if d is not None:
+            oldest = d - 3  # see _days
+            n = len(days)
+            while first < n and days[first] < oldest:
+                first += 1
+            entry[0] = first
+        return figs[first:] if first else figs
+
+    def file(index: dict[tuple[object, ...], list[Any]], key: tuple[object, ...], f: Figure, d: int | None) -> None:
+        entry = index.get(key)
+        if entry is None:
+            index[key] = [0, [f], [d]]
+        else:
+            entry[1].append(f)
+            entry[2].append(d)
 
     for c, k, d, anchor in prep:
         src, cumulative = c.source, c.cumulative
+        undated = d is None
         target = None
-        for candidates in lookup(src, k, cumulative, d, anchor):
-            for f in candidates:
+        if anchor is None:
+            lists = (candidates(by_loose, (src, k, cumulative, undated), d),)
+        else:
+            lists = (candidates(by_key, (src, k, cumulative, undated, anchor), d),
+                     candidates(by_key, (src, k, cumulative, undated, None), d))
+        for fs in lists:
+            for f in fs:
                 if _compatible(f.claim, c, places):
                     target = f
                     break
             if target is not None:
                 break
         if target is None and not c.attributed and c.relays_others:
-            target = next((f for fs in lookup(None, k, cumulative, d, anchor) for f in fs
+            if anchor is None:
+                lists = (candidates(by_loose, (None, k, cumulative, undated), d),)
+            else:
+                lists = (candidates(by_key, (None, k, cumulative, undated, anchor), d),
+                         candidates(by_key, (None, k, cumulative, undated, None), d))
+            target = next((f for fs in lists for f in fs
                            if f.source != src and f.claim.attributed and _compatible(f.claim, c, places)), None)
         if target is None:
             target = Figure(c, [])
             figures.append(target)
-            own_loose = (src, k, cumulative) in loose_some
-            relays = (None, k, cumulative) in relayed_some
-            relays_loose = relays and (None, k, cumulative) in loose_some
-            for day in ((None,) if d is None else range(d - 3, d + 4)):  # see _days
-                by_key[(src, k, cumulative, day, anchor)].append(target)
-                if own_loose and (src, k, cumulative, day) in loose:
-                    by_loose[(src, k, cumulative, day)].append(target)
-                if relays and (None, k, cumulative, day) in relayed:
-                    by_key[(None, k, cumulative, day, anchor)].append(target)
-                    if relays_loose and (None, k, cumulative, day) in loose:
-                        by_loose[(None, k, cumulative, day)].append(target)
+            file(by_key, (src, k, cumulative, undated, anchor), target, d)
+            if (src, k, cumulative) in loose:
+                file(by_loose, (src, k, cumulative, undated), target, d)
+            if (k, cumulative) in relayed:
+                file(by_key, (None, k, cumulative, undated, anchor), target, d)
+                if (None, k, cumulative) in loose:
+                    file(by_loose, (None, k, cumulative, undated), target, d)
         target.claims.append(c)
         if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
