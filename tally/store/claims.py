@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, null, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
@@ -332,19 +332,18 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     groups: dict[str, int] = {}
     firsts: list[list[Any]] = []  # per group: first id, then the earliest report's time, document, outlet, publication
     members: list[list[tuple[int, int | None, Any, str | None]]] = []
+    days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
     for key, cid, doc, rep, pub, out in reports:
         g = groups.get(key)
         if g is None:
             groups[key] = len(firsts)
             firsts.append([cid, rep, doc, out, pub])
-            members.append([(cid, doc, rep or pub, out)])
+            members.append([(cid, doc, days[rep or pub], out)])
         else:
-            members[g].append((cid, doc, rep or pub, out))
+            members[g].append((cid, doc, days[rep or pub], out))
             first = firsts[g]
             if (rep or "") < (first[1] or "~"):  # as _group_relays: the earliest report dates the group
                 first[1], first[2], first[3], first[4] = rep, doc, out, pub
-    if not firsts:
-        return [*_KEYS, "reports"], []
     # The other columns, from each group's first report, fetched by id (the ids of a scope are
     # scattered over the table: looking them up is cheaper than filtering the table again).
     heads: dict[int, Any] = {}
@@ -356,24 +355,35 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     no_source = (None, None)
     rows = []
     for (cid, rep, doc, out, pub), ms in zip(firsts, members):
-        (_i, sid, doc_sid, text, event, count_text, qualifier, low, high, best, victims, victims_text, country,
-         admin1, pcodes, date_from, date_to, cumulative, manual, status, status_reason, quote) = heads[cid]
-        sname, skind = names.get(sid, no_source)
-        rows.append([cid, doc, sid, sname, skind, text, event, count_text, qualifier, low, high, best, victims,
-                     victims_text, country, admin1, pcodes, date_from, date_to, cumulative, rep, manual, status,
-                     status_reason, quote, pub, out, names.get(doc_sid, no_source)[0], ms])
-    return _parsed_rows(list(_KEYS), rows)
+        row = list(heads[cid])  # laid out as _KEYS, with the places below to fill
+        row[1] = doc
+        row[3], row[4] = names.get(row[2], no_source)
+        row[15] = parsed[row[15]]
+        row[16] = parsed[row[16]]
+        row[17] = days[row[17]]
+        row[18] = days[row[18]]
+        row[20] = days[rep]
+        row[25] = days[pub]
+        row[26] = out
+        row[27] = names.get(row[27], no_source)[0]
+        row.append(ms)
+        rows.append(row)
+    return [*_KEYS, "reports"], rows
 
 
 _CHUNK = 900  # ids per query: SQLite before 3.32 allows 999 parameters
-# load_claim_rows: every report of a group, and the first report's other columns
+# load_claim_rows: every report of a group, and the first report's other columns laid out as
+# _KEYS (a NULL where the earliest report's values or a source's name and kind go)
 _REPORT_COLUMNS = [claims.c.relay_key, claims.c.id, claims.c.document_id, cast(claims.c.reported_at, Text),
                    cast(documents.c.published, Text), documents.c.outlet]
-_HEAD_COLUMNS = [claims.c.id, claims.c.source_id, documents.c.source_id, claims.c.source_text, claims.c.event,
-                 claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high, claims.c.best,
-                 claims.c.victims, claims.c.victims_text, claims.c.country, cast(claims.c.admin1, Text),
-                 cast(claims.c.pcodes, Text), cast(claims.c.date_from, Text), cast(claims.c.date_to, Text),
-                 claims.c.cumulative, claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote]
+_HEAD_COLUMNS = [claims.c.id, null().label("document_id"), claims.c.source_id, null().label("source_name"),
+                 null().label("source_kind"), claims.c.source_text, claims.c.event, claims.c.count_text,
+                 claims.c.qualifier, claims.c.low, claims.c.high, claims.c.best, claims.c.victims,
+                 claims.c.victims_text, claims.c.country, cast(claims.c.admin1, Text).label("admin1"),
+                 cast(claims.c.pcodes, Text).label("pcodes"), cast(claims.c.date_from, Text).label("date_from"),
+                 cast(claims.c.date_to, Text).label("date_to"), claims.c.cumulative, null().label("reported_at"),
+                 claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
+                 null().label("published"), null().label("outlet"), documents.c.source_id.label("document_source")]
 _KEYS = ("id", "document_id", "source_id", "source_name", "source_kind", "source_text", "event", "count_text",
          "qualifier", "low", "high", "best", "victims", "victims_text", "country", "admin1", "pcodes", "date_from",
          "date_to", "cumulative", "reported_at", "manual", "status", "status_reason", "quote", "published", "outlet",
