@@ -118,7 +118,8 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         if toll.best is not None:
             toll.flags.append(f"best raised from {_n(toll.best)} to the documented count {toll.documented:,}")
         toll.best = float(toll.documented)
-    toll.sources = _source_rows(by_source, chosen, partial_sources)
+    ids: set[int] = set()
+    toll.sources = _source_rows(by_source, chosen, partial_sources, ids)
     for s in toll.sources:
         if toll.documented and s["best"] is not None and s["best"] < toll.documented and not s["partial"]:
             toll.flags.append(f"{s['source']}'s figure {_n(s['best'])} is below the {toll.documented:,} "
@@ -136,7 +137,7 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     if discounted:
         toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")
     toll.discounted = [{"claim_id": d.claim_id, "reason": d.reason} for d in sorted(discounted, key=lambda d: d.claim_id)]
-    toll.claims = sorted({m[0] for f in chosen for c in f.claims for m in c.members()})  # every f.ids
+    toll.claims = sorted(ids)  # every f.ids of the chosen figures (gathered by _source_rows)
     contested = [cl for cl in cls if cl.complete and cl.ratio == max(c.ratio for c in cls)]
     est_ok = bool(estimate and toll.best is not None and estimate.get("lower") is not None
                   and estimate["lower"] <= toll.best <= estimate["upper"])
@@ -151,45 +152,69 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     return toll
 
 
-def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], partial: set[str]) -> list[dict[str, Any]]:
+def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], partial: set[str],
+                 ids: set[int] | None = None) -> list[dict[str, Any]]:
+    """One row per source with a figure among *chosen*; with *ids*, every claim id behind them added to it."""
     rows = []
     used = {id(f) for f in chosen}
+    members = ids if ids is not None else set[int]()
     for source, fs in sorted(by_source.items()):
         pieces = [f for f in fs if id(f) in used]
         if not pieces:
             continue
-        main = max(pieces, key=lambda f: f.claim.value or 0)
+        # One pass over the pieces and their reports (sums in the pieces' order, as sum() adds).
+        main = pieces[0]
+        top = main.claim.value or 0
         reports, outlets = 0, set[str]()
-        for f in pieces:  # f.reports and f.outlets, in one pass over the members
-            docs = set[object]()
+        low = high = best = 0
+        date: dt.date | None = None
+        open_ended = correction = manual = False
+        named = True
+        superseded: list[int] = []
+        victims: set[str] = set()
+        for f in pieces:
+            cl = f.claim
+            value = cl.value
+            if (value or 0) > top:
+                main, top = f, value or 0
+            low += (cl.low if cl.low is not None else value) or 0
+            high += cl.upper or 0
+            best += value or 0
+            if f.date and (date is None or f.date > date):
+                date = f.date
+            open_ended = open_ended or (cl.high is None and cl.qualifier not in ("exact", "about"))
+            superseded += f.superseded
+            correction = correction or f.correction
+            victims.add(cl.victims)
+            named = named and cl.named
+            manual = manual or cl.manual
+            docs = set[object]()  # f.reports and f.outlets
             for c in f.claims:
-                for cid, doc, _w, o in c.members():
+                for cid, doc, _w, o in c.copies or ((c.id, c.document_id, c.reported, c.outlet),):
+                    members.add(cid)
                     docs.add(doc if doc is not None else f"m{cid}")
                     if o:
                         outlets.add(o)
             reports += len(docs)
-        open_ended = any(f.claim.high is None and f.claim.qualifier not in ("exact", "about") for f in pieces)
         rows.append({
             "source": source,
-            "low": _plain(sum((f.claim.low if f.claim.low is not None else f.claim.value) or 0 for f in pieces)),
-            "high": None if open_ended else _plain(sum(f.claim.upper or 0 for f in pieces)),
-            "best": _plain(sum(f.claim.value or 0 for f in pieces)),
+            "low": _plain(low),
+            "high": None if open_ended else _plain(high),
+            "best": _plain(best),
             "qualifier": main.claim.qualifier if len(pieces) == 1 else "sum",
-            "date": max((f.date for f in pieces if f.date), default=None),
+            "date": date.isoformat() if date else None,
             "cumulative": main.claim.cumulative,
             "claim_id": main.claim.id,
             "reports": reports,
             "outlets": sorted(outlets),
-            "superseded": sorted(i for f in pieces for i in f.superseded),
-            "correction": any(f.correction for f in pieces),
-            "victims": sorted({f.claim.victims for f in pieces}),
+            "superseded": sorted(superseded),
+            "correction": correction,
+            "victims": sorted(victims),
             "pieces": [f.claim.id for f in pieces],
-            "named": all(f.claim.named for f in pieces),
+            "named": named,
             "partial": source in partial,
-            "manual": any(f.claim.manual for f in pieces),
+            "manual": manual,
         })
-    for r in rows:
-        r["date"] = r["date"].isoformat() if r["date"] else None
     return rows
 
 
