@@ -482,9 +482,9 @@ class Cluster:
     flags: list[str] = field(default_factory=list)
     ratio: float = 1.0
 
-    @property
+    @cached_property
     def sources(self) -> list[str]:
-        """Distinct sources with a figure in the cluster."""
+        """Distinct sources with a figure in the cluster (read several times: worked out once)."""
         return sorted({f.source for f in self.figures})
 
 
@@ -531,33 +531,62 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
 
 
 def _range(cl: Cluster, places: Places) -> None:
-    by_source: dict[str, list[Figure]] = defaultdict(list)
+    # One pass over the figures for the cluster's hull and each source's figures, sums (in the
+    # figures' order, as sum() adds), places, categories, starts and named flag.
+    by_source: dict[str, list[Figure]] = {}
+    value: dict[str, float] = {}
+    upper: dict[str, float] = {}
+    own: dict[str, list[Any]] = {}  # per source: areas, unplaced, categories, any start unknown, earliest start, named
+    codes: list[str] = []
+    unplaced = False
+    hull_cats: set[str] = set()
+    hull_start: dt.date | None = None
+    open_start = False
     for f in cl.figures:
-        by_source[f.source].append(f)
-    value = {s: sum(f.claim.value or 0 for f in fs) for s, fs in by_source.items()}
-    upper = {s: sum(f.claim.upper or 0 for f in fs) for s, fs in by_source.items()}
+        c, s, start = f.claim, f.source, f.start
+        fs = by_source.get(s)
+        if fs is None:
+            fs = by_source[s] = []
+            value[s] = upper[s] = 0
+            own[s] = [[], False, set(), False, None, False]
+        fs.append(f)
+        value[s] += c.value or 0
+        upper[s] += c.upper or 0
+        o = own[s]
+        o[0] += c.areas
+        codes += c.areas
+        if not c.areas:
+            unplaced = o[1] = True
+        hull_cats.add(c.victims)
+        o[2].add(c.victims)
+        if start is None:
+            open_start = o[3] = True
+        else:
+            if hull_start is None or start < hull_start:
+                hull_start = start
+            if o[4] is None or start < o[4]:
+                o[4] = start
+        if c.named:
+            o[5] = True
+    if open_start:
+        hull_start = None
     complete = []
     groups = _alike(cl.figures)
-    hull_areas = _top_areas([a for f in cl.figures for a in f.claim.areas], places)
-    unplaced = any(not f.claim.areas for f in cl.figures)
-    hull_cats = {f.claim.victims for f in cl.figures}
-    starts = [f.start for f in cl.figures]
-    hull_start = None if None in starts else min(starts)  # type: ignore[type-var]
+    hull_areas = _top_areas(codes, places)
     for s, fs in by_source.items():
-        if any(f.claim.named for f in fs):
+        own_areas, own_unplaced, own_cats, own_open, own_start, own_named = own[s]
+        if own_named:
             continue
         # necessary conditions first (cheap): the source's figures span the cluster's places, categories, start
-        own_areas = [a for f in fs for a in f.claim.areas]
-        if any(not f.claim.areas for f in fs):
+        if own_unplaced:
             pass
         elif unplaced or not places.within(tuple(hull_areas), tuple(own_areas)):
             continue
-        if not all(any(category_within(c, f.claim.victims) for f in fs) for c in hull_cats):
+        if not all(any(category_within(c, v) for v in own_cats) for c in hull_cats):
             continue
-        own_starts = [f.start for f in fs]
-        if hull_start is not None and None not in own_starts and min(own_starts) > hull_start + _PAD:  # type: ignore[type-var,operator]
+        if hull_start is not None and not own_open and own_start > hull_start + _PAD:
             continue
-        if hull_start is None and None not in own_starts:
+        if hull_start is None and not own_open:
             continue
         if _covers(fs, groups, places):
             complete.append(s)
