@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, null, or_, select, update
+from sqlalchemy import Connection, Text, and_, bindparam, cast, delete, func, insert, null, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
@@ -348,9 +348,13 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     # scattered over the table: looking them up is cheaper than filtering the table again).
     heads: dict[int, Any] = {}
     ids = [f[0] for f in firsts]
+    q = select(*_HEAD_COLUMNS).select_from(_joined()).where(claims.c.id.in_(bindparam("ids", expanding=True)))
     for i in range(0, len(ids), _CHUNK):
-        q = select(*_HEAD_COLUMNS).select_from(_joined()).where(claims.c.id.in_(ids[i:i + _CHUNK]))
-        heads.update((r[0], r) for r in _fetch(conn, q))
+        result = conn.execute(q, {"ids": ids[i:i + _CHUNK]})  # one statement, compiled once
+        try:
+            heads.update((r[0], r) for r in result.cursor.fetchall())
+        finally:
+            result.close()
     names = {r[0]: (r[1], r[2]) for r in conn.execute(select(sources.c.id, sources.c.name, sources.c.kind))}
     no_source = (None, None)
     rows = []
