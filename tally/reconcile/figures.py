@@ -88,7 +88,11 @@ class ClaimRow:
          i_victims_text, i_quote, i_source_name, i_source, i_document_source, i_outlet, i_id, i_event, i_victims,
          i_qualifier, i_low, i_high, i_best, i_document_id, i_source_text, i_manual, i_source_kind, i_status,
          i_status_reason, i_count_text, i_count, i_reports, i_attributed) = (pos.get(k, n) for k in names)
-        pad = any(k not in pos for k in names)
+        # Rows of the store lack the claim-JSON names source, count and attributed: read those as
+        # None without padding every row (a copy of each row otherwise).
+        optional = ("source", "count", "attributed")
+        pad = any(k not in pos for k in names if k not in optional)
+        has_source, has_count = "source" in pos or pad, "count" in pos or pad
         has_attributed = "attributed" in pos
         pid = id(pl)
         areas_cache = _AREAS
@@ -97,13 +101,20 @@ class ClaimRow:
         date_type = dt.date
         out = []
         append = out.append
+        # Rows share their code tuples (the store parses each distinct JSON text once): look the
+        # areas up by the tuples' identities first, alive as long as the rows.
+        by_ids: dict[tuple[int, int, Any], tuple[str, ...]] = {}
         for m in rows:
             if pad:
                 m = (*m, None)
-            key = (tuple(m[i_pcodes] or ()), tuple(m[i_admin1] or ()), m[i_country])
-            codes = areas_cache.get((pid, key))
+            pcodes, admin1, country = m[i_pcodes], m[i_admin1], m[i_country]
+            codes = by_ids.get((id(pcodes), id(admin1), country))
             if codes is None:
-                codes = areas_cache[(pid, key)] = _areas(key, pl)
+                key = (tuple(pcodes or ()), tuple(admin1 or ()), country)
+                codes = areas_cache.get((pid, key))
+                if codes is None:
+                    codes = areas_cache[(pid, key)] = _areas(key, pl)
+                by_ids[(id(pcodes), id(admin1), country)] = codes
             v = m[i_reported_at]
             reported = v if type(v) is date_type else _day(v)
             if reported is None:
@@ -127,7 +138,7 @@ class ClaimRow:
                 date_from = None
             # an unattributed figure is the document's: its declared source, else its outlet
             sname, dsource, outlet = m[i_source_name], m[i_document_source], m[i_outlet]
-            source = sname or m[i_source] or dsource or outlet or "unknown source"
+            source = sname or (m[i_source] if has_source else None) or dsource or outlet or "unknown source"
             is_manual = m[i_manual]
             attributed = m[i_attributed] if has_attributed else m[i_source_text] is not None or is_manual
             low, high, best = m[i_low], m[i_high], m[i_best]
@@ -141,8 +152,8 @@ class ClaimRow:
                 outlet, bool(attributed),
                 (sname is None and dsource in (None, outlet)) or (str(m[i_source_kind] or "") == "outlet"),
                 named, str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
-                m[i_count_text] or m[i_count],
-                tuple(map(tuple, reports)) if reports else (),  # type: ignore[arg-type]
+                m[i_count_text] or (m[i_count] if has_count else None),
+                (tuple(reports) if type(reports[0]) is tuple else tuple(map(tuple, reports))) if reports else (),  # type: ignore[arg-type]
             ))
         return out
 
