@@ -121,3 +121,29 @@ def test_near_keeps_every_claim_that_bears_on_a_governorate():
         assert reconcile(kept, 0, None, sub).to_dict() == reconcile(rows, 0, None, sub).to_dict()
         assert nearby(rows, pl)(sub) == kept
         assert all(r.areas[:1] != ("ocha:SY07",) for r in kept) or code == "ocha:SY07"
+
+
+def test_during_keeps_every_claim_that_bears_on_a_period():
+    import datetime as dt
+
+    from tally.reconcile.rules import relation
+    from tally.reconcile.scope import default_places
+    from tally.reconcile.tolls import during
+
+    pl = default_places()
+    rows = coastal_rows() + [
+        row("Coast TV", 7, cumulative=False, date_from=D(2025, 3, 7), date_to=D(2025, 3, 7), qualifier="exact"),
+        row("Coast TV", 9, cumulative=False, date_from=D(2025, 3, 12), date_to=D(2025, 3, 12), qualifier="exact"),
+        row("Agency", 900, date_from=None, reported=D(2025, 3, 20)),  # a count to date: bounds earlier weeks
+        row("Agency", 5, date_from=D(2025, 3, 9), date_to=D(2025, 3, 2), cumulative=False),  # dates reversed
+        row("Agency", 3, date_from=None, date_to=None, cumulative=False, reported=D(2025, 3, 3)),
+    ]
+    in_period = during(rows)
+    for start in range(0, 21, 3):
+        for days in (0, 6, 13):
+            a = D(2025, 3, 1) + dt.timedelta(days=start)
+            sub = CIVILIANS.with_(date_from=a, date_to=a + dt.timedelta(days=days))
+            kept = in_period(sub)
+            assert [r for r in rows if relation(r, sub, pl) != "outside"] == [r for r in kept if relation(r, sub, pl) != "outside"]
+            assert reconcile(kept, 0, None, sub).to_dict() == reconcile(rows, 0, None, sub).to_dict()
+    assert in_period(CIVILIANS) is rows  # an open period: nothing to cut
