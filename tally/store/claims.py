@@ -330,14 +330,16 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     if any(r[0] is None for r in reports):
         return _grouped_rows(*_fetch_keyed(conn, _claims_query(lean=True, **filters)))
     groups: dict[str, int] = {}
-    firsts: list[list[Any]] = []  # per group: first id, then the earliest report's time, document, outlet, publication
+    # per group: first id, then the earliest report's time, document, outlet, publication, then the
+    # first report's document's source
+    firsts: list[list[Any]] = []
     members: list[list[tuple[int, int | None, Any, str | None]]] = []
     days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
-    for key, cid, doc, rep, pub, out in reports:
+    for key, cid, doc, rep, pub, out, doc_source in reports:
         g = groups.get(key)
         if g is None:
             groups[key] = len(firsts)
-            firsts.append([cid, rep, doc, out, pub])
+            firsts.append([cid, rep, doc, out, pub, doc_source])
             members.append([(cid, doc, days[rep or pub], out)])
         else:
             members[g].append((cid, doc, days[rep or pub], out))
@@ -348,7 +350,7 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     # scattered over the table: looking them up is cheaper than filtering the table again).
     heads: dict[int, Any] = {}
     ids = [f[0] for f in firsts]
-    q = select(*_HEAD_COLUMNS).select_from(_joined()).where(claims.c.id.in_(bindparam("ids", expanding=True)))
+    q = select(*_HEAD_COLUMNS).where(claims.c.id.in_(bindparam("ids", expanding=True)))
     for i in range(0, len(ids), _CHUNK):
         result = conn.execute(q, {"ids": ids[i:i + _CHUNK]})  # one statement, compiled once
         try:
@@ -358,7 +360,7 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     names = {r[0]: (r[1], r[2]) for r in conn.execute(select(sources.c.id, sources.c.name, sources.c.kind))}
     no_source = (None, None)
     rows = []
-    for (cid, rep, doc, out, pub), ms in zip(firsts, members):
+    for (cid, rep, doc, out, pub, doc_source), ms in zip(firsts, members):
         row = list(heads[cid])  # laid out as _KEYS, with the places below to fill
         row[1] = doc
         row[3], row[4] = names.get(row[2], no_source)
@@ -369,17 +371,18 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
         row[20] = days[rep]
         row[25] = days[pub]
         row[26] = out
-        row[27] = names.get(row[27], no_source)[0]
+        row[27] = names.get(doc_source, no_source)[0]
         row.append(ms)
         rows.append(row)
     return [*_KEYS, "reports"], rows
 
 
 _CHUNK = 900  # ids per query: SQLite before 3.32 allows 999 parameters
-# load_claim_rows: every report of a group, and the first report's other columns laid out as
-# _KEYS (a NULL where the earliest report's values or a source's name and kind go)
+# load_claim_rows: every report of a group with its document's, and the first report's other
+# columns laid out as _KEYS (a NULL where the earliest report's values, a source's name and kind,
+# or its document's source go: the claims table alone, no join)
 _REPORT_COLUMNS = [claims.c.relay_key, claims.c.id, claims.c.document_id, cast(claims.c.reported_at, Text),
-                   cast(documents.c.published, Text), documents.c.outlet]
+                   cast(documents.c.published, Text), documents.c.outlet, documents.c.source_id]
 _HEAD_COLUMNS = [claims.c.id, null().label("document_id"), claims.c.source_id, null().label("source_name"),
                  null().label("source_kind"), claims.c.source_text, claims.c.event, claims.c.count_text,
                  claims.c.qualifier, claims.c.low, claims.c.high, claims.c.best, claims.c.victims,
@@ -387,7 +390,7 @@ _HEAD_COLUMNS = [claims.c.id, null().label("document_id"), claims.c.source_id, n
                  cast(claims.c.pcodes, Text).label("pcodes"), cast(claims.c.date_from, Text).label("date_from"),
                  cast(claims.c.date_to, Text).label("date_to"), claims.c.cumulative, null().label("reported_at"),
                  claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
-                 null().label("published"), null().label("outlet"), documents.c.source_id.label("document_source")]
+                 null().label("published"), null().label("outlet"), null().label("document_source")]
 _KEYS = ("id", "document_id", "source_id", "source_name", "source_kind", "source_text", "event", "count_text",
          "qualifier", "low", "high", "best", "victims", "victims_text", "country", "admin1", "pcodes", "date_from",
          "date_to", "cumulative", "reported_at", "manual", "status", "status_reason", "quote", "published", "outlet",

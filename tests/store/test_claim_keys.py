@@ -47,7 +47,8 @@ def _fill(ws):
         ids += insert_claims(conn, docs[3], [_figure(best=1300, low=1300), _figure(source=None),
                                              _figure(pcodes=["ocha:SY06", "ocha:SY05"]), _figure(victims="children"),
                                              _figure(date_to=None)], actor="tester")
-        save_claims(conn, docs[4], [_figure().model_dump(mode="json")], [], actor="tester",
+        save_claims(conn, docs[4], [_figure().model_dump(mode="json"),  # no source: the document's
+                                    _figure(source=None, low=7, best=7).model_dump(mode="json")], [], actor="tester",
                     reported_at=dt.datetime(2025, 3, 9, tzinfo=UTC))  # a fifth report
     return ids
 
@@ -74,7 +75,7 @@ def test_relays_share_a_key_and_other_figures_do_not(ws):
     ids = _fill(ws)
     with ws.connect() as conn:
         key = dict(conn.execute(select(claims.c.id, claims.c.relay_key)).all())
-    assert len({key[i] for i in ids[:4]}) == 1 and len(set(key.values())) == 6  # one figure, five reports
+    assert len({key[i] for i in ids[:4]}) == 1 and len(set(key.values())) == 7  # one figure, five reports
     assert len({key[i] for i in ids[4:]}) == len(ids[4:]) and key[ids[0]] not in {key[i] for i in ids[4:]}
     assert all(len(k) == 32 for k in key.values())
 
@@ -85,6 +86,7 @@ def test_grouping_by_relay_key_equals_grouping_by_fields(ws):
                   Scope(places=("ocha:SY05",)), Scope(places=("ocha:SY07",)), Scope(places=("iso:SY",))):
         assert _rows(ws, scope) == _without_keys(ws, scope)
     rows = _rows(ws)
+    assert next(r for r in rows if r["best"] == 7)["document_source"] == "Outlet 4"
     first = next(r for r in rows if r["best"] == 1200 and r["victims"] == "civilians" and r["source_text"]
                  and r["pcodes"] == ("ocha:SY06",) and r["date_to"] == D(2025, 3, 8))
     # one row for the five reports: the smallest id, dated by the earliest report (the one given 7 March)
