@@ -348,11 +348,15 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
                 first[1], first[2], first[3], first[4] = rep, doc, out, pub
     # The other columns, from each group's first report, fetched by id (the ids of a scope are
     # scattered over the table: looking them up is cheaper than filtering the table again).
+    # The statement is compiled once and handed to the driver with its placeholders: SQLAlchemy's
+    # expanding IN would process every id again (a tenth of the time of this query).
     heads: dict[int, Any] = {}
     ids = [f[0] for f in firsts]
-    q = select(*_HEAD_COLUMNS).where(claims.c.id.in_(bindparam("ids", expanding=True)))
+    head_sql = str(select(*_HEAD_COLUMNS).compile(dialect=conn.dialect))
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     for i in range(0, len(ids), _CHUNK):
-        result = conn.execute(q, {"ids": ids[i:i + _CHUNK]})  # one statement, compiled once
+        chunk = ids[i:i + _CHUNK]
+        result = conn.exec_driver_sql(f"{head_sql} WHERE claims.id IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
         try:
             heads.update((r[0], r) for r in result.cursor.fetchall())
         finally:
