@@ -412,20 +412,26 @@ class _Index:
         lo, hi = start.toordinal(), end.toordinal()
         return anchors, (range(lo, hi + 1) if hi - lo <= self.LONG else None)
 
-    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool) -> None:
-        """Register *item*, a figure with these :meth:`where` and cumulative flag."""
+    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool) -> list[list[Any]]:
+        """Register *item*, a figure with these :meth:`where` and cumulative flag; returns the buckets it went in."""
         self.all.append(item)
         if anchors is None:
             self.wide.append(item)
-            return
+            return [self.all, self.wide]
         if span is not None and self.slack and not cumulative:
             span = range(span.start - self.slack, span.stop + self.slack)
+        out = [self.all]
         for a in anchors:
             if span is None:
-                self.long[a].append(item)
+                bucket = self.long[a]
+                bucket.append(item)
+                out.append(bucket)
             else:
                 for d in span:
-                    self.days[(a, d)].append(item)
+                    bucket = self.days[(a, d)]
+                    bucket.append(item)
+                    out.append(bucket)
+        return out
 
     @staticmethod
     def broad(anchors: tuple[str, ...] | None, span: range | None) -> bool:
@@ -507,23 +513,51 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
     # each.  The clusters (connected components) do not depend on the order; their order and
     # members' order below follow the figures' order.  The index holds positions, not figures.
     order = sorted(range(len(figures)), key=lambda i: not _Index.broad(*where[i]))
+    # A bucket of the index whose items were all in one cluster when last seen: once a figure is
+    # in that cluster, the bucket holds nothing for it to test (clusters only merge).  On large
+    # scopes nearly every bucket is so, and an incident skips its whole bucket with one find.
+    same: dict[int, int | None] = {}
     for i in order:
         f = figures[i]
         anchors, span = where[i]
         root = find(i)
-        for j in index.candidates(anchors, span):
-            other = parent[j]
-            if other == root:
-                continue  # already in f's cluster (the common case on large scopes: one test, no find)
-            if other != j:
-                while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
-                    parent[other] = parent[parent[other]]
-                    other = parent[other]
-                parent[j] = other
-            if root != other and overlaps(f, figures[j], places, INCIDENT_SLACK):
-                parent[root] = other
-                root = other
-        index.add(i, anchors, span, f.claim.cumulative)
+        if anchors is not None and span is not None and len(anchors) == 1 and len(span) == 1:
+            a = anchors[0]  # the common case: an incident in one governorate on one day
+            buckets: tuple[list[int] | None, ...] = (index.wide, index.long.get(a), index.days.get((a, span[0])))
+            kept = True
+        else:
+            buckets, kept = (index.candidates(anchors, span),), False  # a list made for this figure
+        for bucket in buckets:
+            if not bucket:
+                continue
+            if kept:
+                k = same.get(id(bucket))
+                if k is not None and find(k) == root:
+                    continue
+            alike = True
+            for j in bucket:
+                other = parent[j]
+                if other == root:
+                    continue  # already in f's cluster (the common case on large scopes: one test, no find)
+                if other != j:
+                    while parent[other] != other:  # find(), inlined: this loop runs a million times on large scopes
+                        parent[other] = parent[parent[other]]
+                        other = parent[other]
+                    parent[j] = other
+                if root != other and overlaps(f, figures[j], places, INCIDENT_SLACK):
+                    parent[root] = other
+                    root = other
+                else:
+                    alike = False
+            if kept and alike:
+                same[id(bucket)] = root
+        for bucket in index.add(i, anchors, span, f.claim.cumulative):
+            if len(bucket) == 1:
+                same[id(bucket)] = root
+            else:
+                k = same.get(id(bucket))
+                if k is not None:
+                    same[id(bucket)] = root if find(k) == root else None
     groups: dict[int, list[Figure]] = defaultdict(list)
     for i, f in enumerate(figures):
         groups[find(i)].append(f)
