@@ -335,14 +335,17 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     firsts: list[list[Any]] = []
     members: list[list[tuple[int, int | None, Any, str | None]]] = []
     days, parsed = _Days({None: None, "": None}), _Tuples({None: None})
+    # A time's day is parsed from its first ten characters, looked up among a few hundred days
+    # (the times themselves are nearly all distinct).
     for key, cid, doc, rep, pub, out, doc_source in reports:
+        w = rep or pub
         g = groups.get(key)
         if g is None:
             groups[key] = len(firsts)
             firsts.append([cid, rep, doc, out, pub, doc_source])
-            members.append([(cid, doc, days[rep or pub], out)])
+            members.append([(cid, doc, days[w[:10]] if w else None, out)])
         else:
-            members[g].append((cid, doc, days[rep or pub], out))
+            members[g].append((cid, doc, days[w[:10]] if w else None, out))
             first = firsts[g]
             if (rep or "") < (first[1] or "~"):  # as _group_relays: the earliest report dates the group
                 first[1], first[2], first[3], first[4] = rep, doc, out, pub
@@ -372,8 +375,8 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
         row[16] = parsed[row[16]]
         row[17] = days[row[17]]
         row[18] = days[row[18]]
-        row[20] = days[rep]
-        row[25] = days[pub]
+        row[20] = days[rep[:10]] if rep else None
+        row[25] = days[pub[:10]] if pub else None
         row[26] = out
         row[27] = names.get(doc_source, no_source)[0]
         row.append(ms)
