@@ -322,8 +322,9 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     claim's ``places`` names are left out, and each ``reports`` entry is a tuple.
 
     Relays are grouped by their stored key (``claims.relay_key``): one narrow query reads every
-    report (key, id, document, time, outlet), a second the other columns of each group's first
-    report only, by id; the place pre-filter is decided by area key (:func:`_by_area_key`).
+    report (key, id, document, times, outlet, the document's source), a second the other columns
+    of each group's first report only, by id; the place pre-filter is decided by area key
+    (:func:`_by_area_key`).
     Claims written around the store without keys are grouped field by field.
     """
     reports = _fetch(conn, _claims_query(columns=_REPORT_COLUMNS, **_by_area_key(conn, filters)).order_by(claims.c.id))
@@ -446,7 +447,7 @@ def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), da
                   date_to: dt.date | None = None, area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
                   source: str | None = None, lean: bool = False, columns: list[Any] | None = None,
                   area_keys: list[str] | None = None) -> Any:
-    """The pre-filter query (see :func:`load_claims`); with *area_keys* (:func:`_area_keys`), its place
+    """The pre-filter query (see :func:`load_claims`); with *area_keys* (:func:`_by_area_key`), its place
     condition as the stored area keys it admits."""
     q = select(*(columns or _columns(fast=True, lean=lean))).select_from(_joined())
     ev, vi = list(events), list(victims)
