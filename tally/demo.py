@@ -22,6 +22,7 @@ from rich.table import Table
 
 from tally import pipeline
 from tally.core.errors import TallyError
+from tally.core.quantities import format_count as _n
 
 
 def _cpu() -> str:
@@ -72,12 +73,6 @@ def run_demo(out: Path, *, victims: int = 20_000, lists: int = 4, articles: int 
     (out / "timing.json").write_text(json.dumps(timing, indent=1))
     _print(con, result, tolls, sim.victims, timing)
     return timing
-
-
-def _n(x: Any) -> str:
-    if x is None:
-        return "—"
-    return f"{x:,.0f}" if float(x) == round(float(x)) else f"{x:,.1f}"
 
 
 def _print(con: Console, result: pipeline.RunReport, tolls: list[dict[str, Any]] | None, truth: int,

@@ -29,7 +29,9 @@ thousands" 10,000, "hundreds of thousands" 100,000.
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Any
 
 from tally.core.types import Qualifier
 
@@ -197,3 +199,19 @@ def to_words(n: int) -> str:
                 return head
             return head + (" and " if rest < 100 else " ") + to_words(rest)
     raise AssertionError("unreachable")
+
+
+def format_count(value: Any) -> str:
+    """A number of people as tally prints it: thousands separators, integers without decimals, and
+    figures of 100 or more (estimates, interval bounds from posterior quantiles) in whole persons."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "—"
+        return f"{value:,.0f}" if value == round(value) or abs(value) >= 100 else f"{value:,.1f}"
+    return str(value)

@@ -7,7 +7,6 @@ prints.  The renderer formats and lays out; it computes no figure of its own.
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import jinja2
 
 from tally import __version__
 from tally.core.errors import ReportError
+from tally.core.quantities import format_count
 from tally.report import charts, geo
 from tally.report.model import EstimateRow, ReportData
 
@@ -23,20 +23,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 BREAKDOWN_TITLES = {"status": "Victim category", "sex": "Sex", "age_group": "Age group"}
 
 
-def fmt(value: Any) -> str:
-    """A number as the report prints it: thousands separators, integers without decimals, and
-    figures of 100 or more (estimates, interval bounds from posterior quantiles) in whole persons."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "—"
-        return f"{value:,.0f}" if value == round(value) or abs(value) >= 100 else f"{value:,.1f}"
-    return str(value)
+fmt = format_count  # the templates' number filter
 
 
 def _jsonnum(value: Any) -> str:

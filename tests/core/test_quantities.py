@@ -42,3 +42,14 @@ def test_interpret_follows_conservative_rules(count, qualifier, vague, expected)
 @given(st.integers(min_value=0, max_value=999_999_999))
 def test_to_words_round_trips(n: int) -> None:
     assert parse_number(to_words(n)) == n
+
+
+def test_format_count_prints_whole_persons_from_a_hundred():
+    from tally.core.quantities import format_count
+
+    assert format_count(None) == "—"
+    assert format_count(16366) == "16,366"
+    assert format_count(20000.0) == "20,000"
+    assert format_count(19670.5) in ("19,670", "19,671")  # a posterior median: whole persons
+    assert format_count(12.5) == "12.5"  # small figures keep their decimal (shares, rates)
+    assert format_count(float("nan")) == "—"
