@@ -268,12 +268,16 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
                 file(by_key, (None, k, cumulative, undated, anchor), target, d)
                 if (None, k, cumulative) in loose:
                     file(by_loose, (None, k, cumulative, undated), target, d)
-        target.claims.append(c)
+        target.claims.append(c)  # inline, not a call: this loop runs once per claim
         if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
+    return _settled(figures)
+
+
+def _settled(figures: list[Figure]) -> list[Figure]:
+    """*figures*, complete, with their cached date, start and end filled now (as the properties would),
+    so the rules that read them tens of thousands of times find plain attributes."""
     for f in figures:
-        # The figures are complete: fill their cached date, start and end now (as the properties
-        # would), so the rules that read them tens of thousands of times find plain attributes.
         cs = f.claims
         if len(cs) == 1:
             f.__dict__.update(date=cs[0].as_of, end=cs[0].end, start=f.claim.start)

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 
 from tally.reconcile.figures import ClaimRow
-from tally.reconcile.rules import Figure, _compatible, _detail, _with_source, collapse_relays
+from tally.reconcile.rules import Figure, _compatible, _detail, _settled, _with_source, collapse_relays
 from tally.reconcile.scope import Places, default_places
 
 PL = default_places()
@@ -79,17 +79,7 @@ def _reference(claims: list[ClaimRow], places: Places) -> list[Figure]:
         target.claims.append(c)
         if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
-    for f in figures:
-        # The figures are complete: fill their cached date, start and end now (as the properties
-        # would), so the rules that read them tens of thousands of times find plain attributes.
-        cs = f.claims
-        if len(cs) == 1:
-            f.__dict__.update(date=cs[0].as_of, end=cs[0].end, start=f.claim.start)
-        else:
-            dates = [c.as_of for c in cs if c.as_of is not None]
-            ends = [c.end for c in cs if c.end is not None]
-            f.__dict__.update(date=min(dates) if dates else None, end=min(ends) if ends else None, start=f.claim.start)
-    return figures
+    return _settled(figures)
 
 
 
