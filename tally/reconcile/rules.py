@@ -180,6 +180,23 @@ def _days(c: ClaimRow) -> list[int | None]:
     return list(range(day - 3, day + 4))
 
 
+def _relay_order(claims: list[ClaimRow], places: Places
+                 ) -> list[tuple[ClaimRow, int, int | None, tuple[str, ...] | None]]:
+    """R2's claims by date, each as (claim, figure number, incident day ordinal, governorates).
+
+    The figure key is numbered once per claim, so that the keys R2 files figures under are flat
+    tuples of small values; the day is None for running tolls and undated claims.
+    """
+    numbers: dict[tuple[object, ...], int] = {}
+    anchor_of = places.anchor
+    prep = []
+    for c in sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id)):
+        k = numbers.setdefault(c.figure_key, len(numbers))
+        d = None if c.cumulative or c.end is None else c.end.toordinal()
+        prep.append((c, k, d, anchor_of(c.areas)))
+    return prep
+
+
 def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     """Merge reports of the same figure into one :class:`Figure` per source and figure (R2).
 
@@ -189,19 +206,12 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     look-ups and a stream of small identical incident figures from one source does not make the
     search quadratic.
     """
-    order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
     figures: list[Figure] = []
-    # Keys are flat tuples (source, figure, cumulative, undated[, governorates]) with the figure
-    # key numbered once per claim.  Each holds [first candidate, figures, their days]: a figure
-    # more than three days older than the claim being placed stays behind the first candidate
-    # for good, since the claims' days only grow (undated ones come last, under their own keys).
-    numbers: dict[tuple[object, ...], int] = {}
-    anchor_of = places.anchor
-    prep = []
-    for c in order:
-        k = numbers.setdefault(c.figure_key, len(numbers))
-        d = None if c.cumulative or c.end is None else c.end.toordinal()
-        prep.append((c, k, d, anchor_of(c.areas)))
+    # Keys are flat tuples (source, figure, cumulative, undated[, governorates]).  Each holds
+    # [first candidate, figures, their days]: a figure more than three days older than the claim
+    # being placed stays behind the first candidate for good, since the claims' days only grow
+    # (undated ones come last, under their own keys).
+    prep = _relay_order(claims, places)
     by_key: dict[tuple[object, ...], list[Any]] = {}
     by_loose: dict[tuple[object, ...], list[Any]] = {}
 

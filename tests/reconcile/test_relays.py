@@ -9,7 +9,15 @@ from collections import defaultdict
 import pytest
 
 from tally.reconcile.figures import ClaimRow
-from tally.reconcile.rules import Figure, _compatible, _detail, _settled, _with_source, collapse_relays
+from tally.reconcile.rules import (
+    Figure,
+    _compatible,
+    _detail,
+    _relay_order,
+    _settled,
+    _with_source,
+    collapse_relays,
+)
 from tally.reconcile.scope import Places, default_places
 
 PL = default_places()
@@ -20,17 +28,10 @@ AREAS = [(), ("ocha:SY06",), ("ocha:SY0602",), ("ocha:SY0601",), ("ocha:SY06", "
 def _reference(claims: list[ClaimRow], places: Places) -> list[Figure]:
     """collapse_relays as it was before figures were found by the tail of a list (2026-11-25): each
     figure filed under every day an incident's relay may be dated."""
-    order = sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id))
     figures: list[Figure] = []
-    # Keys are flat tuples (source, figure, cumulative, day[, governorates]) with the figure key
-    # numbered once per claim: filing an incident under seven days hashes no nested tuples.
-    numbers: dict[tuple[object, ...], int] = {}
-    anchor_of = places.anchor
-    prep = []
-    for c in order:
-        k = numbers.setdefault(c.figure_key, len(numbers))
-        d = None if c.cumulative or c.end is None else c.end.toordinal()
-        prep.append((c, k, d, anchor_of(c.areas)))
+    # Keys are flat tuples (source, figure, cumulative, day[, governorates]): the search differs,
+    # the claims' order and numbering are the rule's own.
+    prep = _relay_order(claims, places)
     by_key: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
     by_loose: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
 
@@ -51,14 +52,8 @@ def _reference(claims: list[ClaimRow], places: Places) -> list[Figure]:
 
     for c, k, d, anchor in prep:
         src, cumulative = c.source, c.cumulative
-        target = None
-        for candidates in lookup(src, k, cumulative, d, anchor):
-            for f in candidates:
-                if _compatible(f.claim, c, places):
-                    target = f
-                    break
-            if target is not None:
-                break
+        target = next((f for fs in lookup(src, k, cumulative, d, anchor) for f in fs
+                       if _compatible(f.claim, c, places)), None)
         if target is None and not c.attributed and c.relays_others:
             target = next((f for fs in lookup(None, k, cumulative, d, anchor) for f in fs
                            if f.source != src and f.claim.attributed and _compatible(f.claim, c, places)), None)
