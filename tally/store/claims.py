@@ -204,32 +204,15 @@ def _group_relays(raw: Iterable[Sequence[Any]], pos: dict[str, int]
     return rows, members
 
 
-def _parse_fast(result: Any, grouped: bool = False) -> list[dict[str, Any]]:
-    """Rows as dicts with JSON, dates and times parsed (see :func:`_parse_rows`)."""
-    keys, rows = _parse_rows(result, grouped)
-    return [dict(zip(keys, row)) for row in rows]
-
-
-def _parse_rows(result: Any, grouped: bool = False) -> tuple[list[str], list[list[Any]]]:
-    """Keys and rows with JSON, dates and times parsed (through caches); with *grouped*, relays merged
-    and each row ends with ``reports``.
-
-    Grouping happens here rather than in SQL: a GROUP BY with string aggregation costs the
-    database more than handing over the rows, and a dict of tuples groups them in one pass.
-    """
+def _parse_fast(result: Any) -> list[dict[str, Any]]:
+    """Rows as dicts with JSON, dates and times parsed, each distinct text once (the claims of a
+    scope repeat few place lists, dates and document times)."""
     keys = list(result.keys())
     pos = {k: i for i, k in enumerate(keys)}
     json_idx = [pos[k] for k in _JSON_COLUMNS if k in pos]
     date_idx = [pos[k] for k in _DATE_COLUMNS if k in pos]
     time_idx = [pos[k] for k in _TIME_COLUMNS if k in pos]
-    cache: dict[Any, Any] = {}
-
-    def day(v: str) -> dt.date:
-        got = cache.get(v)
-        if got is None:
-            got = cache[v] = dt.date.fromisoformat(v[:10])
-        return got  # type: ignore[no-any-return]
-
+    days, parsed = _Days(), _Tuples({None: None})
     times: dict[str, dt.datetime] = {}
 
     def when(v: Any) -> Any:
@@ -241,29 +224,19 @@ def _parse_rows(result: Any, grouped: bool = False) -> tuple[list[str], list[lis
             return t
         return v
 
-    rows: list[list[Any]]
-    members: list[list[tuple[int, int | None, Any, str | None]]] = []
-    if grouped:
-        # one fetchall: row-by-row fetching costs more than the rest
-        rows, members = _group_relays(result.fetchall(), pos)
-    else:
-        rows = [list(r) for r in result.fetchall()]
-    for n, row in enumerate(rows):
+    out = []
+    for r in result.fetchall():
+        row = list(r)
         for i in json_idx:
-            v = row[i]
-            if isinstance(v, str):
-                got = cache.get(("j", v))
-                if got is None:
-                    got = cache[("j", v)] = tuple(json.loads(v))
-                row[i] = list(got)
+            if isinstance(row[i], str):
+                row[i] = list(parsed[row[i]])
         for i in date_idx:
             if isinstance(row[i], str):
-                row[i] = day(row[i])
+                row[i] = days[row[i]]
         for i in time_idx:
             row[i] = when(row[i])
-        if grouped:
-            row.append([(cid, doc, day(w) if isinstance(w, str) and w else None, o) for cid, doc, w, o in members[n]])
-    return [*keys, "reports"] if grouped else keys, rows
+        out.append(dict(zip(keys, row)))
+    return out
 
 
 class _Days(dict[Any, "dt.date | None"]):
@@ -295,27 +268,26 @@ def _joined() -> Any:
 def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterable[str] = (),
                 date_from: dt.date | None = None, date_to: dt.date | None = None,
                 area_prefixes: Iterable[str] = (), area_exact: Iterable[str] = (),
-                source: str | None = None, grouped: bool = False) -> list[dict[str, Any]]:
+                source: str | None = None) -> list[dict[str, Any]]:
     """Claims (any status) that may bear on a scope, with source name, outlet and publication time.
 
     A loose pre-filter: event and victim category in the given sets, a period that reaches the
     scope's, and places whose codes start with one of *area_prefixes* or equal one of *area_exact*
-    (plus claims with no coded place).  Reconciliation decides exactly.
-
-    With *grouped*, active claims identical in everything but their document (the same figure of
-    the same source, relayed) come back as one row whose ``reports`` lists every member as
-    ``(claim id, document id, reported at, outlet)``; the row's ``id`` is the smallest member id and
-    its ``reported_at`` the earliest.  Rejected claims are never grouped.
+    (plus claims with no coded place).  Reconciliation decides exactly; :func:`load_claim_rows`
+    gives the same claims with relays merged.
     """
     q = _claims_query(events=events, victims=victims, date_from=date_from, date_to=date_to,
                       area_prefixes=area_prefixes, area_exact=area_exact, source=source)
-    if grouped:
-        return _parse_fast(conn.execute(q), grouped=True)
     return _parse_fast(conn.execute(q.order_by(claims.c.id)))
 
 
 def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[list[Any]]]:
-    """:func:`load_claims` with *grouped*, as keys and rows of values (no dict per row: the fast path).
+    """:func:`load_claims` with relays merged, as keys and rows of values (no dict per row: the fast path).
+
+    Active claims identical in everything but their document (the same figure of the same source,
+    relayed: rule R2) come back as one row whose ``reports`` lists every member as ``(claim id,
+    document id, reported at, outlet)``; the row's ``id`` is the smallest member id and its
+    ``reported_at`` the earliest.  Rejected claims are never grouped.
 
     Unlike :func:`load_claims`: JSON columns come back as tuples (shared between rows: do not
     change them), ``reported_at`` and ``published`` as the day only (a ``datetime.date``), the
@@ -420,7 +392,7 @@ def _fetch_keyed(conn: Connection, q: Any) -> tuple[list[str], list[Any]]:
 
 
 def _grouped_rows(keys: list[str], raw: Sequence[Sequence[Any]]) -> tuple[list[str], list[list[Any]]]:
-    """Relays merged in one pass (as :func:`_parse_rows` with *grouped*), then JSON and dates parsed once
+    """Relays merged in one pass (:func:`_group_relays`), then JSON and dates parsed once
     per distinct value and only for the rows kept."""
     rows, members = _group_relays(raw, {k: i for i, k in enumerate(keys)})
     for row, ms in zip(rows, members):
