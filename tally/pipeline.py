@@ -133,14 +133,15 @@ def stage_function(name: str) -> Callable[..., Any] | None:
 def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None) -> list[dict[str, Any]] | None:
     """``Toll.to_dict()`` of every toll for *scope* (headline first), or None without reconciliation.
 
-    The dicts are exactly what ``tally tolls --json`` prints for the same scope.
+    The dicts are exactly what ``tally tolls --json`` prints for the same scope (answers the
+    workspace gave since its last write are read back, as there).
     """
     fn = stage_function("reconcile")
     if fn is None:
         return None
     from tally.reconcile.scope import Scope
 
-    tolls = [t.to_dict() for t in fn(ws, Scope.build([scope] if scope else []), by)]
+    tolls = [t.to_dict() for t in fn(ws, Scope.build([scope] if scope else []), by, cached=True)]
     tolls.sort(key=lambda t: (t.get("group") not in (None, "", "all"), str(t.get("group") or "")))
     return tolls
 
@@ -525,18 +526,30 @@ def _summarise(result: Any) -> str:
 
 # -- reconcile ----------------------------------------------------------------------------------
 
-def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
-    """Reconciled tolls for *scope*, one per group when *by* is given (see ``tally.reconcile``)."""
+def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: bool = False,
+              fresh: bool = False) -> list[Toll]:
+    """Reconciled tolls for *scope*, one per group when *by* is given (see ``tally.reconcile``).
+
+    With *cached*, an answer the workspace gave to the same question since its last write is read
+    back instead of worked out again (unless *fresh*), and a new answer is kept
+    (``tally.store.answers``).
+    """
     from tally.reconcile.estimates import scope_estimate
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
-    from tally.reconcile.tolls import during, group_scopes, nearby, reconcile
+    from tally.reconcile.tolls import Toll, during, group_scopes, nearby, reconcile
+    from tally.store.audit import revision
     from tally.store.claims import load_claim_rows
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
     pl = default_places()
     out: list[Toll] = []
     with _gc_paused(), ws.connect() as conn:
+        rev = revision(conn) if cached else ""
+        key = ws.answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev) if cached else ""
+        kept = ws.answers.get(key) if cached and not fresh else None
+        if kept is not None:
+            return [Toll.from_dict(d) for d in kept]
         rows = ClaimRow.from_rows(*load_claim_rows(conn, **claim_filter(scope, pl)), places=pl)
         runs = estimate_runs(conn, pl.canonical)
         if by is None:
@@ -545,15 +558,20 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None) -> list[Toll]:
             dates = record_dates(conn, scope) if by in ("day", "week") else None
             groups = list(group_scopes(scope, by, rows, dates=dates, places=pl))  # type: ignore[arg-type]
         near = nearby(rows, pl) if by in ("governorate", "district") else during(rows) if by in ("day", "week") else None
-        for key, name, sub, source in groups:
+        for group, name, sub, source in groups:
             subset = rows if source is None else [c for c in rows if c.source == source]
             if near is not None:
                 subset = near(sub)
             doc = documented_count(conn, sub)
             est = scope_estimate(sub, runs, pl)
             toll = reconcile(subset, doc.count, est, sub, places=pl, notes=[doc.note] if doc.note else [])
-            toll.group, toll.by, toll.group_name = key, by, name
+            toll.group, toll.by, toll.group_name = group, by, name
             out.append(toll)
+        # Kept only if no write landed while the claims were read (PostgreSQL reads each
+        # statement's latest data; SQLite's read transaction sees one state throughout).
+        keep = cached and revision(conn) == rev
+    if keep:
+        ws.answers.put(key, [t.to_dict() for t in out])
     return out
 
 

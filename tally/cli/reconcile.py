@@ -31,9 +31,15 @@ def tolls(
     event: Annotated[str, typer.Option(help="Event counted (killed, injured, …).")] = "killed",
     by: Annotated[Optional[str], typer.Option(help="One row per governorate, district, day, week, source or victims.")] = None,
     rules: Annotated[bool, typer.Option("--rules", help="Print the reconciliation rules and grades, then stop.")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Work the tolls out again, and keep them, even if the workspace "
+                                        "has not changed since it last answered the same question (needed only after "
+                                        "writes made around tally, in plain SQL).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Reconciled tolls: reported low/best/high across sources, documented, estimated, grade, flags."""
+    """Reconciled tolls: reported low/best/high across sources, documented, estimated, grade, flags.
+
+    An answer is kept in the workspace until its next write, and read back when the same question is asked again.
+    """
     if rules:
         from tally.reconcile import GRADE_RULE, RULES
 
@@ -43,7 +49,7 @@ def tolls(
     from tally.reconcile.scope import Scope
 
     scope = Scope.build(where or [], date_from, date_to, victims=victims, event=event)
-    result = run_tolls(workspace(), scope, by)
+    result = run_tolls(workspace(), scope, by, cached=True, fresh=fresh)
     if json_out:
         print_json([t.to_dict() for t in result])
         return

@@ -314,6 +314,13 @@ class Scope:
                 "to": self.date_to.isoformat() if self.date_to else None,
                 "victims": self.victims, "event": self.event}
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Scope:
+        """The scope of a toll JSON's ``scope`` object (:meth:`to_dict`)."""
+        return cls(places=tuple(d.get("where") or ()), date_from=_date(d.get("from")), date_to=_date(d.get("to")),
+                   victims=d.get("victims") or "all", event=d.get("event") or "killed",
+                   names=tuple(d.get("where_names") or ()))
+
     def record_filter(self) -> dict[str, Any]:
         """Plain filters on victim records for this scope (read by the store's documented count)."""
         pl = default_places()

@@ -66,6 +66,17 @@ class Toll:
             "flags": list(self.flags), "claims": list(self.claims), "discounted": list(self.discounted),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Toll:
+        """The toll of a toll JSON row (:meth:`to_dict`): ``Toll.from_dict(t.to_dict()).to_dict() == t.to_dict()``."""
+        return cls(scope=Scope.from_dict(d["scope"]), group=d.get("group"), by=d.get("by"),
+                   group_name=d.get("group_name"), reported_low=d.get("reported_low"),
+                   reported_high=d.get("reported_high"), best=d.get("best"), sources=list(d.get("sources") or []),
+                   documented=int(d.get("documented") or 0), estimated=d.get("estimated"),
+                   grade=d.get("grade") or "weak", grade_reason=d.get("grade_reason") or "",
+                   flags=list(d.get("flags") or []), claims=list(d.get("claims") or []),
+                   discounted=list(d.get("discounted") or []))
+
     def summary(self) -> str:
         """One line: range, best, documented, estimate and grade."""
         rng = "no reported figure" if self.best is None else (

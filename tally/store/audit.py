@@ -94,3 +94,9 @@ def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
     """The last *limit* events, newest first."""
     q = select(audit_events).order_by(audit_events.c.id.desc()).limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def revision(conn: Connection) -> str:
+    """The workspace's revision: the id and hash of the last event, which every write moves."""
+    head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
+    return f"{head.last_id}:{head.last_hash}" if head is not None else f"0:{GENESIS}"

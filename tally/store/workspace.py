@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tally.core.errors import ConfigError, StoreError
 from tally.core.settings import Settings, get_settings
+from tally.store.answers import Answers
 from tally.store.migrations import HEAD
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ class Workspace:
         elif not self.home.is_dir():
             raise ConfigError(f"workspace {self.home} does not exist; run 'tally init' first")
         self.blobs = BlobStore(self.home / "blobs")
+        self.answers = Answers(self.home / "answers")
         self.url = self.settings.db_url
         self.engine = self._make_engine()
         self.upgrade()

@@ -58,7 +58,7 @@ class FakeToll:
         return dict(self.d)
 
 
-def fake_run_tolls(ws: Any, scope: Any = None, by: Any = None) -> list[FakeToll]:
+def fake_run_tolls(ws: Any, scope: Any = None, by: Any = None, **_options: Any) -> list[FakeToll]:
     return [FakeToll(TOLL)]
 
 

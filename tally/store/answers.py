@@ -1,0 +1,108 @@
+"""Answers a workspace has given, kept until anything they were worked out from changes.
+
+A country-wide toll takes a second or two to reconcile from 100,000 claims; asked again of an
+unchanged workspace, it is read back from a file in the workspace (``answers/``).  Each answer is
+filed under a key made of
+
+* the question: its kind (``tolls``) and parameters (scope, grouping);
+* the workspace's revision: the head of its audit log (``tally.store.audit``), which every write
+  of tally moves, in the write's own transaction, whoever makes it and from whatever machine;
+* the code's fingerprint: the name, size and modification time of every file of the installed
+  ``tally`` package (its gazetteer included), and the Python version.
+
+So an answer is never read back once a claim, document, link, estimate or line of code it could
+depend on has changed; it is simply not found and worked out again.  Writes made around tally
+(plain SQL on the database) are not audited and do not move the revision: callers offer a way
+to recompute (``tally tolls --fresh``).  An unreadable answer is ignored and replaced; a workspace
+whose directory cannot be written keeps no answers and works everything out every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LIMIT = 256  # answers kept per workspace; the least recently written go first
+
+
+def fingerprint(root: Path) -> str:
+    """A digest of the files under *root* (names, sizes, modification times; bytecode left out) and Python's version."""
+    h = hashlib.sha256(f"{sys.version_info[:3]}\n".encode())
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(folder, name)
+            st = os.stat(path)
+            h.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """:func:`fingerprint` of the installed ``tally`` package (worked out once per process: a millisecond)."""
+    return fingerprint(Path(__file__).resolve().parents[1])
+
+
+class Answers:
+    """The answers kept in one directory, a JSON file each, named by key."""
+
+    def __init__(self, root: Path, limit: int = LIMIT) -> None:
+        self.root = root
+        self.limit = limit
+
+    @staticmethod
+    def key(kind: str, question: dict[str, Any], revision: str) -> str:
+        """The key of *question* of *kind* asked of a workspace at *revision*, with this code."""
+        text = json.dumps({"kind": kind, "question": question, "revision": revision, "code": code_fingerprint()},
+                          sort_keys=True, default=str, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def path(self, key: str) -> Path:
+        """Where the answer filed under *key* lives."""
+        return self.root / f"{key}.json"
+
+    def get(self, key: str) -> Any | None:
+        """The answer filed under *key*, or None when there is none (or it cannot be read)."""
+        try:
+            return json.loads(self.path(key).read_text(encoding="utf-8"))["answer"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, answer: Any) -> bool:
+        """File *answer* (JSON-able) under *key*, atomically; False when the directory cannot be written."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    json.dump({"answer": answer}, out, ensure_ascii=False, default=str, separators=(",", ":"))
+                os.replace(tmp, self.path(key))
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            self._prune()
+        except OSError:
+            return False
+        return True
+
+    def _prune(self) -> None:
+        files = list(self.root.glob("*.json"))
+        if len(files) <= self.limit:
+            return
+        dated = []
+        for p in files:
+            try:
+                dated.append((p.stat().st_mtime_ns, p))
+            except OSError:
+                continue
+        dated.sort()
+        for _t, p in dated[:len(dated) - self.limit]:
+            p.unlink(missing_ok=True)
