@@ -28,7 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LIMIT = 256  # answers kept per workspace; the least recently written go first
+LIMIT = 256  # answers kept per workspace; the least recently written go first ...
+MAX_BYTES = 256 * 1024 * 1024  # ... and beyond this size in all (a country-wide answer is ~1 MB per 100,000 claims)
 
 
 def fingerprint(root: Path) -> str:
@@ -54,9 +55,10 @@ def code_fingerprint() -> str:
 class Answers:
     """The answers kept in one directory, a JSON file each, named by key."""
 
-    def __init__(self, root: Path, limit: int = LIMIT) -> None:
+    def __init__(self, root: Path, limit: int = LIMIT, max_bytes: int = MAX_BYTES) -> None:
         self.root = root
         self.limit = limit
+        self.max_bytes = max_bytes
 
     @staticmethod
     def key(kind: str, question: dict[str, Any], revision: str) -> str:
@@ -94,15 +96,16 @@ class Answers:
         return True
 
     def _prune(self) -> None:
-        files = list(self.root.glob("*.json"))
-        if len(files) <= self.limit:
-            return
-        dated = []
-        for p in files:
+        kept = []
+        for p in self.root.glob("*.json"):
             try:
-                dated.append((p.stat().st_mtime_ns, p))
+                st = p.stat()
             except OSError:
                 continue
-        dated.sort()
-        for _t, p in dated[:len(dated) - self.limit]:
+            kept.append((st.st_mtime_ns, st.st_size, p))
+        kept.sort()
+        size = sum(n for _t, n, _p in kept)
+        while kept and (len(kept) > self.limit or size > self.max_bytes):
+            _t, n, p = kept.pop(0)
             p.unlink(missing_ok=True)
+            size -= n

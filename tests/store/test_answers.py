@@ -111,6 +111,12 @@ def test_answers_are_pruned_oldest_first(tmp_path):
     answers.put("k4", [3])
     assert answers.get("k1") is None and answers.get("k2") is None
     assert answers.get("k3") == [2] and answers.get("k4") == [3]
+    small = Answers(tmp_path / "b", max_bytes=100)
+    for i, key in enumerate(("k1", "k2", "k3")):
+        assert small.put(key, ["x" * 40])
+        os.utime(small.path(key), ns=(i * 10**9, i * 10**9))
+    small.put("k4", ["y"])
+    assert [small.get(k) is not None for k in ("k1", "k2", "k3", "k4")] == [False, False, True, True]
 
 
 def test_the_key_follows_question_revision_and_code(tmp_path):
