@@ -82,7 +82,7 @@ class Answers:
         """File *answer* (JSON-able) under *key*, atomically; False when the directory cannot be written."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".tmp-", suffix=".json")
+            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".", suffix=".tmp")  # not *.json: never pruned mid-write
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
                     json.dump({"answer": answer}, out, ensure_ascii=False, default=str, separators=(",", ":"))
