@@ -38,6 +38,16 @@ def _kept(ws):
     return sorted((ws / "answers").glob("*.json"))
 
 
+def _answered(tmp_path):
+    """A workspace with one toll asked once: its home and the answer it kept."""
+    ws = tmp_path / "ws"
+    _run(ws, "init")
+    _add(ws, 1200, "--to", "2025-03-08", "--date", "2025-03-08")
+    assert _best(ws) == 1200
+    [kept] = _kept(ws)
+    return ws, kept
+
+
 def _tamper(path, best):
     doc = json.loads(path.read_text())
     doc["answer"][0]["best"] = best
@@ -45,11 +55,7 @@ def _tamper(path, best):
 
 
 def test_an_answer_is_read_back_until_the_next_write(tmp_path):
-    ws = tmp_path / "ws"
-    _run(ws, "init")
-    _add(ws, 1200, "--to", "2025-03-08", "--date", "2025-03-08")
-    assert _best(ws) == 1200
-    [kept] = _kept(ws)
+    ws, kept = _answered(tmp_path)
     # the kept answer is what is printed: altered on disk, the alteration shows ...
     _tamper(kept, 999)
     assert _best(ws) == 999
@@ -67,11 +73,7 @@ def test_an_answer_is_read_back_until_the_next_write(tmp_path):
 
 
 def test_an_unreadable_answer_is_worked_out_again(tmp_path):
-    ws = tmp_path / "ws"
-    _run(ws, "init")
-    _add(ws, 1200, "--to", "2025-03-08", "--date", "2025-03-08")
-    assert _best(ws) == 1200
-    [kept] = _kept(ws)
+    ws, kept = _answered(tmp_path)
     kept.write_text('{"answer": [{"best"')
     assert _best(ws) == 1200
     assert json.loads(kept.read_text())["answer"][0]["best"] == 1200
