@@ -98,8 +98,7 @@ def main() -> None:
         out = pipeline.run_report(ws, home / "report.html")
         t_report, c_report = time.perf_counter() - t0, time.process_time() - c0
         size = out.stat().st_size
-        tolls = "with reconcile" if pipeline.stage_function("reconcile") else "without reconcile"
-        print(f"records={args.records:,} ({tolls}) build={t_build:.1f}s report={t_report:.1f}s wall ({c_report:.1f}s CPU) size={size / 1e6:.2f}MB "
+        print(f"records={args.records:,} build={t_build:.1f}s report={t_report:.1f}s wall ({c_report:.1f}s CPU) size={size / 1e6:.2f}MB "
               f"(bounds: <60 s, <5 MB) -> {'OK' if t_report < 60 and size < 5e6 else 'OVER'}")
         ws.close()
     finally:

@@ -117,31 +117,19 @@ def verify_audit(ws: Workspace) -> audit.AuditReport:
 
 
 # -- report, export and the whole run ------------------------------------------------------------
-# The later stages (extract, link, estimate, reconcile) are built on their own branches; until one
-# lands its run_* function is absent here, and everything below says so instead of guessing.
 STAGES = ("ingest", "extract", "link", "estimate", "reconcile")
-_STAGE_FUNCS = {"extract": "run_extract", "link": "run_link", "estimate": "run_estimate", "reconcile": "run_tolls"}
 MAX_REPORT_CLAIMS = 3000
 
 
-def stage_function(name: str) -> Callable[..., Any] | None:
-    """The orchestrator's function for stage *name*, or None while that stage is not built."""
-    fn = globals().get(_STAGE_FUNCS.get(name, ""))
-    return fn if callable(fn) else None
-
-
-def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None) -> list[dict[str, Any]] | None:
-    """``Toll.to_dict()`` of every toll for *scope* (headline first), or None without reconciliation.
+def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None) -> list[dict[str, Any]]:
+    """``Toll.to_dict()`` of every toll for *scope* (headline first).
 
     The dicts are exactly what ``tally tolls --json`` prints for the same scope (answers the
     workspace gave since its last write are read back, as there).
     """
-    fn = stage_function("reconcile")
-    if fn is None:
-        return None
     from tally.reconcile.scope import Scope
 
-    tolls = [t.to_dict() for t in fn(ws, Scope.build([scope] if scope else []), by, cached=True)]
+    tolls = [t.to_dict() for t in run_tolls(ws, Scope.build([scope] if scope else []), by, cached=True)]
     tolls.sort(key=lambda t: (t.get("group") not in (None, "", "all"), str(t.get("group") or "")))
     return tolls
 
@@ -163,7 +151,7 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
     tolls = compute_tolls(ws, scope)
     problems: list[str] = []
     try:  # per-area tolls enrich the places table; a failure there must not cost the whole report
-        gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") or [] if t.get("group")}
+        gov_tolls = {t["group"]: t for t in compute_tolls(ws, scope, "governorate") if t.get("group")}
     except (TallyError, KeyError, ValueError) as exc:
         gov_tolls = {}
         problems.append(f"tolls by governorate could not be computed ({type(exc).__name__}: {exc}); "
@@ -214,8 +202,8 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
     list_running = {name: list(zip([d for d, _ in s], _running([n for _, n in s]), strict=True))
                     for name, s in by_list.items()}
     # Each source's running toll, as the reconciliation read it (R3): the figures its latest one
-    # superseded, then that one.  Without reconciliation no claim is plotted: claims marked
-    # cumulative mix places and victim groups, and only the reconciliation tells them apart.
+    # superseded, then that one.  No claim is plotted otherwise: claims marked cumulative mix
+    # places and victim groups, and only the reconciliation tells them apart.
     claim_by_id = {c["id"]: c for c in claims}
     claimed: dict[str, list[tuple[Any, float, int]]] = {}
     for src in (tolls[0].get("sources", []) if tolls else []):
@@ -235,7 +223,7 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
 
     # Provenance: the claims behind the figures first, then the newest, up to a bound.
     cited: list[int] = []
-    for t in tolls or []:
+    for t in tolls:
         cited += [s["claim_id"] for s in t.get("sources", []) if s.get("claim_id") is not None]
         cited += [i for s in t.get("sources", []) if isinstance(s.get("superseded"), list) for i in s["superseded"]]
         cited += [c if isinstance(c, int) else c.get("claim_id", c.get("id")) for c in t.get("claims") or []]
@@ -247,11 +235,9 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
     keep += [c["id"] for c in reversed(claims) if c["id"] not in set(keep)][:max(0, MAX_REPORT_CLAIMS - len(keep))]
     shown = [by_id[i] for i in sorted(keep)]
 
-    methodology: dict[str, Any] = {}
-    if tolls is not None:
-        import tally.reconcile as reconcile_pkg
+    from tally.reconcile import METHODOLOGY
 
-        methodology["reconcile"] = str(getattr(reconcile_pkg, "METHODOLOGY", "")) or "see tally.reconcile"
+    methodology: dict[str, Any] = {"reconcile": METHODOLOGY}
     if coding:
         methodology["coding"] = coding
     if link_run:
@@ -267,20 +253,16 @@ def gather_report(ws: Workspace, scope: str | None = None, *, title: str = "Casu
                                    "specs": [json.loads(s) for s in sorted(specs)]}
 
     def status(name: str, has_data: bool, what: str) -> StageStatus:
-        if name != "ingest" and stage_function(name) is None and not has_data:
-            return StageStatus(name, False, f"the {name} stage is not part of this build yet")
         return StageStatus(name, has_data, "" if has_data else f"no {what} in this workspace yet")
 
     stages = [status("ingest", n_docs > 0 or documented["records"] > 0, "documents"),
               status("extract", bool(claims), "claims"), status("link", link_run is not None, "link run"),
-              status("estimate", bool(stored), "estimates"),
-              StageStatus("reconcile", tolls is not None,
-                          "" if tolls is not None else "the reconcile stage is not part of this build yet")]
+              status("estimate", bool(stored), "estimates"), status("reconcile", bool(tolls), "tolls")]
     from tally.report.geo import ATTRIBUTION
 
     return ReportData(
         title=title, scope=scope, scope_name=name_of(scope) if scope else "everything",
-        generated_at=dt.datetime.now(dt.UTC), stages=stages, documented=documented, tolls=tolls or [],
+        generated_at=dt.datetime.now(dt.UTC), stages=stages, documented=documented, tolls=tolls,
         estimates=estimates, daily=daily, list_running=list_running, claimed_running=claimed, places=places,
         breakdowns=breakdowns, sources=sources, claims=shown, claims_total=len(claims),
         methodology=methodology, problems=problems,
@@ -339,10 +321,7 @@ def export(ws: Workspace, kind: str, fmt: str, out: Path | None) -> int:
     if kind not in exports.KINDS:
         raise InputError(f"unknown export kind {kind!r}; use {', '.join(exports.KINDS)}")
     if kind == "tolls":
-        tolls = compute_tolls(ws, None, None)
-        if tolls is None:
-            raise InputError("tolls need the reconcile stage, which is not part of this build yet")
-        return exports.write(kind, fmt, tolls, out)
+        return exports.write(kind, fmt, compute_tolls(ws, None, None), out)
     with ws.connect() as conn:
         rows: Iterable[dict[str, Any]] = {
             "records": lambda: docs.iter_records(conn),
@@ -358,7 +337,7 @@ class StepOutcome:
     """What one stage did in ``tally run``."""
 
     stage: str
-    status: str  # ran | skipped | missing | failed
+    status: str  # ran | skipped | failed
     summary: str = ""
     seconds: float = 0.0
 
@@ -437,12 +416,9 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
                          f"{report.count('added')} file(s) added, {report.count('unchanged')} unchanged, "
                          f"{report.count('failed')} failed, {report.records:,} records" if report else "no paths given",
                          time.perf_counter() - t0)]
+    runners: dict[str, Callable[[Workspace], Any]] = {
+        "extract": run_extract, "link": run_link, "estimate": _run_estimates, "reconcile": compute_tolls}
     for stage in STAGES[1:]:
-        fn = stage_function(stage)
-        if fn is None:
-            steps.append(StepOutcome(stage, "missing", "stage not part of this build yet; nothing computed"))
-            say(stage, "missing")
-            continue
         with ws.connect() as conn:
             key = json.dumps(_stage_inputs(fingerprint(conn), stage), default=str)
         if state.get(stage) == key:
@@ -451,12 +427,7 @@ def run_all(ws: Workspace, paths: Iterable[Path] = (), progress: RunProgress | N
         say(stage, "running")
         t0 = time.perf_counter()
         try:
-            if stage == "reconcile":
-                result = compute_tolls(ws)
-            elif stage == "estimate":
-                result = _run_estimates(ws, fn)
-            else:
-                result = fn(ws)
+            result = runners[stage](ws)
         except TallyError as exc:
             steps.append(StepOutcome(stage, "failed", str(exc), time.perf_counter() - t0))
             say(stage, f"failed: {exc}")
@@ -478,13 +449,14 @@ RUN_ESTIMATES: tuple[tuple[str, ...], ...] = (("week",), ("governorate", "status
 RUN_METHOD = "lcmcr"
 
 
-def _run_estimates(ws: Workspace, fn: Callable[..., Any]) -> dict[str, Any]:
+def _run_estimates(ws: Workspace) -> dict[str, Any]:
     """The estimates of ``tally run`` (:data:`RUN_ESTIMATES`), each stratification on its own."""
     out: dict[str, Any] = {}
     errors = []
     for by in RUN_ESTIMATES:
         try:
-            out[" x ".join(by)] = fn(ws, by=list(by), method=RUN_METHOD, seed=1, **ESTIMATE_OPTIONS.get(RUN_METHOD, {}))
+            out[" x ".join(by)] = run_estimate(ws, by=list(by), method=RUN_METHOD, seed=1,
+                                               **ESTIMATE_OPTIONS.get(RUN_METHOD, {}))
         except TallyError as exc:
             errors.append(f"by {' x '.join(by)}: {exc}")
     if not out:

@@ -2,8 +2,8 @@
 
 Nothing here is computed from victim data: tolls are ``Toll.to_dict()`` of the reconciliation stage,
 estimates are stored ``EstimateResult.to_dict()`` rows, and counts are SQL aggregates from the
-store.  A stage that has not run (or is not installed) is named in :attr:`ReportData.stages`, and
-the sections that depend on it say so instead of showing a number.
+store.  A stage that has left nothing in the workspace yet is named in :attr:`ReportData.stages`,
+and the sections that depend on it say so instead of showing a number.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class StageStatus:
-    """Whether a stage fed this report, and why not when it did not."""
+    """Whether a stage's output is in the workspace, and what is missing when it is not."""
 
     name: str
     ran: bool
@@ -81,7 +81,7 @@ class ReportData:
 
     @property
     def headline(self) -> dict[str, Any] | None:
-        """The toll for the whole scope (the first one), or None when reconciliation did not run."""
+        """The toll for the whole scope (the first one), or None when there is no toll."""
         return self.tolls[0] if self.tolls else None
 
     def stage(self, name: str) -> StageStatus | None:

@@ -1,6 +1,5 @@
-"""A real SQLite workspace with two victim lists (ingested), claims, a link run, persons and
-estimates inserted as the later stages would write them, and a reconciliation stand-in that
-returns ``Toll.to_dict()``-shaped tolls (the reconcile stage is built on its own branch)."""
+"""A real SQLite workspace with two victim lists (ingested), and claims, a link run and
+estimates inserted as the later stages write them; tolls come from the real reconciliation."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import pytest
 from sqlalchemy import insert
 
 from tally import pipeline
-from tally.store.schema import claims, documents, estimates, link_runs, persons
+from tally.store.schema import claims, documents, estimates, link_runs
 
 GOVS = [("Idleb", "ocha:SY07"), ("Aleppo", "ocha:SY02"), ("Homs", "ocha:SY04"), ("Dar'a", "ocha:SY12")]
 NOW = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
@@ -31,35 +30,6 @@ def write_list(path: Path, n: int, seed: int) -> None:
             age = "" if rng.random() < 0.2 else str(rng.randrange(1, 80))
             w.writerow([f"{path.stem}-{i}", f"Name {seed}-{i}", rng.choice(["male", "female", ""]), age,
                         day.isoformat(), gov, rng.choice(["civilian", "civilian", "fighter", ""])])
-
-
-TOLL: dict[str, Any] = {
-    "scope": None, "group": None, "reported_low": 1200.0, "reported_high": 1450.0, "best": 1300.0,
-    "sources": [
-        {"source": "Syrian Network", "low": 1200.0, "high": 1200.0, "best": 1200.0, "qualifier": "at_least",
-         "date": "2023-02-28", "cumulative": True, "claim_id": 1, "reports": 3, "outlets": ["Outlet A", "Outlet B"],
-         "superseded": False, "correction": False},
-        {"source": "Health Directorate", "low": 1450.0, "high": 1450.0, "best": 1450.0, "qualifier": "exact",
-         "date": "2023-03-01", "cumulative": True, "claim_id": 2, "reports": 1, "outlets": ["Outlet A"],
-         "superseded": False, "correction": False},
-    ],
-    "documented": 87, "estimated": {"estimate": 1612.4, "lower": 1401.0, "upper": 1987.0, "level": 0.95,
-                                    "method": "loglinear", "warnings": ["few overlaps between lists"]},
-    "grade": "B", "grade_reason": "two independent sources within 20%", "flags": [], "claims": [1, 2, 3],
-    "discounted": [],
-}
-
-
-class FakeToll:
-    def __init__(self, d: dict[str, Any]) -> None:
-        self.d = d
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.d)
-
-
-def fake_run_tolls(ws: Any, scope: Any = None, by: Any = None, **_options: Any) -> list[FakeToll]:
-    return [FakeToll(TOLL)]
 
 
 def _claim(doc: int, src: int | None, i: int, **kw: Any) -> dict[str, Any]:
@@ -118,19 +88,20 @@ def workspace_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture()
-def ws(workspace_dir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(pipeline, "run_tolls", fake_run_tolls, raising=False)
+def ws(workspace_dir: Path):  # type: ignore[no-untyped-def]
+    """The session's workspace (shared: a test that writes to it works on a copy, as ``ws_linked`` does)."""
     w = pipeline.open_workspace(workspace_dir, actor="test")
     yield w
     w.close()
 
 
-@pytest.fixture()
-def ws_bare(workspace_dir: Path):  # type: ignore[no-untyped-def]
-    """The same workspace with no reconcile stage (as on main today)."""
-    w = pipeline.open_workspace(workspace_dir, actor="test")
-    yield w
-    w.close()
+def _copy(workspace_dir: Path, home: Path) -> Path:
+    """A copy of the workspace without the answers it kept: a copy changed by raw SQL, which
+    the audit log does not see, must not read back the tolls of the original."""
+    import shutil
+
+    shutil.copytree(workspace_dir, home, ignore=shutil.ignore_patterns("answers"))
+    return home
 
 
 @pytest.fixture()
@@ -142,15 +113,11 @@ def list_writer():  # type: ignore[no-untyped-def]
 @pytest.fixture()
 def ws_linked(workspace_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A copy of the workspace whose records are linked: the first 25 of each list are the same people."""
-    import shutil
-
     from sqlalchemy import case, update
 
     from tally.store.schema import victim_records as vr
 
-    home = tmp_path / "linked"
-    shutil.copytree(workspace_dir, home)
-    w = pipeline.open_workspace(home, actor="test")
+    w = pipeline.open_workspace(_copy(workspace_dir, tmp_path / "linked"), actor="test")
     with w.begin() as conn:
         n = vr.c.row  # rows are numbered from 2 (the header is row 1) in each list
         conn.execute(update(vr).values(person_id=case(

@@ -22,10 +22,8 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")]
 
 
-def test_report_renders_in_chromium_without_errors(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+def test_report_renders_in_chromium_without_errors(ws, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
-    # The real reconciliation stage when this build has it, else the Toll-shaped stand-in.
-    ws = request.getfixturevalue("ws_bare" if pipeline.stage_function("reconcile") else "ws")
     out = pipeline.run_report(ws, tmp_path / "report.html")
     head = json.loads(json.dumps(pipeline.compute_tolls(ws), default=str))[0]
     errors: list[str] = []

@@ -73,16 +73,6 @@ def test_report_is_self_contained(ws, tmp_path: Path) -> None:
     assert "@media print" in html
 
 
-def test_report_names_missing_reconcile_stage(ws_bare, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delattr(pipeline, "run_tolls", raising=False)  # a build without the reconcile stage
-    html = pipeline.run_report(ws_bare, tmp_path / "r.html").read_text(encoding="utf-8")
-    got = figures(html)
-    assert got["documented"] == 100  # the list rows: linkage made no persons here
-    assert "Reconciliation did not run" in html
-    assert "reported_low" not in got
-    assert got["estimate"] == 1612.4  # the stored unstratified estimate, shown ungraded
-
-
 def test_report_scope_keeps_only_that_area(ws, tmp_path: Path) -> None:
     html = pipeline.run_report(ws, tmp_path / "r.html", scope="ocha:SY07").read_text(encoding="utf-8")
     with ws.connect() as conn:
@@ -91,16 +81,3 @@ def test_report_scope_keeps_only_that_area(ws, tmp_path: Path) -> None:
     assert 'id="place-ocha:SY02"' not in html
     assert re.search(rf'<tr id="place-ocha:SY07"[^>]*>.*?data-value="{n}"', html, re.S)
 
-
-def test_report_survives_failing_area_tolls(ws, tmp_path: Path, monkeypatch) -> None:
-    real = pipeline.compute_tolls
-
-    def flaky(w, scope=None, by=None):  # type: ignore[no-untyped-def]
-        if by == "governorate":
-            raise KeyError("iso:SY")
-        return real(w, scope, by)
-
-    monkeypatch.setattr(pipeline, "compute_tolls", flaky)
-    html = pipeline.run_report(ws, tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "tolls by governorate could not be computed (KeyError" in html
-    assert figures(html)["documented"] == 87
