@@ -290,8 +290,9 @@ class Gazetteer:
     def admin1(self, area: Area) -> Area | None:
         """The first-level area containing *area* (itself if it is one)."""
         for code in self.ancestors(area):
-            if self.areas[code].kind == "admin1":
-                return self.areas[code]
+            found = self.areas.get(code)  # *area* itself may come from elsewhere (a country made up from its ISO code)
+            if found is not None and found.kind == "admin1":
+                return found
         return None
 
     def expand(self, area: Area) -> list[Area]:

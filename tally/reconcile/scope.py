@@ -205,8 +205,8 @@ class Places:
     def admin1(self, code: str) -> str | None:
         """The governorate (first-level area) containing *code*."""
         area = self._area(code)
-        if area is None:
-            return None
+        if area is None or area.level == 0:
+            return None  # a country lies in no governorate
         top = self.gazetteer.admin1(area) if code not in self._light.areas else self._light.admin1(area)
         return top.code if top is not None else None
 

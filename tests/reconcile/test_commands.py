@@ -66,3 +66,25 @@ def test_tolls_bad_input_is_one_line_error(tmp_path):
     _run(ws, "init")
     r = runner.invoke(app, ["--workspace", str(ws), "tolls", "--by", "month"])
     assert r.exit_code != 0
+
+
+def test_a_country_wide_claim_in_a_fresh_process(tmp_path):
+    """A claim placed by a country code alone, added and grouped by governorate in fresh processes
+    (where only the light gazetteer is loaded: the country's area is made up from its ISO code)."""
+    import subprocess
+    import sys
+
+    ws = tmp_path / "ws"
+    _run(ws, "init")
+
+    def tally(*args):
+        r = subprocess.run([sys.executable, "-m", "tally", "--workspace", str(ws), *args], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    tally("claims", "add", "--source", "Levant Observatory", "--count", "40", "--where", "iso:SY",
+          "--from", "2025-03-06", "--to", "2025-03-08", "--cumulative", "--date", "2025-03-08")
+    rows = json.loads(tally("tolls", "--by", "governorate", "--fresh", "--json"))
+    assert rows == []  # a country-wide figure lies inside no governorate, and none is named by a claim
+    [row] = json.loads(tally("tolls", "--where", "iso:SY", "--fresh", "--json"))
+    assert row["best"] == 40 and row["scope"]["where"] == ["iso:SY"]

@@ -38,6 +38,12 @@ def test_places_district_lies_in_governorate_and_country():
     assert pl.overlap(("ocha:SY06",), ("ocha:SY0602",)) and not pl.overlap(("ocha:SY06",), ("ocha:SY10",))
 
 
+def test_a_country_lies_in_no_governorate_before_the_world_gazetteer_is_loaded():
+    pl = Places()  # as in a fresh process: only the light gazetteer, the country made up from its ISO code
+    assert pl.admin1("iso:SY") is None and pl.anchor(("iso:SY",)) is None
+    assert pl.admin1("ocha:SY0602") == "ocha:SY06"
+
+
 def test_places_canonical_maps_iso_codes_and_expands_regions():
     pl = Places()
     assert pl.canonical("iso:SY-LA") == ("ocha:SY06",)
