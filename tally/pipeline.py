@@ -80,7 +80,8 @@ def run_extract(ws: Workspace, *, again: bool = False,
         todo = claim_store.unextracted_articles(conn, again=again)
     total, skipped = 0, {}
     for n, doc in enumerate(todo, start=1):
-        result = extract_claims(doc["text"] or "", published=doc["published"], outlet=doc["outlet"], title=doc["title"])
+        result = extract_claims(doc["text"] or "", published=doc["published"], outlet=doc["outlet"], title=doc["title"],
+                                country=(doc["meta"] or {}).get("country"))
         if result.notes and not result.claims:
             skipped[doc["id"]] = "; ".join(result.notes)
         with ws.begin() as conn:

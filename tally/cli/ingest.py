@@ -29,7 +29,7 @@ def ingest(
     source: Annotated[Optional[str], typer.Option(help="Who published these files (default: file name / front matter).")] = None,
     kind: Annotated[Optional[str], typer.Option(help="article or victims (default: inferred from the file name).")] = None,
     mapping: Annotated[Optional[Path], typer.Option(help="TOML file mapping standard fields to this list's headers.")] = None,
-    country: Annotated[Optional[str], typer.Option(help="ISO country code to resolve place names in (e.g. SY).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO country code to resolve place names in (e.g. SY): victim lists' places, and for articles the country their places are taken to be in unless they clearly name another.")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Ingest articles and victim lists, keeping each raw file and its provenance."""

@@ -69,22 +69,24 @@ class _Draft:
 
 
 def extract_claims(text: str, *, published: dt.datetime | dt.date | None, outlet: str | None,
-                   title: str | None = None, gazetteer: Gazetteer | None = None) -> ExtractionResult:
-    """Claims stated in article *text* published at *published* by *outlet*."""
+                   title: str | None = None, gazetteer: Gazetteer | None = None,
+                   country: str | None = None) -> ExtractionResult:
+    """Claims stated in article *text* published at *published* by *outlet* (*country*: the ISO
+    code of the country it was gathered for, a prior in the vote on the article's country)."""
     # The cyclic garbage collector is paused while an article is read: extraction makes many small
     # objects and no reference cycles, and each of the collector's passes would walk the whole
     # gazetteer (a tenth of the time on a long article).  It runs again afterwards.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _extract(text, published, outlet, title, gazetteer)
+        return _extract(text, published, outlet, title, gazetteer, country)
     finally:
         if enabled:
             gc.enable()
 
 
 def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | None, title: str | None,
-             gazetteer: Gazetteer | None) -> ExtractionResult:
+             gazetteer: Gazetteer | None, country: str | None) -> ExtractionResult:
     text = text or ""
     pub = published.date() if isinstance(published, dt.datetime) else published
     language = detect_language(((title or "") + "\n" + text)[:20000])
@@ -98,7 +100,7 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         notes.append(f"text longer than {MAX_CHARS:,} characters: only the first {len(text):,} were read")
     sentences, datelines = split_sentences(text)
     resolver = SourceResolver(text, outlet)
-    places = PlaceFinder(text, gazetteer, title)
+    places = PlaceFinder(text, gazetteer, title, country)
     attributions: list[list[Attribution]] = []
     drafts: list[_Draft] = []
     for s in sentences:

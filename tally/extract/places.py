@@ -1,7 +1,11 @@
 """Place mentions in an article -> places as written, country, admin1 (ISO 3166-2) and P-codes.
 
 The article's country is decided first by a vote of its place mentions (so "Gaza City" is
-Palestine's Gaza, not Mozambique's); mentions are then found again with that country preferred.
+Palestine's Gaza, not Mozambique's), in which the country the article was ingested for (``tally
+ingest --country``), when given, holds :data:`COUNTRY_HINT` votes: a lone foreign name ("talks held
+in Astana", a village "Beit Hassan" read as India's Hassan) does not carry the article abroad, a
+story told in another country's places does; mentions are then found again with that country
+preferred.
 Names that are part of a source's name ("Sudan Doctors Network", "Gaza's health ministry") are
 not places of the event.  A town maps to its province through the gazetteer, a named region
 ("the coastal region", "the Gaza Strip") to its member provinces.
@@ -44,14 +48,18 @@ _STOPWORDS = set("the a an he she it they we this that these those his her its t
                  "thursday friday saturday sunday hay centre center north south east west central city human rights health "
                  "monitoring mission network observatory relief emergency security defence defense state national "
                  "general civil media press local council office agency service services forces force army "
-                 "ministry justice peace victory liberty freedom independence hope".split())
+                 "ministry justice peace victory liberty freedom independence hope more over international".split())
 _ARTICLE = re.compile(r"(?:\b(?:El|Al|al|el|Ad|Ar|As|An|At|Az|Ash|ad|ar|as|an|at|az)[-\s])$")
+
+
+COUNTRY_HINT = 2.5  # votes of the declared country: more than one province's name (2), less than a headline's (3)
 
 
 class PlaceFinder:
     """Place mentions of one article, by character offset."""
 
-    def __init__(self, text: str, gazetteer: Gazetteer | None = None, title: str | None = None) -> None:
+    def __init__(self, text: str, gazetteer: Gazetteer | None = None, title: str | None = None,
+                 country: str | None = None) -> None:
         self.gaz = gazetteer or Gazetteer.default()
         self.text = text
         everything = [m for m in self.gaz.find_mentions(text) if m.text.lower() not in _STOPWORDS]
@@ -67,6 +75,8 @@ class PlaceFinder:
             countries = countries_of[m.text, m.area.country]
             for c in countries:
                 votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
+        if country:
+            votes[country.upper()] += COUNTRY_HINT
         for m in titled:  # the headline names the place of the story
             countries = self._countries(m)
             for c in countries:

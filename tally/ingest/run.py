@@ -218,14 +218,18 @@ def ingest_file(ws: Workspace, path: Path, *, source: str | None = None, kind: s
     base = {"sha256": sha, "kind": kind, "media_type": MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream"),
             "path": str(path), "size": size, "retrieved": now, "ingested_at": now, "ingested_by": ws.actor}
     if kind == "article":
-        return _ingest_article(ws, path, base, source)
+        return _ingest_article(ws, path, base, source, country)
     if kind == "victims":
         return _ingest_victims(ws, path, base, source, columns, country, progress)
     raise IngestError(f"{path}: unknown kind {kind!r} (article or victims)")
 
 
-def _ingest_article(ws: Workspace, path: Path, base: dict[str, Any], source: str | None) -> FileOutcome:
+def _ingest_article(ws: Workspace, path: Path, base: dict[str, Any], source: str | None,
+                    country: str | None) -> FileOutcome:
     art = read_article(path)
+    meta = dict(art.meta)
+    if country and not meta.get("country"):
+        meta["country"] = country.upper()  # the country the article was gathered for: extraction's prior
     sensitivity = art.sensitivity or "public"
     if sensitivity not in ("public", "restricted", "protected"):
         raise IngestError(f"{path}: sensitivity {sensitivity!r} is not public, restricted or protected")
@@ -236,7 +240,7 @@ def _ingest_article(ws: Workspace, path: Path, base: dict[str, Any], source: str
             get_or_create(conn, art.outlet, kind="outlet")
         doc_id = insert_document(conn, {
             **base, "title": art.title, "outlet": art.outlet, "url": art.url, "published": art.published,
-            "language": art.language, "source_id": sid, "sensitivity": sensitivity, "text": art.text, "meta": art.meta,
+            "language": art.language, "source_id": sid, "sensitivity": sensitivity, "text": art.text, "meta": meta,
         })
         audit.append(conn, ws.actor, "ingest", "document", [doc_id],
                      {"sha256": base["sha256"], "path": base["path"], "kind": "article"})

@@ -30,7 +30,7 @@ CLAIM_KEYS = ("event", "count", "qualifier", "vague_word", "low", "high", "best"
 def unextracted_articles(conn: Connection, *, again: bool = False) -> list[dict[str, Any]]:
     """Articles with text that have not been through extraction yet (with *again*: all of them), in id order."""
     q = (select(documents.c.id, documents.c.text, documents.c.title, documents.c.outlet, documents.c.published,
-                documents.c.language)
+                documents.c.language, documents.c.meta)
          .where(documents.c.kind == "article", documents.c.text.is_not(None))
          .order_by(documents.c.id))
     if not again:

@@ -46,3 +46,21 @@ def test_cli_extract_and_claims_in_a_workspace(tmp_path: Path) -> None:
     res = runner.invoke(app, ["-w", ws, "claims", "--json"])
     rows = [json.loads(line) for line in res.output.splitlines()]
     assert [(r["event"], r["count"]) for r in rows] == [("killed", "35"), ("killed", "two"), ("injured", "117")]
+
+
+def test_cli_ingest_country_is_the_articles_prior_too(tmp_path: Path) -> None:
+    """`tally ingest --country SY` places an article's claims in Syria unless its own places say otherwise."""
+    art = tmp_path / "umm-rifaat.md"
+    art.write_text("---\ntitle: Village shelled\noutlet: Levant Wire\npublished: 2025-03-09T10:00:00+00:00\n---\n\n"
+                   "Umm Rifaat was hit on Sunday by pro-government militias, and at least 14 civilians died, "
+                   "according to residents.\n\nTalks held in Astana in 2020 produced a ceasefire that lasted seven "
+                   "months.\n", encoding="utf-8")
+    for country, expected in ((None, "KZ"), ("SY", "SY")):
+        ws = str(tmp_path / f"ws-{country}")
+        assert runner.invoke(app, ["-w", ws, "init"]).exit_code == 0
+        res = runner.invoke(app, ["-w", ws, "ingest", str(art), *(["--country", country] if country else [])])
+        assert res.exit_code == 0, res.output
+        assert runner.invoke(app, ["-w", ws, "extract"]).exit_code == 0
+        res = runner.invoke(app, ["-w", ws, "claims", "--json"])
+        [claim] = [json.loads(line) for line in res.output.splitlines() if json.loads(line)["event"] == "killed"]
+        assert claim["country"] == expected

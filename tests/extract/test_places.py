@@ -49,3 +49,28 @@ def test_places_country_tie_goes_to_the_named_area_not_to_string_hashing() -> No
 
     assert PlaceFinder("Thousands have fled to Lebanon.").country == "LB"
     assert PlaceFinder("Fighting near Hama.").country == "SY"
+
+
+STRAY = ("Umm Rifaat was hit on Sunday by pro-government militias, and at least 14 civilians died, according to "
+         "residents.\n\nTalks held in Astana in 2020 produced a ceasefire that lasted seven months.")
+
+
+def test_places_declared_country_outvotes_a_lone_foreign_name() -> None:
+    """A village the gazetteer lacks and, paragraphs away, a capital abroad: without the country the
+    article was gathered for, the capital decides its country and lends the claim its province."""
+    (c,) = extract_claims(STRAY, published=PUB, outlet="Levant Wire").claims
+    assert c.country == "KZ" and c.admin1 == ["KZ-71"]
+    (c,) = extract_claims(STRAY, published=PUB, outlet="Levant Wire", country="SY").claims
+    assert c.country == "SY" and c.admin1 == [] and c.places == []
+    # a story told in another country's places still goes there
+    c = extract_claims("Shelling of Arsal and Baalbek in Lebanon killed 6 refugees.", published=PUB,
+                       outlet="Levant Wire", country="SY").claims[0]
+    assert c.country == "LB"
+
+
+def test_places_capitalised_sentence_openers_are_not_villages() -> None:
+    from tally.extract.places import PlaceFinder
+
+    for text in ("More than 900 families crossed into Turkey.", "Over 34,800 people crossed into Turkey.",
+                 "Hundreds of families crossed into Turkey, the International Displacement Monitor said."):
+        assert PlaceFinder(text).mentions == [], text
