@@ -174,6 +174,11 @@ _OFFICE_IN = re.compile(r"\b(?:ministry|authorities|officials|government|office|
 _NAME_GOES_ON = re.compile(r"^ [A-Z][a-z]")
 _GENERIC_AFTER = re.compile(r"^ (?:City|Camp|District|Province|Governorate|Region|State)\b")
 _ARTICLE_AFTER = re.compile(r"^(?:\s+(?:al|el|ad|ar|as|an|at|az|ash|Al|El)-[A-Z]|-[A-Z])")
+# Words that open Arabic, Hebrew and Kurdish place names ("Beit Hassan", "Kafr Nabl", "Tell Abyad",
+# "Umm Rifaat"): the name after one is part of a longer name, not a place of its own ("Hassan", India).
+_NAME_PREFIX_BEFORE = re.compile(
+    r"\b(?:Beit|Bayt|Beyt|Kafr|Kfar|Kafar|Tell|Tal|Tel|Ain|Ayn|Ein|Deir|Dayr|Khirbet|Khirbat|Kherbet|Umm|Jisr|"
+    r"Maarat|Ma'arat|Ras|Bab|Hay|Hayy|Jabal|Jebel|Wadi|Bir|Qasr|Mazraat|Sheikh|Abu|Bani|Beni|Qalaat|Sidi|Mar)[ -]$")
 
 
 def _usable(text: str, m: Match) -> bool:
@@ -194,6 +199,8 @@ def _usable(text: str, m: Match) -> bool:
         return False  # 'Khirbet' of 'Khirbet Ghazaleh': part of a longer name
     if _ARTICLE_AFTER.match(after):
         return False  # 'Ain' of 'Ain al-Gharbi': part of a longer name the gazetteer does not know
+    if _NAME_PREFIX_BEFORE.search(before):
+        return False  # 'Hassan' of 'Beit Hassan', 'Hama' of 'Kafr Hama': the same
     return m.text.lower() not in _STOPWORDS
 
 

@@ -74,3 +74,11 @@ def test_places_capitalised_sentence_openers_are_not_villages() -> None:
     for text in ("More than 900 families crossed into Turkey.", "Over 34,800 people crossed into Turkey.",
                  "Hundreds of families crossed into Turkey, the International Displacement Monitor said."):
         assert PlaceFinder(text).mentions == [], text
+
+
+def test_places_a_name_after_a_toponymic_prefix_is_part_of_a_longer_name() -> None:
+    from tally.extract.places import PlaceFinder
+
+    text = "Beit Hassan was hit yesterday, and 16 civilians died. Shelling also hit Kafr Hama."
+    assert PlaceFinder(text).mentions == []
+    assert [m.text for m in PlaceFinder("Shelling hit Hama and Homs.").mentions] == ["Hama", "Homs"]
