@@ -63,7 +63,8 @@ class PlaceFinder:
         self.gaz = gazetteer or Gazetteer.default()
         self.text = text
         everything = [m for m in self.gaz.find_mentions(text) if m.text.lower() not in _STOPWORDS]
-        titled = [m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS] if title else []
+        titled = ([m for m in self.gaz.find_mentions(title) if m.text.lower() not in _STOPWORDS and _usable(title, m)]
+                  if title else [])
         deep = self.gaz._deep_countries()
         votes: Counter[str] = Counter()
         countries_of: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -81,4 +81,5 @@ def test_places_a_name_after_a_toponymic_prefix_is_part_of_a_longer_name() -> No
 
     text = "Beit Hassan was hit yesterday, and 16 civilians died. Shelling also hit Kafr Hama."
     assert PlaceFinder(text).mentions == []
+    assert PlaceFinder(text, title="16 killed in Beit Hassan", country="SY").country == "SY"  # not India's
     assert [m.text for m in PlaceFinder("Shelling hit Hama and Homs.").mentions] == ["Hama", "Homs"]
