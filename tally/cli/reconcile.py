@@ -16,10 +16,10 @@ ToOpt = Annotated[Optional[str], typer.Option("--to", help="Last day, YYYY-MM-DD
 
 
 def _num(x: object) -> str:
-    if x is None:
-        return ""
-    f = float(x)  # type: ignore[arg-type]
-    return f"{f:,.0f}" if f.is_integer() else f"{f:,.1f}"
+    """A number of people for the table (tally's one format: whole persons from 100), blank when absent."""
+    from tally.core.quantities import format_count
+
+    return "" if x is None else format_count(float(x))  # type: ignore[arg-type]
 
 
 @app.command()
@@ -57,7 +57,7 @@ def tolls(
     for t in result:
         est = t.estimated
         rows.append((t.group_name or t.group or "", _num(t.reported_low), _num(t.best), _num(t.reported_high),
-                     t.documented, f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
+                     _num(t.documented), f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
                      len(t.sources), t.grade))
     console.print(table(scope.label(), [by or "", "low", "best", "high", "documented", "estimated", "sources", "grade"],
                         rows))
