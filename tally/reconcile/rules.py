@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from tally.core.quantities import format_count
 from tally.reconcile.figures import ClaimRow
 from tally.reconcile.scope import (
     Places,
@@ -701,6 +702,5 @@ def _what(fs: list[Figure]) -> str:
 
 
 def _n(x: float | None) -> str:
-    if x is None:
-        return "?"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+    """A number of people in a flag or summary: tally's one format (whole persons from 100)."""
+    return "?" if x is None else format_count(float(x))
