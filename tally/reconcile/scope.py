@@ -339,9 +339,16 @@ class Scope:
 
     def label(self) -> str:
         """Short human description."""
-        where = ", ".join(self.names or self.places) or "everywhere"
-        period = f"{self.date_from or '…'} to {self.date_to or '…'}"
-        return f"{self.victims} {self.event} in {where}, {period}"
+        where = f"in {', '.join(self.names or self.places)}" if self.places else "everywhere"
+        if self.date_from is None and self.date_to is None:
+            period = "all dates"
+        elif self.date_to is None:
+            period = f"since {self.date_from}"
+        elif self.date_from is None:
+            period = f"until {self.date_to}"
+        else:
+            period = f"{self.date_from} to {self.date_to}"
+        return f"{self.victims} {self.event} {where}, {period}"
 
 
 def _date(value: dt.date | str | None) -> dt.date | None:

@@ -93,3 +93,10 @@ def test_relation_unplaced_claim_neither_inside_nor_bounds_a_placed_scope():
     unplaced = row("A", 6, areas=(), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
     assert relation(unplaced, Scope(places=("ocha:SY06",)), pl) == "outside"
     assert relation(unplaced, Scope(), pl) == "inside"
+
+
+def test_scope_label_reads_as_a_phrase():
+    assert Scope.build([]).label() == "all killed everywhere, all dates"
+    assert Scope.build(["Homs"], "2025-03-06", victims="civilians").label() == "civilians killed in Homs, since 2025-03-06"
+    assert Scope.build(["Homs"], None, "2025-03-09").label() == "all killed in Homs, until 2025-03-09"
+    assert Scope.build(["Homs"], "2025-03-06", "2025-03-09").label() == "all killed in Homs, 2025-03-06 to 2025-03-09"
