@@ -590,10 +590,16 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
     from tally.reconcile.scope import Scope, default_places
     from tally.store.claims import insert_claims
 
+    from tally.core.types import EVENTS, VICTIM_CATEGORIES
+
     pl = default_places()
     scope = Scope.build(list(where), date_from, date_to, places=pl)
     if count is None or count < 0:
         raise InputError("--count must be a non-negative number")
+    if victims not in VICTIM_CATEGORIES:
+        raise InputError(f"--victims {victims!r}: use one of {', '.join(VICTIM_CATEGORIES)}")
+    if event not in EVENTS:
+        raise InputError(f"--event {event!r}: use one of {', '.join(EVENTS)}")
     lo, hi, best = _interpret(float(count), qualifier)
     lo = low if low is not None else lo
     hi = high if high is not None else hi

@@ -23,6 +23,7 @@ from typing import Any
 
 from tally.core.errors import InputError
 from tally.core.gazetteer import Area, Gazetteer
+from tally.core.types import EVENTS
 
 SCOPE_CATEGORIES = ("all", "civilians", "women", "children", "security_forces", "fighters", "unknown")
 # parent of each category in the lattice (claims' categories included)
@@ -283,6 +284,8 @@ class Scope:
     def __post_init__(self) -> None:
         if self.victims not in SCOPE_CATEGORIES:
             raise InputError(f"unknown victim category {self.victims!r}; use one of {', '.join(SCOPE_CATEGORIES)}")
+        if self.event not in EVENTS:
+            raise InputError(f"unknown event {self.event!r}; use one of {', '.join(EVENTS)}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InputError(f"--from {self.date_from} is after --to {self.date_to}")
 

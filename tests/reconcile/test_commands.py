@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from tally.cli import app
+from tally.core.errors import TallyError
 
 runner = CliRunner()
 COAST = "Latakia,Tartus,Hama,Homs"
@@ -64,8 +65,30 @@ def test_tolls_rules_prints_the_methodology(tmp_path):
 def test_tolls_bad_input_is_one_line_error(tmp_path):
     ws = tmp_path / "ws"
     _run(ws, "init")
-    r = runner.invoke(app, ["--workspace", str(ws), "tolls", "--by", "month"])
-    assert r.exit_code != 0
+    cases = [
+        (["tolls", "--by", "month"], "unknown grouping 'month'"),
+        (["tolls", "--event", "exploded"], "unknown event 'exploded'"),
+        (["tolls", "--victims", "kids"], "unknown victim category 'kids'"),
+        (["tolls", "--from", "2025-13-01"], "cannot read date '2025-13-01'"),
+        (["tolls", "--where", "Nowhereville"], "unknown place 'Nowhereville'"),
+        (["claims", "add", "--source", "X", "--count", "5", "--victims", "kids"], "--victims 'kids': use one of"),
+        (["claims", "add", "--source", "X", "--count", "5", "--event", "exploded"], "--event 'exploded': use one of"),
+        (["claims", "add", "--source", "X", "--count", "5", "--qualifier", "roughly"], "qualifier 'roughly'"),
+        (["claims", "reject", "999", "--why", "typo"], "no claim with id 999"),
+    ]
+    for args, message in cases:  # `tally` prints an InputError as "error: <message>" on one line (tally.cli.main)
+        r = runner.invoke(app, ["--workspace", str(ws), *args])
+        assert isinstance(r.exception, TallyError), (args, r.output)
+        assert message in str(r.exception) and "\n" not in str(r.exception), (args, str(r.exception))
+    assert json.loads(_run(ws, "claims", "--status", "all", "--json").stdout or "[]") == []  # nothing was stored
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "tally", "--workspace", str(ws), "tolls", "--event", "exploded"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.strip().splitlines() == ["error: unknown event 'exploded'; use one of killed, injured, executed, "
+                                             "displaced, detained, missing, homes_destroyed, other"]
 
 
 def test_a_country_wide_claim_in_a_fresh_process(tmp_path):
