@@ -76,8 +76,8 @@ class PlaceFinder:
             countries = countries_of[m.text, m.area.country]
             for c in countries:
                 votes[c] += weight / len(countries) + (0.01 if c in deep else 0.0)
-        if country:
-            votes[country.upper()] += COUNTRY_HINT
+        if isinstance(country, str) and country.strip():
+            votes[country.strip().upper()] += COUNTRY_HINT
         for m in titled:  # the headline names the place of the story
             countries = self._countries(m)
             for c in countries:
