@@ -652,15 +652,15 @@ def _range(cl: Cluster, places: Places) -> None:
             if value[s] > cl.best:
                 whole = min(complete, key=lambda x: value[x])
                 kind = _mismatch_kind(by_source[s], by_source[whole])
-                cl.flags.append(f"{kind}: {s} gives {_n(value[s])} for {_what(by_source[s])}, above "
-                                f"{whole}'s {_n(value[whole])} for {_what(by_source[whole])}")
+                cl.flags.append(f"{kind}: {s} gives {_n(value[s])} for {_what(by_source[s], places)}, above "
+                                f"{whole}'s {_n(value[whole])} for {_what(by_source[whole], places)}")
                 cl.best = cl.low = value[s]
         cl.high = max(cl.high, cl.best)
     else:
         cl.low = cl.best = max(value.values())
         cl.high = sum(upper.values())
         if len(by_source) > 1:
-            cl.flags.append(f"no single source covers all of {', '.join(_what([f]) for f in cl.figures[:3])}: "
+            cl.flags.append(f"no single source covers all of {', '.join(_what([f], places) for f in cl.figures[:3])}: "
                             f"largest figure taken, sum as high")
 
 
@@ -695,9 +695,9 @@ def _mismatch_kind(part: list[Figure], whole: list[Figure]) -> str:
     return "part exceeds whole"
 
 
-def _what(fs: list[Figure]) -> str:
+def _what(fs: list[Figure], places: Places) -> str:
     f = fs[0]
-    where = "+".join(f.claim.areas) if f.claim.areas else "unspecified places"
+    where = " + ".join(places.name(a) for a in f.claim.areas) if f.claim.areas else "unspecified places"
     return f"{f.claim.victims} {f.claim.event} in {where} ({f.start or '…'} to {f.end or '…'})"
 
 
