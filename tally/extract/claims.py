@@ -139,6 +139,7 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
     used_ids: set[int] = set()
     outlet_used = False
     last_dated: dict[str, object] | None = None
+    last_span: dict[str, object] | None = None  # the last figure dated to more than one day (or "since")
     by_index = {s.index: s for s in sentences}
     for d in _drop_heading_repeats(drafts, title):
         entity = d.entity or _neighbour_source(d.sentence, sentences, attributions, by_index)
@@ -152,6 +153,8 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         since = bool(f.pop("_since"))
         f["source"] = entity.name if entity else outlet
         earlier = last_dated
+        if last_span is not None and may_hold(d.sentence.text, ("same",)) and _SAME_SPAN.search(d.sentence.text):
+            earlier = last_span  # "over the same period" is the last period's, not an aside's single day
         if not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
@@ -167,6 +170,8 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
             f["cumulative"] = days >= 2  # one day, a night or a weekend is one incident; three days or more a running count
         if f["date_from"] is not None:
             last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since}
+            if since or f["date_from"] != f["date_to"]:
+                last_span = last_dated
         info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
         f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
         d.final = {**f, "_since": since}
@@ -185,6 +190,7 @@ _SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|ti
                           r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
                           r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
 
+_SAME_SPAN = re.compile(r"\bsame\s+(?:period|month|week)\b", re.I)
 # Words one of which every match of _SAME_PERIOD holds (see tally.extract.cues).
 _SAME_PERIOD_WORDS = ("same", "separate", "own", "put", "later", "verified", "count", "group", "confirmed", "toll")
 _SINCE = re.compile(r"\bsince\b", re.I)

@@ -33,6 +33,17 @@ def test_extract_claims_reports_a_headline_figure_once_but_keeps_equal_numbers_a
     assert all(not c.quote.startswith("Shelling kills") for c in claims)
 
 
+def test_the_same_period_is_the_last_period_not_an_asides_day() -> None:
+    """"over the same period" refers to the main figure's period, not to a one-day aside between them."""
+    text = ("The Syrian Network has documented the killing of at least 2,493 civilians in Aleppo countryside since "
+            "the start of December. It said 37 people were killed on Tuesday.\n\nThe UN mission said it had verified "
+            "1,113 civilian deaths over the same period, cautioning that the real figure was likely higher.")
+    network, day, un = extract_claims(text, published=dt.datetime(2025, 1, 22, 16), outlet="X").claims
+    assert (day.best, day.date_from, day.date_to) == (37, dt.date(2025, 1, 21), dt.date(2025, 1, 21))
+    assert (un.best, un.date_from, un.date_to, un.cumulative) == (1113, network.date_from, network.date_to, True)
+    assert network.date_from == dt.date(2024, 12, 1)
+
+
 def test_extract_claims_skips_non_english_text_with_a_note() -> None:
     fr = ("Une frappe russe a tué trois personnes et en a blessé huit autres dans la nuit à Odessa, a annoncé le "
           "gouverneur de la région. Les secours sont toujours sur place et la ville reste sous le choc.")
