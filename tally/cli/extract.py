@@ -92,6 +92,7 @@ def eval_extract_command(
     gold: Annotated[Optional[Path], typer.Option("--gold", help="A gold claims JSONL file (instead of GOLD_DIR).")] = None,
     root: Annotated[Optional[Path], typer.Option("--root", help="Directory the gold file's article paths are relative to.")] = None,
     errors: Annotated[bool, typer.Option("--errors", help="Also list missed, spurious and mismatched claims.")] = False,
+    country: Annotated[Optional[str], typer.Option(help="Extract as if the articles were ingested with --country (e.g. SY).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Claim-level precision/recall/F1 and per-field accuracy of extraction against gold claims."""
@@ -103,7 +104,7 @@ def eval_extract_command(
     for target in targets:
         if not target.exists():
             raise InputError(f"{target}: not found")
-    result = evaluate(targets, root)
+    result = evaluate(targets, root, country=country)
     if as_json:
         out = result.to_dict()
         if errors:

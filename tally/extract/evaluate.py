@@ -150,8 +150,9 @@ def score(gold: Iterable[GoldArticle], predicted: dict[str, list[dict[str, Any]]
 
 
 def evaluate(gold: Path | Sequence[Path], root: Path | None = None,
-             extract: Callable[[Path], list[dict[str, Any]]] | None = None) -> EvalResult:
-    """Extract every gold article with *extract* (default: tally's extractor) and score it.
+             extract: Callable[[Path], list[dict[str, Any]]] | None = None, country: str | None = None) -> EvalResult:
+    """Extract every gold article with *extract* (default: tally's extractor, with *country* as
+    ``tally ingest --country`` gives it: the articles' prior unless their front matter names one) and score it.
 
     *gold* may be several gold sets (e.g. two held-out batches): they are scored as one, each
     article named by its set's directory so that equal file names do not collide."""
@@ -165,17 +166,19 @@ def evaluate(gold: Path | Sequence[Path], root: Path | None = None,
             found = [replace(a, file=f"{g.name}/{a.file}") for a in found]
         articles += found
     if extract is None:
-        extract = _default_extract
+        def extract(path: Path) -> list[dict[str, Any]]:
+            return _default_extract(path, country)
     predicted = {a.file: extract(a.path) for a in articles}
     return score(articles, predicted)
 
 
-def _default_extract(path: Path) -> list[dict[str, Any]]:
+def _default_extract(path: Path, country: str | None = None) -> list[dict[str, Any]]:
     from tally.extract.articles import read_article
     from tally.extract.claims import extract_claims
 
     art = read_article(path)
-    result = extract_claims(art.text, published=art.published, outlet=art.outlet, title=art.title)
+    result = extract_claims(art.text, published=art.published, outlet=art.outlet, title=art.title,
+                            country=art.meta.get("country") or country)  # as tally ingest and extract would
     return [c.model_dump(mode="json") for c in result.claims]
 
 

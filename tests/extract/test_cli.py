@@ -64,3 +64,22 @@ def test_cli_ingest_country_is_the_articles_prior_too(tmp_path: Path) -> None:
         res = runner.invoke(app, ["-w", ws, "claims", "--json"])
         [claim] = [json.loads(line) for line in res.output.splitlines() if json.loads(line)["event"] == "killed"]
         assert claim["country"] == expected
+
+
+def test_cli_eval_extract_country_is_the_ingest_prior(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Village shelled\noutlet: Levant Wire\npublished: 2025-03-09T10:00:00+00:00\n---\n\n"
+        "Umm Rifaat was hit on Sunday, and at least 14 civilians died, according to residents.\n\n"
+        "Talks held in Astana in 2020 produced a ceasefire that lasted seven months.\n", encoding="utf-8")
+    gold = {"file": "a.md", "claims": [{"event": "killed", "count": "14", "qualifier": "at_least", "victims": "civilians",
+                                        "country": "SY", "quote": "Umm Rifaat was hit on Sunday, and at least 14 "
+                                        "civilians died, according to residents."}]}
+    (tmp_path / "claims.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    accuracy = {}
+    for extra in ([], ["--country", "SY"]):
+        res = runner.invoke(app, ["eval", "extract", str(tmp_path), "--json", *extra])
+        assert res.exit_code == 0, res.output
+        out = json.loads(res.output)
+        assert out["f1"] == 1.0
+        accuracy[bool(extra)] = out["fields"]["country"]
+    assert accuracy == {False: 0.0, True: 1.0}
