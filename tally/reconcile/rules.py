@@ -74,10 +74,11 @@ R6 Documented and estimated. documented is the number of distinct linked persons
    the category's share among the people there with a recorded status (posterior draws times Beta
    draws of the share, so the interval carries both), stated in the warnings with its assumption
    (status missing at random); else the category's own estimate, warned that it may run low.
-R7 Flags. A source's figure below the documented count; a correction; a figure for a narrower
-   category or smaller area above the figure containing it (category mismatch, part exceeds whole);
-   figures more than {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval;
-   a wider figure below this scope's low; rejected claims.
+R7 Flags. The figure of a source that covers the whole scope (complete in every cluster) below
+   the documented count; a correction; a figure for a narrower category or smaller area above the
+   figure containing it (category mismatch, part exceeds whole); figures more than
+   {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval; a wider figure
+   below this scope's low; rejected claims.
 """
 
 
@@ -653,7 +654,7 @@ def _range(cl: Cluster, places: Places) -> None:
                 whole = min(complete, key=lambda x: value[x])
                 kind = _mismatch_kind(by_source[s], by_source[whole])
                 cl.flags.append(f"{kind}: {s} gives {_n(value[s])} for {_what(by_source[s], places)}, above "
-                                f"{whole}'s {_n(value[whole])} for {_what(by_source[whole], places)}")
+                                f"{possessive(whole)} {_n(value[whole])} for {_what(by_source[whole], places)}")
                 cl.best = cl.low = value[s]
         cl.high = max(cl.high, cl.best)
     else:
@@ -699,6 +700,11 @@ def _what(fs: list[Figure], places: Places) -> str:
     f = fs[0]
     where = " + ".join(places.name(a) for a in f.claim.areas) if f.claim.areas else "unspecified places"
     return f"{f.claim.victims} {f.claim.event} in {where} ({f.start or '…'} to {f.end or '…'})"
+
+
+def possessive(name: str) -> str:
+    """*name*'s, or *name*' for a plural in s ("Rescuers'")."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _n(x: float | None) -> str:

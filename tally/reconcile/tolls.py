@@ -28,6 +28,7 @@ from tally.reconcile.rules import (
     clusters,
     collapse_relays,
     combine,
+    possessive,
     relation,
 )
 from tally.reconcile.scope import CATEGORY_PARTS, Places, Scope, default_places
@@ -131,9 +132,11 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         toll.best = float(toll.documented)
     ids: set[int] = set()
     toll.sources = _source_rows(by_source, chosen, partial_sources, ids)
+    # Only a source that covers the whole scope gives a figure for it: one complete in each cluster.
+    covering = set.intersection(*(set(cl.complete) for cl in cls)) if cls else set()
     for s in toll.sources:
-        if toll.documented and s["best"] is not None and s["best"] < toll.documented and not s["partial"]:
-            toll.flags.append(f"{s['source']}'s figure {_n(s['best'])} is below the {toll.documented:,} "
+        if toll.documented and s["best"] is not None and s["best"] < toll.documented and s["source"] in covering:
+            toll.flags.append(f"{possessive(s['source'])} figure {_n(s['best'])} is below the {toll.documented:,} "
                               f"named victims documented in scope")
     if estimate:
         toll.estimated = {k: estimate.get(k) for k in ("estimate", "lower", "upper", "level", "method", "warnings")}
@@ -239,7 +242,7 @@ def _bound_flags(bounding: list[ClaimRow], toll: Toll, places: Places) -> list[s
         if latest is not None and (f.date is None or f.date.isoformat() < latest):
             continue  # an older wider figure may well be below a newer narrower one
         if f.claim.value is not None and f.claim.value < toll.reported_low and f.claim.qualifier != "at_least":
-            out.append(f"{f.source}'s figure {_n(f.claim.value)} for a wider scope ({f.date}) is below this "
+            out.append(f"{possessive(f.source)} figure {_n(f.claim.value)} for a wider scope ({f.date}) is below this "
                        f"scope's low {_n(toll.reported_low)}")
     return out
 

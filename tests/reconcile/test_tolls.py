@@ -7,6 +7,7 @@ import json
 from reconcile_helpers import COAST, D, coastal_rows, row
 
 from tally.reconcile.scope import Scope
+from tally.reconcile.rules import possessive
 from tally.reconcile.tolls import group_scopes, reconcile
 
 CIVILIANS = Scope(places=COAST, date_from=D(2025, 3, 6), victims="civilians")
@@ -50,6 +51,23 @@ def test_reconcile_best_never_below_documented_and_flags_it():
     t = reconcile([row("A", 40, qualifier="exact")], 55, None, CIVILIANS)
     assert t.best == 55 and any("below the 55 named victims" in f for f in t.flags)
     assert any("best raised" in f for f in t.flags)
+
+
+def test_only_a_source_covering_the_scope_is_flagged_below_the_documented_count():
+    """Incident figures of two places are no toll for the scope: only the running toll that covers
+    both is held against the documented count."""
+    homs, hama = ("ocha:SY04",), ("ocha:SY05",)
+    incidents = [row("Rescuers", 3, qualifier="exact", cumulative=False, areas=homs, date_from=D(2025, 3, 7),
+                     date_to=D(2025, 3, 7)),
+                 row("Medics", 4, qualifier="exact", cumulative=False, areas=hama, date_from=D(2025, 3, 12),
+                     date_to=D(2025, 3, 12))]
+    t = reconcile(incidents, 55, None, CIVILIANS)
+    assert t.best == 55 and not any("below the 55 named victims" in f for f in t.flags)
+    toll = row("Levant Monitor", 20, qualifier="exact", date_to=D(2025, 3, 14), reported=D(2025, 3, 14))
+    t = reconcile([*incidents, toll], 55, None, CIVILIANS)
+    assert [f for f in t.flags if "named victims" in f] == ["Levant Monitor's figure 20 is below the 55 named "
+                                                            "victims documented in scope"]
+    assert possessive("Rescuers") == "Rescuers'" and possessive("Levant Monitor") == "Levant Monitor's"
 
 
 def test_reconcile_estimate_passes_through_and_flags_under_reporting():
