@@ -6,8 +6,8 @@ import json
 
 from reconcile_helpers import COAST, D, coastal_rows, row
 
-from tally.reconcile.scope import Scope
 from tally.reconcile.rules import possessive
+from tally.reconcile.scope import Scope
 from tally.reconcile.tolls import group_scopes, reconcile
 
 CIVILIANS = Scope(places=COAST, date_from=D(2025, 3, 6), victims="civilians")
