@@ -587,10 +587,9 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
     import datetime as dt
 
     from tally.core.errors import InputError
+    from tally.core.types import EVENTS, VICTIM_CATEGORIES
     from tally.reconcile.scope import Scope, default_places
     from tally.store.claims import insert_claims
-
-    from tally.core.types import EVENTS, VICTIM_CATEGORIES
 
     pl = default_places()
     scope = Scope.build(list(where), date_from, date_to, places=pl)
