@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, bindparam, cast, delete, func, insert, null, or_, select, update
+from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, null, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim

@@ -13,7 +13,6 @@ sentence holding the ``in`` fragment, by plain punctuation, independently of the
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
