@@ -8,6 +8,7 @@ import typer
 
 from tally.cli.app import JsonOpt, app, console, print_json
 from tally.cli.common import table, workspace
+from tally.core.quantities import format_count
 
 WhereOpt = Annotated[Optional[list[str]], typer.Option(
     "--where", help="Place name or area code (repeat, or separate with commas), e.g. Latakia or ocha:SY06.")]
@@ -17,8 +18,6 @@ ToOpt = Annotated[Optional[str], typer.Option("--to", help="Last day, YYYY-MM-DD
 
 def _num(x: object) -> str:
     """A number of people for the table (tally's one format: whole persons from 100), blank when absent."""
-    from tally.core.quantities import format_count
-
     return "" if x is None else format_count(float(x))  # type: ignore[arg-type]
 
 
