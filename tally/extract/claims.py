@@ -153,8 +153,12 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         since = bool(f.pop("_since"))
         f["source"] = entity.name if entity else outlet
         earlier = last_dated
-        if last_span is not None and may_hold(d.sentence.text, ("same",)) and _SAME_SPAN.search(d.sentence.text):
-            earlier = last_span  # "over the same period" is the last period's, not an aside's single day
+        # Another count of the same thing ("over the same period", "has verified", "its own list") is of
+        # the last figure's period and places, not of a one-day aside between them ("37 killed on Tuesday").
+        parallel = last_span is not None and may_hold(d.sentence.text, _PARALLEL_WORDS) \
+            and _PARALLEL.search(d.sentence.text) is not None
+        if parallel:
+            earlier = last_span
         if not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
@@ -168,12 +172,15 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
             days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
             f["cumulative"] = days >= 2  # one day, a night or a weekend is one incident; three days or more a running count
+        if parallel and not d.has_date and earlier is not None and not places.between(d.sentence.start, d.sentence.end):
+            info = earlier["_info"]  # type: ignore[assignment]
+        else:
+            info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
+        f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
         if f["date_from"] is not None:
-            last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since}
+            last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since, "_info": info}
             if since or f["date_from"] != f["date_to"]:
                 last_span = last_dated
-        info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
-        f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
         d.final = {**f, "_since": since}
         claims.append(Claim(**f))  # type: ignore[arg-type]
     sources = [e.source() for e in used]
@@ -190,7 +197,10 @@ _SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|ti
                           r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
                           r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
 
-_SAME_SPAN = re.compile(r"\bsame\s+(?:period|month|week)\b", re.I)
+_PARALLEL = re.compile(r"\b(?:same\s+(?:period|month|week)|separate\s+count|own\s+(?:count|tally|list)|so\s+far\s+verified|"
+                       r"ha[sd]\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
+                       r"ha(?:s|ve)\s+confirmed)\b", re.I)
+_PARALLEL_WORDS = ("same", "separate", "own", "verified", "count", "group", "confirmed")
 # Words one of which every match of _SAME_PERIOD holds (see tally.extract.cues).
 _SAME_PERIOD_WORDS = ("same", "separate", "own", "put", "later", "verified", "count", "group", "confirmed", "toll")
 _SINCE = re.compile(r"\bsince\b", re.I)

@@ -44,6 +44,19 @@ def test_the_same_period_is_the_last_period_not_an_asides_day() -> None:
     assert network.date_from == dt.date(2024, 12, 1)
 
 
+def test_a_parallel_count_takes_the_last_figures_period_and_places() -> None:
+    """"has verified N" with neither date nor place of its own counts what the main figure counts."""
+    text = ("Thousands of families fled Aleppo and Latakia to Turkey over the past three days.\n\n"
+            "The number of civilians killed across Syria since the beginning of December has reached around "
+            "5,000, the Levant Observatory said. It said 93 people were killed yesterday in Homs.\n\n"
+            "The UN Human Rights Monitoring Mission has verified 3,729 civilian deaths, a spokesperson said.")
+    claims = extract_claims(text, published=dt.datetime(2025, 1, 15, 18), outlet="X", country="SY").claims
+    main, day, un = (c for c in claims if c.event == "killed")
+    assert (day.best, day.date_from, day.admin1) == (93, dt.date(2025, 1, 14), ["SY-HI"])
+    assert (un.best, un.date_from, un.date_to, un.cumulative) == (3729, dt.date(2024, 12, 1), main.date_to, True)
+    assert (un.admin1, un.country) == (main.admin1, "SY")
+
+
 def test_extract_claims_skips_non_english_text_with_a_note() -> None:
     fr = ("Une frappe russe a tué trois personnes et en a blessé huit autres dans la nuit à Odessa, a annoncé le "
           "gouverneur de la région. Les secours sont toujours sur place et la ville reste sous le choc.")
