@@ -47,7 +47,9 @@ R2 Relays. A figure relayed by many outlets is one claim of its source with many
 R3 Running tolls. A source's cumulative figures for the same event, victims, places and start are
    a time series. The latest figure supersedes the earlier ones (listed as superseded). A latest
    figure below an earlier one is a correction: flagged, and the higher earlier figures are
-   discounted as contradicted by the same source.
+   discounted as contradicted by the same source. A vague figure ("hundreds", coded 100) never
+   lowers a series: below an earlier figure it is consistent with it, and the latest precise
+   figure stands, the vague one listed as superseded.
 R4 Sums within a source. A source's figures are taken largest extent first (places, then days,
    then victim category) and a figure is added only if it overlaps none already counted in place,
    period and victim category. So incident figures (one day, one village) add up only where no
@@ -332,9 +334,13 @@ def apply_series(figures: list[Figure], places: Places) -> tuple[list[Figure], l
             series_list.append([f])
     for series_list in groups.values():
         for series in series_list:
-            latest = series[-1]
-            earlier = series[:-1]
-            latest.superseded = sorted(i for f in earlier for i in f.ids)
+            last = len(series) - 1
+            while last > 0 and series[last].claim.qualifier == "vague" and \
+                    max((f.claim.value or 0) for f in series[:last]) > (series[last].claim.value or 0):
+                last -= 1  # "hundreds" after 679: consistent with it, not a correction
+            latest = series[last]
+            earlier = series[:last]
+            latest.superseded = sorted(i for f in (*earlier, *series[last + 1:]) for i in f.ids)
             val = latest.claim.value or 0
             higher = [f for f in earlier if (f.claim.value or 0) > val]
             if higher:

@@ -50,6 +50,22 @@ def test_series_decrease_is_a_correction_and_discounts_the_higher_figure():
     assert flags and flags[0].startswith("correction: A lowered its figure from 500")
 
 
+def test_series_vague_figure_below_an_earlier_one_does_not_lower_it():
+    """"hundreds" (coded 100) after 679 is consistent with 679: no correction, 679 stands; a precise
+    figure after them is the latest again."""
+    a = row("A", 679, id=1, reported=D(2025, 3, 8))
+    vague = row("A", 100, id=2, qualifier="vague", reported=D(2025, 3, 10))
+    current, discounted, flags = apply_series(collapse_relays([a, vague], PL), PL)
+    assert [(f.claim.id, f.superseded, f.correction) for f in current] == [(1, [2], False)]
+    assert not discounted and not flags
+    b = row("A", 720, id=3, reported=D(2025, 3, 12))
+    current, discounted, flags = apply_series(collapse_relays([a, vague, b], PL), PL)
+    assert [(f.claim.id, f.superseded) for f in current] == [(3, [1, 2])] and not flags
+    lower = row("A", 600, id=4, qualifier="exact", reported=D(2025, 3, 12))  # a precise lower figure still corrects
+    current, discounted, flags = apply_series(collapse_relays([a, vague, lower], PL), PL)
+    assert [f.claim.id for f in current] == [4] and current[0].correction and [d.claim_id for d in discounted] == [1]
+
+
 def test_combine_never_adds_a_daily_figure_to_a_running_toll_that_includes_that_day():
     toll = row("A", 300, areas=("ocha:SY06",), date_from=D(2025, 3, 6), reported=D(2025, 3, 9))
     inside = row("A", 25, areas=("ocha:SY0602",), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
