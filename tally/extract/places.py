@@ -25,7 +25,9 @@ _ORG_AFTER = re.compile(
     r"^(?:'s|’s)?\s*(?:[A-Z][\w\-]*\s+){0,3}(?:Doctors|Network|Ministry|Observatory|Committee|Council|Union|"
     r"Syndicate|Office|Agency|Authority|Commission|Civil\s+Defen[cs]e|Red\s+Crescent|Health|Governor|Police|Army|"
     r"Forces|Emergency|Lawyers|Hospital|Resistance|Administration|Mission|Center|Centre|Media|Watch|Rights|"
-    r"International|Crisis|Relief|Red\s+Cross|Times|News|Post|Herald|Tribune|Daily)\b"
+    r"International|Crisis|Relief|Red\s+Cross|Times|News|Post|Herald|Tribune|Daily|Archives?|Monitor|Monitoring|"
+    r"Documentation|Database|Project|Institute|Foundation|Coalition|Association|Society|Organi[sz]ation|Campaign|"
+    r"League)\b"
     r"|^(?:'s|’s)\s+(?:[\w\-]+\s+){0,2}(?:ministry|authorities|governor|officials|health|government|army|military|"
     r"police|civil|administration|mayor|office|emergency|hospitals?|forces)\b"
 )

@@ -68,6 +68,18 @@ def test_places_declared_country_outvotes_a_lone_foreign_name() -> None:
     assert c.country == "LB"
 
 
+def test_places_a_country_in_an_organisations_name_is_not_the_place() -> None:
+    from tally.extract.places import PlaceFinder
+
+    for org in ("Syria Victims Archive", "Syria Civil Defence Monitor", "Syria Documentation Project",
+                "Lebanon Rights Association"):
+        assert PlaceFinder(f"A separate count by the {org} listed at least 2,484 people killed.").mentions == [], org
+    text = ("The Levant Observatory said more than 3,900 people had been killed in Aleppo and Suwayda since "
+            "1 December. A separate count by the Syria Victims Archive listed at least 2,484 people killed.")
+    lohr, sva = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
+    assert sva.admin1 == lohr.admin1 == ["SY-HL", "SY-SU"] and sva.date_from == lohr.date_from
+
+
 def test_places_capitalised_sentence_openers_are_not_villages() -> None:
     from tally.extract.places import PlaceFinder
 
