@@ -159,7 +159,11 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
             and _PARALLEL.search(d.sentence.text) is not None
         if parallel:
             earlier = last_span
-        if not d.has_date and d.prev is not None and d.prev.final is not None:
+        if not d.has_date and parallel and earlier is not None:
+            # before the continuation below: "X, which keeps its own list, put the figure at N" after an
+            # aside is X's count of the main figure, not a continuation of the aside
+            f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
+        elif not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
         elif not d.has_date and earlier is not None and may_hold(d.sentence.text, _SAME_PERIOD_WORDS) \

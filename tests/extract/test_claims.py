@@ -57,6 +57,17 @@ def test_a_parallel_count_takes_the_last_figures_period_and_places() -> None:
     assert (un.admin1, un.country) == (main.admin1, "SY")
 
 
+def test_another_sources_own_count_is_not_a_continuation_of_an_aside() -> None:
+    text = ("The Levant Observatory for Human Rights said on Saturday that 1,905 people had been killed in Aleppo "
+            "since the beginning of December. Yesterday alone, 19 people were killed, the group said. The Syrian "
+            "Network for Casualty Documentation, which keeps its own list of names, put the figure at 2,789.")
+    main, day, own = extract_claims(text, published=dt.datetime(2025, 1, 25, 13), outlet="X", country="SY").claims
+    assert (day.best, day.date_from, day.date_to) == (19, dt.date(2025, 1, 24), dt.date(2025, 1, 24))
+    assert (own.best, own.source, own.date_from, own.date_to) == (2789, "Syrian Network for Casualty Documentation",
+                                                                  main.date_from, main.date_to)
+    assert own.admin1 == main.admin1 == ["SY-HL"]
+
+
 def test_extract_claims_skips_non_english_text_with_a_note() -> None:
     fr = ("Une frappe russe a tué trois personnes et en a blessé huit autres dans la nuit à Odessa, a annoncé le "
           "gouverneur de la région. Les secours sont toujours sur place et la ville reste sous le choc.")
