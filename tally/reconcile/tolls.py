@@ -130,8 +130,7 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         if toll.best is not None:
             toll.flags.append(f"best raised from {_n(toll.best)} to the documented count {toll.documented:,}")
         toll.best = float(toll.documented)
-    ids: set[int] = set()
-    toll.sources = _source_rows(by_source, chosen, partial_sources, ids)
+    toll.sources, ids = _source_rows(by_source, chosen, partial_sources)
     # Only a source that covers the whole scope gives a figure for it: one complete in each cluster.
     covering = set.intersection(*(set(cl.complete) for cl in cls)) if cls else set()
     for s in toll.sources:
@@ -151,7 +150,7 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     if discounted:
         toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")
     toll.discounted = [{"claim_id": d.claim_id, "reason": d.reason} for d in sorted(discounted, key=lambda d: d.claim_id)]
-    toll.claims = sorted(ids)  # every f.ids of the chosen figures (gathered by _source_rows)
+    toll.claims = sorted(ids)  # every f.ids of the chosen figures
     contested = [cl for cl in cls if cl.complete and cl.ratio == max(c.ratio for c in cls)]
     est_ok = bool(estimate and toll.best is not None and estimate.get("lower") is not None
                   and estimate["lower"] <= toll.best <= estimate["upper"])
@@ -166,12 +165,12 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     return toll
 
 
-def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], partial: set[str],
-                 ids: set[int] | None = None) -> list[dict[str, Any]]:
-    """One row per source with a figure among *chosen*; with *ids*, every claim id behind them added to it."""
+def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure],
+                 partial: set[str]) -> tuple[list[dict[str, Any]], set[int]]:
+    """One row per source with a figure among *chosen*, and every claim id behind those figures."""
     rows = []
     used = {id(f) for f in chosen}
-    members = ids if ids is not None else set[int]()
+    members: set[int] = set()
     for source, fs in sorted(by_source.items()):
         pieces = [f for f in fs if id(f) in used]
         if not pieces:
@@ -204,6 +203,7 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], parti
             manual = manual or cl.manual
             docs = set[object]()  # f.reports and f.outlets
             for c in f.claims:
+                # c.members(), inlined: this runs once per report of every chosen figure
                 for cid, doc, _w, o in c.copies or ((c.id, c.document_id, c.reported, c.outlet),):
                     members.add(cid)
                     docs.add(doc if doc is not None else f"m{cid}")
@@ -229,7 +229,7 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure], parti
             "partial": source in partial,
             "manual": manual,
         })
-    return rows
+    return rows, members
 
 
 def _bound_flags(bounding: list[ClaimRow], toll: Toll, places: Places) -> list[str]:
