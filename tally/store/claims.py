@@ -342,16 +342,16 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     rows = []
     for (cid, rep, doc, out, pub, doc_source), ms in zip(firsts, members):
         row = list(heads[cid])  # laid out as _KEYS, with the places below to fill
-        row[1] = doc
-        row[3], row[4] = names.get(row[2], no_source)
-        row[15] = parsed[row[15]]
-        row[16] = parsed[row[16]]
-        row[17] = days[row[17]]
-        row[18] = days[row[18]]
-        row[20] = days[rep[:10]] if rep else None
-        row[25] = days[pub[:10]] if pub else None
-        row[26] = out
-        row[27] = names.get(doc_source, no_source)[0]
+        row[_DOCUMENT_ID] = doc
+        row[_SOURCE_NAME], row[_SOURCE_KIND] = names.get(row[_SOURCE_ID], no_source)
+        row[_ADMIN1] = parsed[row[_ADMIN1]]
+        row[_PCODES] = parsed[row[_PCODES]]
+        row[_DATE_FROM] = days[row[_DATE_FROM]]
+        row[_DATE_TO] = days[row[_DATE_TO]]
+        row[_REPORTED_AT] = days[rep[:10]] if rep else None
+        row[_PUBLISHED] = days[pub[:10]] if pub else None
+        row[_OUTLET] = out
+        row[_DOCUMENT_SOURCE] = names.get(doc_source, no_source)[0]
         row.append(ms)
         rows.append(row)
     return [*_KEYS, "reports"], rows
@@ -375,6 +375,11 @@ _KEYS = ("id", "document_id", "source_id", "source_name", "source_kind", "source
          "qualifier", "low", "high", "best", "victims", "victims_text", "country", "admin1", "pcodes", "date_from",
          "date_to", "cumulative", "reported_at", "manual", "status", "status_reason", "quote", "published", "outlet",
          "document_source")
+(_DOCUMENT_ID, _SOURCE_ID, _SOURCE_NAME, _SOURCE_KIND, _ADMIN1, _PCODES, _DATE_FROM, _DATE_TO, _REPORTED_AT, _PUBLISHED,
+ _OUTLET, _DOCUMENT_SOURCE) = (_KEYS.index(k) for k in (
+    "document_id", "source_id", "source_name", "source_kind", "admin1", "pcodes", "date_from", "date_to", "reported_at",
+    "published", "outlet", "document_source"))
+assert [c.name for c in _HEAD_COLUMNS] == list(_KEYS)  # the head query's columns are laid out as _KEYS
 
 
 def _fetch(conn: Connection, q: Any) -> list[Any]:
