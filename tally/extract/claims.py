@@ -152,23 +152,22 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         f.pop("_q")
         since = bool(f.pop("_since"))
         f["source"] = entity.name if entity else outlet
-        earlier = last_dated
         # Another count of the same thing ("over the same period", "has verified", "its own list") is of
-        # the last figure's period and places, not of a one-day aside between them ("37 killed on Tuesday").
-        parallel = last_span is not None and may_hold(d.sentence.text, _PARALLEL_WORDS) \
-            and _PARALLEL.search(d.sentence.text) is not None
-        if parallel:
-            earlier = last_span
-        if not d.has_date and parallel and earlier is not None:
+        # the last figure's period and places (that figure: *span*), not of a one-day aside between them
+        # ("37 killed on Tuesday").
+        span = last_span if last_span is not None and may_hold(d.sentence.text, _PARALLEL_WORDS) \
+            and _PARALLEL.search(d.sentence.text) is not None else None
+        if not d.has_date and span is not None:
             # before the continuation below: "X, which keeps its own list, put the figure at N" after an
             # aside is X's count of the main figure, not a continuation of the aside
-            f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
+            f["date_from"], f["date_to"], since = span["date_from"], span["date_to"], bool(span["_since"])
         elif not d.has_date and d.prev is not None and d.prev.final is not None:
             f["date_from"], f["date_to"] = d.prev.final["date_from"], d.prev.final["date_to"]
             since = bool(d.prev.final["_since"])
-        elif not d.has_date and earlier is not None and may_hold(d.sentence.text, _SAME_PERIOD_WORDS) \
+        elif not d.has_date and last_dated is not None and may_hold(d.sentence.text, _SAME_PERIOD_WORDS) \
                 and _SAME_PERIOD.search(d.sentence.text):
-            f["date_from"], f["date_to"], since = earlier["date_from"], earlier["date_to"], bool(earlier["_since"])
+            f["date_from"], f["date_to"] = last_dated["date_from"], last_dated["date_to"]
+            since = bool(last_dated["_since"])
         elif not d.has_date and not (may_hold(d.sentence.text, ("since",)) and _SINCE.search(d.sentence.text)):
             f["date_from"], f["date_to"] = _neighbour_date(d.sentence, sentences, pub)
         single = f["date_from"] is not None and f["date_from"] == f["date_to"] and not since
@@ -176,8 +175,8 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
         if f["date_from"] is not None and f["date_to"] is not None and f["cumulative"] is None:
             days = (f["date_to"] - f["date_from"]).days  # type: ignore[operator]
             f["cumulative"] = days >= 2  # one day, a night or a weekend is one incident; three days or more a running count
-        if parallel and not d.has_date and earlier is not None and not places.between(d.sentence.start, d.sentence.end):
-            info = earlier["_info"]  # type: ignore[assignment]
+        if span is not None and not d.has_date and not places.between(d.sentence.start, d.sentence.end):
+            info = span["_info"]  # type: ignore[assignment]
         else:
             info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
         f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
