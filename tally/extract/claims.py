@@ -194,18 +194,19 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
     return ExtractionResult(claims, sources, language, notes)
 
 
-# A figure that says it covers the period of an earlier one: "over the same period", "a separate count".
-_SAME_PERIOD = re.compile(r"\b(?:(?:the\s+)?same\s+(?:period|month|week|days?|time)|separate\s+count|own\s+(?:count|tally|list)|"
-                          r"put\s+the\s+(?:toll|figure|number|count)|later\s+(?:put|raised|revised)|so\s+far\s+verified|"
-                          r"has\s+verified|had\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
-                          r"has\s+confirmed|have\s+confirmed|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
-
-_PARALLEL = re.compile(r"\b(?:same\s+(?:period|month|week)|separate\s+count|own\s+(?:count|tally|list)|so\s+far\s+verified|"
-                       r"ha[sd]\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
-                       r"ha(?:s|ve)\s+confirmed)\b", re.I)
+# Another count of the same thing as an earlier figure: "over the same period", "a separate count",
+# "has verified".
+_PARALLEL_TEXT = (r"same\s+(?:period|month|week)|separate\s+count|own\s+(?:count|tally|list)|so\s+far\s+verified|"
+                  r"ha[sd]\s+verified|by\s+the\s+count\s+of|(?:a|another)\s+(?:second|third|fourth)\s+group|"
+                  r"ha(?:s|ve)\s+confirmed")
+_PARALLEL = re.compile(rf"\b(?:{_PARALLEL_TEXT})\b", re.I)
+# A figure that says it covers the period of an earlier one: a parallel count, or an update of it
+# ("the same day", "put the toll at", "the toll rose to").
+_SAME_PERIOD = re.compile(rf"\b(?:{_PARALLEL_TEXT}|same\s+(?:days?|time)|put\s+the\s+(?:toll|figure|number|count)|"
+                          r"later\s+(?:put|raised|revised)|toll\s+(?:had\s+|has\s+)?(?:rose|risen|climbed|reached))\b", re.I)
+# Words one of which every match holds (see tally.extract.cues).
 _PARALLEL_WORDS = ("same", "separate", "own", "verified", "count", "group", "confirmed")
-# Words one of which every match of _SAME_PERIOD holds (see tally.extract.cues).
-_SAME_PERIOD_WORDS = ("same", "separate", "own", "put", "later", "verified", "count", "group", "confirmed", "toll")
+_SAME_PERIOD_WORDS = (*_PARALLEL_WORDS, "put", "later", "toll")
 _SINCE = re.compile(r"\bsince\b", re.I)
 
 
