@@ -80,12 +80,15 @@ class Answers:
 
     def put(self, key: str, answer: Any) -> bool:
         """File *answer* (JSON-able) under *key*, atomically; False when the directory cannot be written."""
+        # json.dumps, not json.dump: only the one-shot call uses the C encoder (a national answer
+        # lists tens of thousands of claim ids: 0.2 s in the Python one).
+        text = json.dumps({"answer": answer}, ensure_ascii=False, default=str, separators=(",", ":"))
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".", suffix=".tmp")  # not *.json: never pruned mid-write
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump({"answer": answer}, out, ensure_ascii=False, default=str, separators=(",", ":"))
+                    out.write(text)
                 os.replace(tmp, self.path(key))
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
