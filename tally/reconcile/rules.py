@@ -63,7 +63,9 @@ R5 Sums across sources. Figures of different sources that overlap describe the s
    best is the lowest complete figure (conservative, as ACLED codes conflicting reports), raised
    to any larger partial figure, since a part cannot exceed the whole. Counts of individually
    named or verified victims ("111 named cases") are floors, never complete. With no complete
-   source, the largest figure is low and best and the sum of all is high.
+   source, the largest figure is low and best, and the high is the figures of the source with the
+   widest figure (largest extent as in R4, named counts aside) plus the high of the other figures
+   that those do not contain, found by these rules again: no figure is added to one containing it.
 R6 Documented and estimated. documented is the number of distinct linked persons whose records fall
    in the scope (records when no linkage has run, flagged). best is never below it. estimated is
    the multiple-systems estimate whose stratum is exactly this scope, else the sum of the strata of
@@ -664,10 +666,56 @@ def _range(cl: Cluster, places: Places) -> None:
         cl.high = max(cl.high, cl.best)
     else:
         cl.low = cl.best = max(value.values())
-        cl.high = sum(upper.values())
+        widest = _widest(groups, upper, {s for s in by_source if not own[s][5]}, places)
+        if widest is None:  # only counts of named victims: floors, nothing to take the others' place
+            cl.high, beyond = sum(upper.values()), ""
+        else:
+            rest = _not_contained(groups, by_source[widest], places)
+            extra = sum(sub.high for sub in clusters(rest, places))
+            cl.high = max(upper[widest] + extra, cl.best)
+            beyond = f"{possessive(widest)} {_n(upper[widest])} plus {_n(extra)} in figures it does not contain"
         if len(by_source) > 1:
             cl.flags.append(f"no single source covers all of {', '.join(_what([f], places) for f in cl.figures[:3])}: "
-                            f"largest figure taken, sum as high")
+                            f"largest figure taken, high {beyond or 'the sum of all'}")
+
+
+def _widest(groups: list[tuple[Figure, Figure, list[Figure]]], upper: dict[str, float], eligible: set[str],
+            places: Places) -> str | None:
+    """The *eligible* source with the widest figure, as R4 orders extents (places, then days, then victims;
+    then the larger sum), from the cluster's :func:`_alike` *groups* (alike in places and victims)."""
+    best: tuple[Any, ...] | None = None
+    for first, _last, members in groups:
+        weight, rank = places.weight(first.claim.areas), category_rank(first.claim.victims)
+        for f in members:
+            if f.source in eligible:
+                key = (weight, ((f.end or _MAX) - (f.start or _MIN)).days, rank, upper[f.source], f.source)
+                if best is None or key > best:
+                    best = key
+    return None if best is None else best[-1]
+
+
+def _not_contained(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure], places: Places) -> list[Figure]:
+    """The figures of other sources than *own*'s that no figure of *own* contains (R5's high without a
+    complete source), from the cluster's :func:`_alike` *groups*."""
+    source = own[0].source
+    index = _Index(places, INCIDENT_SLACK)
+    for p in own:
+        index.add(p, *index.where(p), p.claim.cumulative)
+    out: list[Figure] = []
+    for first, last, members in groups:
+        others = [q for q in members if q.source != source]
+        if not others:
+            continue
+        # A figure that contains another overlaps it: only the index's candidates for the group's
+        # places and whole span can contain a member.
+        start, end = first.start, last.end
+        lo, hi = (None, None) if start is None or end is None else (start.toordinal(), end.toordinal())
+        span = None if lo is None or hi is None or hi - lo > _Index.LONG else range(lo, hi + 1)
+        cands = index.candidates(places.anchor(first.claim.areas), span)
+        if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in cands):
+            continue  # as in _covers: one figure contains the group's earliest start and latest end
+        out += [q for q in others if not any(contains(p, q, places, INCIDENT_SLACK) for p in cands)]
+    return out
 
 
 def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:

@@ -132,3 +132,26 @@ def test_clusters_incidents_a_day_apart_from_different_sources_are_one():
     c = row("A", 9, qualifier="exact", cumulative=False, areas=("ocha:SY0602",), date_from=None, reported=D(2025, 3, 8))
     chosen, _ = combine(collapse_relays([a, c], PL), PL)
     assert len(chosen) == 2  # within one source, two days are two incidents
+
+
+def test_clusters_without_a_complete_source_add_to_the_widest_only_what_it_does_not_contain():
+    a = row("A", 500, qualifier="exact", areas=("ocha:SY04",))  # civilians in Homs
+    b = row("B", 60, qualifier="exact", victims="all", areas=("ocha:SY0402",))  # everyone in Al-Qusayr
+    c = row("C", 12, qualifier="exact", cumulative=False, areas=("ocha:SY0401",), date_from=None, reported=D(2025, 3, 7))
+    [cl] = clusters(collapse_relays([a, b, c], PL), PL)
+    # A counts no fighters in Al-Qusayr, B nobody outside it: no source is complete.  A's 500
+    # contains C's incident; only B's 60 lies outside it.
+    assert cl.complete == [] and (cl.low, cl.best, cl.high) == (500, 500, 560)
+    assert "high A's 500 plus 60 in figures it does not contain" in cl.flags[0]
+
+
+def test_clusters_without_a_complete_source_overlapping_rest_is_not_added_twice():
+    homs = ("ocha:SY04",)
+    a = row("A", 300, qualifier="exact", areas=homs)
+    b = row("B", 40, qualifier="exact", victims="fighters", areas=homs)
+    c = row("C", 45, qualifier="exact", victims="fighters", areas=homs)  # the same fighters as B's
+    d = row("D", 100, qualifier="exact", victims="all", areas=("ocha:SY0402",))  # a district: no one contains it
+    [cl] = clusters(collapse_relays([a, b, c, d], PL), PL)
+    # the rest (B, C, D) is one cluster without a complete source again: D's 100 plus B and C's
+    # fighters, one set of killings seen by both (high 45)
+    assert cl.complete == [] and cl.high == 300 + 100 + 45
