@@ -682,7 +682,8 @@ def _range(cl: Cluster, places: Places) -> None:
 def _widest(groups: list[tuple[Figure, Figure, list[Figure]]], upper: dict[str, float], eligible: set[str],
             places: Places) -> str | None:
     """The *eligible* source with the widest figure, as R4 orders extents (places, then days, then victims;
-    then the larger sum), from the cluster's :func:`_alike` *groups* (alike in places and victims)."""
+    then the larger sum, then the name), from the cluster's :func:`_alike` *groups* (alike in places and
+    victims, so each group's place weight and category rank are looked up once)."""
     best: tuple[Any, ...] | None = None
     for first, _last, members in groups:
         weight, rank = places.weight(first.claim.areas), category_rank(first.claim.victims)
@@ -708,9 +709,10 @@ def _not_contained(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[
             continue
         # A figure that contains another overlaps it: only the index's candidates for the group's
         # places and whole span can contain a member.
-        start, end = first.start, last.end
-        lo, hi = (None, None) if start is None or end is None else (start.toordinal(), end.toordinal())
-        span = None if lo is None or hi is None or hi - lo > _Index.LONG else range(lo, hi + 1)
+        span = None
+        if first.start is not None and last.end is not None:
+            lo, hi = first.start.toordinal(), last.end.toordinal()
+            span = range(lo, hi + 1) if hi - lo <= _Index.LONG else None
         cands = index.candidates(places.anchor(first.claim.areas), span)
         if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in cands):
             continue  # as in _covers: one figure contains the group's earliest start and latest end
