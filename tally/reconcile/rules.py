@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -670,7 +671,7 @@ def _range(cl: Cluster, places: Places) -> None:
         if widest is None:  # only counts of named victims: floors, nothing to take the others' place
             cl.high, beyond = sum(upper.values()), ""
         else:
-            rest = _not_contained(groups, by_source[widest], places)
+            rest = list(_outside(groups, by_source[widest], places))
             extra = sum(sub.high for sub in clusters(rest, places))
             cl.high = max(upper[widest] + extra, cl.best)
             beyond = f"{possessive(widest)} {_n(upper[widest])} plus {_n(extra)} in figures it does not contain"
@@ -695,16 +696,15 @@ def _widest(groups: list[tuple[Figure, Figure, list[Figure]]], upper: dict[str, 
     return None if best is None else best[-1]
 
 
-def _not_contained(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure], places: Places) -> list[Figure]:
-    """The figures of other sources than *own*'s that no figure of *own* contains (R5's high without a
-    complete source), from the cluster's :func:`_alike` *groups*."""
+def _outside(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure], places: Places) -> Iterator[Figure]:
+    """The figures of the cluster's :func:`_alike` *groups* that no figure of *own* (one source's) contains,
+    lazily: :func:`_covers` stops at the first, R5's high without a complete source takes them all."""
     source = own[0].source
     index = _Index(places, INCIDENT_SLACK)
     for p in own:
         index.add(p, *index.where(p), p.claim.cumulative)
-    out: list[Figure] = []
     for first, last, members in groups:
-        others = [q for q in members if q.source != source]
+        others = [q for q in members if q.source != source]  # its own figures it trivially contains
         if not others:
             continue
         # A figure that contains another overlaps it: only the index's candidates for the group's
@@ -715,9 +715,8 @@ def _not_contained(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[
             span = range(lo, hi + 1) if hi - lo <= _Index.LONG else None
         cands = index.candidates(places.anchor(first.claim.areas), span)
         if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in cands):
-            continue  # as in _covers: one figure contains the group's earliest start and latest end
-        out += [q for q in others if not any(contains(p, q, places, INCIDENT_SLACK) for p in cands)]
-    return out
+            continue  # one figure contains the group's earliest start and latest end: all of it
+        yield from (q for q in others if not any(contains(p, q, places, INCIDENT_SLACK) for p in cands))
 
 
 def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:
@@ -731,12 +730,7 @@ def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:
 
 def _covers(own: list[Figure], groups: list[tuple[Figure, Figure, list[Figure]]], places: Places) -> bool:
     """Every figure of the cluster lies in some figure of *own* (its own figures trivially do)."""
-    for first, last, members in groups:
-        if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in own):
-            continue  # one figure of the source contains the group's earliest start and latest end
-        if not all(any(contains(p, q, places, INCIDENT_SLACK) for p in own) for q in members):
-            return False
-    return True
+    return next(_outside(groups, own, places), None) is None
 
 
 def _top_areas(codes: list[str], places: Places) -> list[str]:
