@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reconcile_helpers import COAST, D, coastal_rows, row
 
 from tally.reconcile.rules import RULES, apply_series, clusters, collapse_relays, combine
@@ -155,3 +157,24 @@ def test_clusters_without_a_complete_source_overlapping_rest_is_not_added_twice(
     # the rest (B, C, D) is one cluster without a complete source again: D's 100 plus B and C's
     # fighters, one set of killings seen by both (high 45)
     assert cl.complete == [] and cl.high == 300 + 100 + 45
+
+
+_FIGURE = st.tuples(st.sampled_from("ABCD"), st.integers(1, 400), st.sampled_from(["civilians", "children", "fighters", "all"]),
+                    st.sampled_from([("ocha:SY04",), ("ocha:SY0401",), ("ocha:SY0402",), ("ocha:SY05",), ()]),
+                    st.booleans(), st.integers(0, 6), st.booleans())
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(_FIGURE, min_size=1, max_size=12))
+def test_clusters_high_lies_between_the_largest_figure_and_the_sum_of_all(figs):
+    rows = [row(src, n, victims=victims, qualifier="exact", areas=areas, cumulative=cumulative,
+                date_from=D(2025, 3, 6) if cumulative else None, reported=D(2025, 3, 6) + dt.timedelta(days=day),
+                named=named and src == "D")
+            for src, n, victims, areas, cumulative, day, named in figs]
+    current, _corrected, _flags = apply_series(collapse_relays(rows, PL), PL)
+    chosen = [f for s in "ABCD" for f in combine([f for f in current if f.source == s], PL)[0]]
+    for cl in clusters(chosen, PL):
+        totals = {s: sum(f.claim.upper for f in cl.figures if f.source == s) for s in cl.sources}
+        # never below any source's own total, never above every figure added up (R5)
+        assert max(totals.values()) <= cl.high <= sum(totals.values())
+        assert cl.low <= cl.best <= cl.high
