@@ -138,8 +138,8 @@ def _words(s: str, original: str) -> float:
             else:
                 total += (current or 1) * scale
                 current = 0.0
-        elif _DIGITS.match(t):
-            current += _digits(_DIGITS.match(t))  # type: ignore[arg-type]
+        elif m := _DIGITS.match(t):
+            current += _digits(m)
         else:
             raise ValueError(f"not a number: {original!r}")
         seen = True

@@ -131,7 +131,9 @@ class Estimator:
         """The seed to use: the one given, or fresh entropy (recorded so a run can be repeated)."""
         if self.seed is not None:
             return int(self.seed)
-        return int(np.random.SeedSequence().entropy % (2**31 - 1))
+        entropy = np.random.SeedSequence().entropy
+        assert isinstance(entropy, int)  # typed int | Sequence[int] | None: fresh entropy is an int
+        return int(entropy % (2**31 - 1))
 
     def _posterior(
         self,

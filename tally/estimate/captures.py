@@ -190,7 +190,8 @@ def _cells(patterns: np.ndarray) -> np.ndarray:
     """Cell index of each 0/1 pattern row (first list most significant)."""
     j = patterns.shape[1]
     weights = 2 ** np.arange(j - 1, -1, -1, dtype=np.int64)
-    return (np.asarray(patterns, dtype=np.int64) @ weights).astype(np.int64)
+    cells: np.ndarray = (np.asarray(patterns, dtype=np.int64) @ weights).astype(np.int64)
+    return cells
 
 
 def _bits(cells: np.ndarray, j: int) -> np.ndarray:

@@ -96,7 +96,8 @@ class GraphicalBMA(Estimator):
             out[g] = acc
         coef = gammaln(big_n + 1) - np.sum(gammaln(y[1:] + 1)) - gammaln(n0 + 1)
         prior = self.log_prior(big_n) if self.log_prior is not None else -np.log(big_n)
-        return out + coef + prior
+        logp: np.ndarray = out + coef + prior
+        return logp
 
     def _fit(self, history: CaptureHistory) -> EstimateResult:
         j, n = history.n_lists, history.observed
@@ -132,7 +133,7 @@ class GraphicalBMA(Estimator):
         tail_q = (1.0 - self.level) / 2.0
 
         def quantile(q: float) -> float:
-            return float(big_n[min(np.searchsorted(cum, q, side="right"), len(cum) - 1)])
+            return float(big_n[min(int(np.searchsorted(cum, q, side="right")), len(cum) - 1)])
 
         graphs = decomposable_graphs(j)
         order = np.argsort(-graph_prob)

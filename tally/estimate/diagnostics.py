@@ -11,7 +11,8 @@ def _autocov(x: np.ndarray) -> np.ndarray:
     xc = x - x.mean(axis=-1, keepdims=True)
     size = 1 << (2 * n - 1).bit_length()
     f = np.fft.rfft(xc, n=size, axis=-1)
-    return np.fft.irfft(f * np.conjugate(f), n=size, axis=-1)[..., :n] / n
+    acov: np.ndarray = np.fft.irfft(f * np.conjugate(f), n=size, axis=-1)[..., :n] / n
+    return acov
 
 
 def effective_sample_size(chains: np.ndarray) -> float:

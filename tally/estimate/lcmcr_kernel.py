@@ -116,7 +116,7 @@ def sample_chain(
         n += freq[m]
     lam = np.empty((J, K))
     for j in range(J):
-        s = 0
+        s: float = 0  # a count here (Numba types this s int64); probabilities in s below
         for m in range(M):
             s += cells[m, j] * freq[m]
         for k in range(K):

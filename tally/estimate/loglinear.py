@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -88,7 +89,7 @@ class LogLinear(Estimator):
             fits = [self.fit_model(history, terms) for terms in enumerate_models(j)]
         else:
             fits = self._stepwise(history)
-        key = (lambda f: f.aic) if self.criterion == "aic" else (lambda f: f.bic)
+        key: Callable[[ModelFit], float] = (lambda f: f.aic) if self.criterion == "aic" else (lambda f: f.bic)
         return sorted(fits, key=lambda f: (not f.identifiable, key(f)))
 
     def fit_model(self, history: CaptureHistory, terms: tuple[int, ...]) -> ModelFit:
@@ -124,7 +125,7 @@ class LogLinear(Estimator):
         x = design(j, terms)
         y_obs = history.table().astype(float)
         cut = chi2.ppf(self.level, 1) / 2.0
-        start = [None]
+        start: list[np.ndarray | None] = [None]
 
         def profile(n0: float) -> float:
             y = y_obs.copy()
@@ -148,7 +149,7 @@ class LogLinear(Estimator):
                 a = c
         n0_p = math.exp((a + b) / 2)
         top = profile(n0_p)
-        f = lambda n0: top - profile(n0) - cut  # noqa: E731
+        f: Callable[[float], float] = lambda n0: top - profile(n0) - cut  # noqa: E731
         floor = 1e-9  # n0 = 0 exactly sends the intercept to minus infinity
         lower = 0.0
         if f(floor) > 0:
@@ -209,7 +210,7 @@ class LogLinear(Estimator):
     def _stepwise(self, history: CaptureHistory) -> list[ModelFit]:
         """Greedy hierarchical search from independence: add or drop one term while the criterion falls."""
         j = history.n_lists
-        key = (lambda f: f.aic) if self.criterion == "aic" else (lambda f: f.bic)
+        key: Callable[[ModelFit], float] = (lambda f: f.aic) if self.criterion == "aic" else (lambda f: f.bic)
         seen: dict[tuple[int, ...], ModelFit] = {}
 
         def fit(terms: frozenset[int]) -> ModelFit:

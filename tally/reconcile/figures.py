@@ -99,7 +99,7 @@ class ClaimRow:
         category = CLAIM_CATEGORY
         named_search = _NAMED.search
         date_type = dt.date
-        out = []
+        out: list[ClaimRow] = []
         append = out.append
         # Rows share their code tuples (the store parses each distinct JSON text once): look the
         # areas up by the tuples' identities first, alive as long as the rows.
@@ -126,7 +126,7 @@ class ClaimRow:
             date_to = v if type(v) is date_type or v is None else _day(v)
             cumulative = m[i_cumulative]
             if cumulative is None:
-                cumulative = bool(date_from and (date_to or reported) and ((date_to or reported) - date_from).days >= 2)
+                cumulative = bool(date_from and (end := date_to or reported) and (end - date_from).days >= 2)
             vt, q = m[i_victims_text], m[i_quote]
             named = bool((vt or q) and named_search(f"{vt or ''} {q or ''}"))
             # A running count dated to a single day, or a count of verified/named victims without a
@@ -153,7 +153,7 @@ class ClaimRow:
                 (sname is None and dsource in (None, outlet)) or (str(m[i_source_kind] or "") == "outlet"),
                 named, str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
                 m[i_count_text] or (m[i_count] if has_count else None),
-                (tuple(reports) if type(reports[0]) is tuple else tuple(map(tuple, reports))) if reports else (),  # type: ignore[arg-type]
+                (tuple(reports) if type(reports[0]) is tuple else tuple(map(tuple, reports))) if reports else (),
             ))
         return out
 

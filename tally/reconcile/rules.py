@@ -233,6 +233,7 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
         entry = index.get(key)
         if entry is None:
             return none
+        figs: list[Figure]
         first, figs, days = entry
         if d is not None:
             oldest = d - 3  # see _days
@@ -254,6 +255,7 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
         src, cumulative = c.source, c.cumulative
         undated = d is None
         target = None
+        lists: tuple[list[Figure], ...]
         if anchor is None:
             lists = (candidates(by_loose, (src, k, cumulative, undated), d),)
         else:

@@ -255,7 +255,7 @@ def _country(code: str) -> Area:
     import pycountry
 
     c = pycountry.countries.get(alpha_2=code[4:])
-    name = getattr(c, "common_name", None) or getattr(c, "name", code) if c is not None else code
+    name = getattr(c, "common_name", "") or getattr(c, "name", code) if c is not None else code
     return Area(code=code, kind="country", name=name, country=code[4:])
 
 
@@ -383,7 +383,8 @@ def claim_filter(scope: Scope, places: Places | None = None) -> dict[str, Any]:
             # a country: its governorates' codes do not start with the country's code
             for top in pl.children(code, "admin1"):
                 prefixes.append(top)
-                prefixes.extend(pl._area(top).alt_codes if pl._area(top) else ())
+                top_area = pl._area(top)
+                prefixes.extend(top_area.alt_codes if top_area else ())
             if code.startswith("iso:"):
                 prefixes.append(f"ocha:{code[4:]}")
         if area is not None:

@@ -179,7 +179,9 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure],
         main = pieces[0]
         top = main.claim.value or 0
         reports, outlets = 0, set[str]()
-        low = high = best = 0
+        low: float = 0
+        high: float = 0
+        best: float = 0
         date: dt.date | None = None
         open_ended = correction = manual = False
         named = True
@@ -337,8 +339,8 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
                         keys += pl.children(g, "admin2")
         else:
             for c in inside():
-                for a in c.areas:
-                    k = pl.admin1(a) if level == 1 else pl.district(a)
+                for area in c.areas:
+                    k = pl.admin1(area) if level == 1 else pl.district(area)
                     if k and k not in keys:
                         keys.append(k)
             keys.sort()
@@ -356,7 +358,7 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
     n = (hi - lo).days // step + 1
     if n > MAX_GROUPS:
         raise InputError(f"{n} {by}s between {lo} and {hi}: narrow the period with --from/--to (at most {MAX_GROUPS})")
-    out = []
+    out: list[tuple[str, str, Scope, str | None]] = []
     for i in range(n):
         a = lo + dt.timedelta(days=i * step)
         b = min(hi, a + dt.timedelta(days=step - 1))

@@ -23,7 +23,10 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import RowMapping
 
 # The fields that make two claims the same report of one figure (the source's kind follows its id).
 RELAY_FIELDS = ("source_id", "source_text", "event", "victims", "qualifier", "low", "high", "best", "pcodes",
@@ -50,7 +53,7 @@ def _canonical(name: str, v: Any) -> Any:
     return v
 
 
-def relay_key(values: Mapping[str, Any]) -> str:
+def relay_key(values: Mapping[str, Any] | RowMapping) -> str:
     """The relay key of a claim given its column values (a fresh unique key unless it is active)."""
     if (values.get("status") or "active") != "active":
         return uuid.uuid4().hex
@@ -59,7 +62,7 @@ def relay_key(values: Mapping[str, Any]) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def area_key(values: Mapping[str, Any]) -> str:
+def area_key(values: Mapping[str, Any] | RowMapping) -> str:
     """The area key of a claim given its column values: ``[pcodes, admin1]`` as JSON, or :data:`ANY_AREA`."""
     # absent columns take their default, an empty list
     pair = [_canonical(k, values[k]) if k in values else [] for k in ("pcodes", "admin1")]

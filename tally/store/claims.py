@@ -48,7 +48,7 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
     conn.execute(delete(claims).where(claims.c.document_id == document_id, claims.c.manual.is_(False)))
     rows = []
     for c in found:
-        row = {_COLUMN.get(k, k): c.get(k) for k in CLAIM_KEYS}
+        row: dict[str, Any] = {_COLUMN.get(k, k): c.get(k) for k in CLAIM_KEYS}
         for k in ("date_from", "date_to"):
             if isinstance(row[k], str):
                 row[k] = dt.date.fromisoformat(row[k])
@@ -126,7 +126,7 @@ def insert_claims(conn: Connection, document_id: int | None, items: Sequence[Cla
             sid = cache[c.source]
         row.update(document_id=document_id, source_id=sid, reported_at=reported_at, manual=manual, status="active",
                    sensitivity=sensitivity, created_at=now, created_by=actor)
-        ids.append(int(conn.execute(insert(claims).values(**row)).inserted_primary_key[0]))
+        ids.append(int(conn.execute(insert(claims).values(**row)).inserted_primary_key[0]))  # type: ignore[index]  # SQLAlchemy: Optional, but a one-row insert always has its key
     return ids
 
 
@@ -382,13 +382,13 @@ _KEYS = ("id", "document_id", "source_id", "source_name", "source_kind", "source
 assert [c.name for c in _HEAD_COLUMNS] == list(_KEYS)  # the head query's columns are laid out as _KEYS
 
 
-def _fetch(conn: Connection, q: Any) -> list[Any]:
+def _fetch(conn: Connection, q: Any) -> Sequence[Any]:
     """The DBAPI rows of *q*: every column is text, a number or a flag here, so SQLAlchemy's row
     objects and result processing would only add a pass over 100,000 rows."""
     return _fetch_keyed(conn, q)[1]
 
 
-def _fetch_keyed(conn: Connection, q: Any) -> tuple[list[str], list[Any]]:
+def _fetch_keyed(conn: Connection, q: Any) -> tuple[list[str], Sequence[Any]]:
     result = conn.execute(q)
     try:
         return list(result.keys()), result.cursor.fetchall()

@@ -24,7 +24,7 @@ def find_by_sha(conn: Connection, sha256: str) -> dict[str, Any] | None:
 
 def insert_document(conn: Connection, values: dict[str, Any]) -> int:
     """Insert one document row and return its id."""
-    return int(conn.execute(insert(documents).values(**values)).inserted_primary_key[0])
+    return int(conn.execute(insert(documents).values(**values)).inserted_primary_key[0])  # type: ignore[index]  # SQLAlchemy: Optional, but a one-row insert always has its key
 
 
 def set_record_count(conn: Connection, doc_id: int, n: int) -> None:

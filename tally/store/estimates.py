@@ -58,7 +58,7 @@ def save_estimates(conn: Connection, *, actor: str, link_run_id: int | None, met
     now = dt.datetime.now(dt.UTC)
     ids = []
     for stratum, result in rows:
-        ids.append(int(conn.execute(insert(estimates).values(
+        ids.append(int(conn.execute(insert(estimates).values(  # type: ignore[index]  # SQLAlchemy: Optional, but a one-row insert always has its key
             created_at=now, created_by=actor, link_run_id=link_run_id, method=method, stratum=stratum, spec=spec,
             result=result)).inserted_primary_key[0]))
     audit.append(conn, actor, "estimate", "estimate", ids, {"method": method, "spec": spec, "link_run_id": link_run_id})

@@ -49,14 +49,14 @@ def save_run(conn: Connection, *, actor: str, engine: str, spec: dict[str, Any],
     (name, sex, age, date_of_death, governorate_code, district_code, status, sources, records).
     """
     now = dt.datetime.now(dt.UTC)
-    run_id = int(conn.execute(insert(link_runs).values(
+    run_id = int(conn.execute(insert(link_runs).values(  # type: ignore[index]  # SQLAlchemy: Optional, but a one-row insert always has its key
         created_at=now, created_by=actor, engine=engine, spec=spec, model=model, metrics=metrics,
         records=len(clusters), persons=len(summaries))).inserted_primary_key[0])
     keys = sorted(summaries)
     rows = [{"link_run_id": run_id, **summaries[k]} for k in keys]
     person_id: dict[int, int] = {}
     for k, row in zip(keys, rows, strict=True):  # one by one: portable ids on SQLite and PostgreSQL
-        person_id[k] = int(conn.execute(insert(persons).values(**row)).inserted_primary_key[0])
+        person_id[k] = int(conn.execute(insert(persons).values(**row)).inserted_primary_key[0])  # type: ignore[index]  # SQLAlchemy: Optional, but a one-row insert always has its key
     conn.execute(update(victim_records).values(person_id=None))
     if clusters:
         conn.execute(
@@ -145,4 +145,4 @@ def record_persons(conn: Connection) -> dict[int, int | None]:
     """Each victim record's person id (None where linkage has not placed it)."""
     from tally.store.schema import victim_records
 
-    return dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())  # type: ignore[arg-type]
+    return dict(conn.execute(select(victim_records.c.id, victim_records.c.person_id)).all())

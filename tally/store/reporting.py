@@ -141,9 +141,9 @@ def count_claims(conn: Connection) -> int:
 
 def source_activity(conn: Connection) -> list[dict[str, Any]]:
     """Per source: documents, victim records, claims, first/last claim date, outlets relaying its claims."""
-    docs = dict(conn.execute(select(documents.c.source_id, func.count()).group_by(documents.c.source_id)).all())
-    recs = dict(conn.execute(select(victim_records.c.source_id, func.count())
-                             .group_by(victim_records.c.source_id)).all())
+    docs: dict[int | None, int] = dict(conn.execute(select(documents.c.source_id, func.count()).group_by(documents.c.source_id)).all())
+    recs: dict[int, int] = dict(conn.execute(select(victim_records.c.source_id, func.count())
+                                          .group_by(victim_records.c.source_id)).all())
     when = func.coalesce(claims.c.date_to, claims.c.date_from)
     cl = {sid: (n, a, b, r) for sid, n, a, b, r in conn.execute(
         select(claims.c.source_id, func.count(), func.min(when), func.max(when), func.max(claims.c.reported_at))
@@ -154,7 +154,7 @@ def source_activity(conn: Connection) -> list[dict[str, Any]]:
                             .join(sources, claims.c.source_id == sources.c.id))
                .where(documents.c.outlet.is_not(None) & (documents.c.outlet != sources.c.name))
                .group_by(claims.c.source_id))
-    relayed = dict(conn.execute(relay_q).all())
+    relayed: dict[int, int] = dict(conn.execute(relay_q).all())
     out = []
     for r in conn.execute(select(sources).order_by(sources.c.name)).mappings():
         sid = r["id"]

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, distinct, func, or_, select
 
 from tally.store.schema import estimates, victim_records
 
@@ -40,7 +40,7 @@ class Documented:
 def _record_conditions(f: dict[str, Any]) -> list[Any]:
     vr = victim_records.c
     conds: list[Any] = [vr.name.is_not(None), vr.name != ""]
-    places = []
+    places: list[ColumnElement[bool]] = []
     if f["governorates"]:
         places.append(vr.governorate_code.in_(f["governorates"]))
     if f["districts"]:

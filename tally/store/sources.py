@@ -32,7 +32,7 @@ def get_or_create(conn: Connection, name: str, *, kind: str = "unknown", aliases
         if row is not None:
             sid = int(row[0])
         else:
-            sid = int(conn.execute(insert(sources).values(name=name, kind=kind, created_at=dt.datetime.now(dt.UTC))).inserted_primary_key[0])
+            sid = int(conn.execute(insert(sources).values(name=name, kind=kind, created_at=dt.datetime.now(dt.UTC))).inserted_primary_key[0])  # type: ignore[index]  # SQLAlchemy: Optional, but a one-row insert always has its key
     known = set(conn.execute(select(source_aliases.c.key).where(source_aliases.c.key.in_(keys))).scalars())
     for n in names:
         k = source_key(n) if n else ""
@@ -52,7 +52,7 @@ def list_sources(conn: Connection) -> list[dict[str, object]]:
     by_source: dict[int, list[str]] = {}
     for sid, alias in alias_rows:
         by_source.setdefault(sid, []).append(alias)
-    counts = dict(conn.execute(select(documents.c.source_id, func.count()).group_by(documents.c.source_id)).all())
+    counts: dict[int | None, int] = dict(conn.execute(select(documents.c.source_id, func.count()).group_by(documents.c.source_id)).all())
     out = []
     for r in conn.execute(select(sources).order_by(sources.c.id)).mappings():
         out.append({

@@ -21,7 +21,10 @@ from tally.store.answers import Answers
 from tally.store.migrations import HEAD
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from alembic.config import Config
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -115,7 +118,7 @@ class Workspace:
                 engine = create_engine(self.url, connect_args={"timeout": 60})
 
                 @event.listens_for(engine, "connect")
-                def _pragmas(dbapi_conn, _rec):  # type: ignore[no-untyped-def]
+                def _pragmas(dbapi_conn: sqlite3.Connection, _rec: ConnectionPoolEntry) -> None:
                     cur = dbapi_conn.cursor()
                     cur.execute("PRAGMA journal_mode=WAL")
                     cur.execute("PRAGMA synchronous=NORMAL")
@@ -126,7 +129,7 @@ class Workspace:
                     dbapi_conn.isolation_level = None
 
                 @event.listens_for(engine, "begin")
-                def _begin(conn):  # type: ignore[no-untyped-def]
+                def _begin(conn: Connection) -> None:
                     # Writers take the write lock up front, so that two writers never deadlock
                     # upgrading read locks; readers stay deferred and never block anyone.
                     write = conn.get_execution_options().get("tally_write", False)
@@ -171,7 +174,7 @@ class Workspace:
         """The schema revision stamped in the database, or None (no schema yet, or unreadable)."""
         try:
             with self.engine.connect() as conn:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()  # type: ignore[no-any-return]
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         except SQLAlchemyError:
             return None
 
