@@ -678,8 +678,11 @@ def _range(cl: Cluster, places: Places) -> None:
             cl.high = max(upper[widest] + extra, cl.best)
             beyond = f"{possessive(widest)} {_n(upper[widest])} plus {_n(extra)} in figures it does not contain"
         if len(by_source) > 1:
-            cl.flags.append(f"no single source covers all of {', '.join(_what([f], places) for f in cl.figures[:3])}: "
-                            f"largest figure taken, high {beyond or 'the sum of all'}")
+            shown = ", ".join(_what([f], places) for f in cl.figures[:3])
+            more = f" and {len(cl.figures) - 3:,} more figures" if len(cl.figures) > 3 else ""
+            top = max(value, key=lambda s: value[s])
+            cl.flags.append(f"no single source covers all of {shown}{more} ({len(by_source)} sources): "
+                            f"{possessive(top)} {_n(value[top])} taken as low and best, high {beyond or 'the sum of all'}")
 
 
 def _widest(groups: list[tuple[Figure, Figure, list[Figure]]], upper: dict[str, float], eligible: set[str],

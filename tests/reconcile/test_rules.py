@@ -144,7 +144,9 @@ def test_clusters_without_a_complete_source_add_to_the_widest_only_what_it_does_
     # A counts no fighters in Al-Qusayr, B nobody outside it: no source is complete.  A's 500
     # contains C's incident; only B's 60 lies outside it.
     assert cl.complete == [] and (cl.low, cl.best, cl.high) == (500, 500, 560)
-    assert "high A's 500 plus 60 in figures it does not contain" in cl.flags[0]
+    assert cl.flags == ["no single source covers all of civilians killed in Homs (2025-03-07 to 2025-03-07), civilians "
+                        "killed in Homs (2025-03-06 to 2025-03-08), all killed in Al-Qusayr (2025-03-06 to 2025-03-08) "
+                        "(3 sources): A's 500 taken as low and best, high A's 500 plus 60 in figures it does not contain"]
 
 
 def test_clusters_without_a_complete_source_overlapping_rest_is_not_added_twice():
