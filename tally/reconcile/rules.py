@@ -668,8 +668,9 @@ def _range(cl: Cluster, places: Places) -> None:
                 cl.best = cl.low = value[s]
         cl.high = max(cl.high, cl.best)
     else:
-        cl.low = cl.best = max(value.values())
-        widest = _widest(groups, upper, {s for s in by_source if not own[s][5]}, places)
+        top = max(value, key=value.__getitem__)
+        cl.low = cl.best = value[top]
+        widest = _widest(cl.figures, upper, {s for s in by_source if not own[s][5]}, places)
         if widest is None:  # only counts of named victims: floors, nothing to take the others' place
             cl.high, beyond = sum(upper.values()), ""
         else:
@@ -680,25 +681,16 @@ def _range(cl: Cluster, places: Places) -> None:
         if len(by_source) > 1:
             shown = ", ".join(_what([f], places) for f in cl.figures[:3])
             more = f" and {len(cl.figures) - 3:,} more figures" if len(cl.figures) > 3 else ""
-            top = max(value, key=lambda s: value[s])
             cl.flags.append(f"no single source covers all of {shown}{more} ({len(by_source)} sources): "
                             f"{possessive(top)} {_n(value[top])} taken as low and best, high {beyond or 'the sum of all'}")
 
 
-def _widest(groups: list[tuple[Figure, Figure, list[Figure]]], upper: dict[str, float], eligible: set[str],
-            places: Places) -> str | None:
-    """The *eligible* source with the widest figure, as R4 orders extents (places, then days, then victims;
-    then the larger sum, then the name), from the cluster's :func:`_alike` *groups* (alike in places and
-    victims, so each group's place weight and category rank are looked up once)."""
-    best: tuple[Any, ...] | None = None
-    for first, _last, members in groups:
-        weight, rank = places.weight(first.claim.areas), category_rank(first.claim.victims)
-        for f in members:
-            if f.source in eligible:
-                key = (weight, ((f.end or _MAX) - (f.start or _MIN)).days, rank, upper[f.source], f.source)
-                if best is None or key > best:
-                    best = key
-    return None if best is None else best[-1]
+def _widest(figures: list[Figure], upper: dict[str, float], eligible: set[str], places: Places) -> str | None:
+    """The *eligible* source with the widest figure, as R4 orders extents (:func:`_extent`: places, then
+    days, then victims; then the larger sum, then the name)."""
+    widest = max((f for f in figures if f.source in eligible), default=None,
+                 key=lambda f: (*_extent(f, places)[:3], upper[f.source], f.source))
+    return None if widest is None else widest.source
 
 
 def _outside(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure], places: Places) -> Iterator[Figure]:

@@ -168,7 +168,7 @@ _FIGURE = st.tuples(st.sampled_from("ABCD"), st.integers(1, 400), st.sampled_fro
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.lists(_FIGURE, min_size=1, max_size=12))
-def test_clusters_high_lies_between_the_largest_figure_and_the_sum_of_all(figs):
+def test_clusters_high_lies_between_the_largest_source_total_and_the_sum_of_all(figs):
     rows = [row(src, n, victims=victims, qualifier="exact", areas=areas, cumulative=cumulative,
                 date_from=D(2025, 3, 6) if cumulative else None, reported=D(2025, 3, 6) + dt.timedelta(days=day),
                 named=named and src == "D")
