@@ -510,7 +510,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     from tally.reconcile.estimates import scope_estimate
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
-    from tally.reconcile.tolls import Toll, during, group_scopes, nearby, reconcile
+    from tally.reconcile.tolls import Job, Toll, during, group_scopes, nearby, reconcile_many
     from tally.store.audit import revision
     from tally.store.claims import load_claim_rows
     from tally.store.scopes import documented_count, estimate_runs, record_dates
@@ -531,13 +531,14 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
             dates = record_dates(conn, scope) if by in ("day", "week") else None
             groups = list(group_scopes(scope, by, rows, dates=dates, places=pl))  # type: ignore[arg-type]
         near = nearby(rows, pl) if by in ("governorate", "district") else during(rows) if by in ("day", "week") else None
-        for group, name, sub, source in groups:
+        jobs = []
+        for _group, _name, sub, source in groups:
             subset = rows if source is None else [c for c in rows if c.source == source]
             if near is not None:
                 subset = near(sub)
             doc = documented_count(conn, sub)
-            est = scope_estimate(sub, runs, pl)
-            toll = reconcile(subset, doc.count, est, sub, places=pl, notes=[doc.note] if doc.note else [])
+            jobs.append(Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else []))
+        for (group, name, _sub, _source), toll in zip(groups, reconcile_many(jobs, places=pl), strict=True):
             toll.group, toll.by, toll.group_name = group, by, name
             out.append(toll)
         # Kept only if no write landed while the claims were read (PostgreSQL reads each

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import multiprocessing as mp
+import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +38,7 @@ from tally.reconcile.scope import CATEGORY_PARTS, Places, Scope, default_places
 
 GROUPINGS = ("governorate", "district", "day", "week", "source", "victims")
 MAX_GROUPS = 400
+PARALLEL_CLAIMS = 20_000  # groups holding more claims than this in all are reconciled in forked processes
 
 
 @dataclass
@@ -163,6 +167,72 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     )
     toll.grade, toll.grade_reason = grade(ev)
     return toll
+
+
+@dataclass
+class Job:
+    """The arguments of one :func:`reconcile` call (see :func:`reconcile_many`)."""
+
+    claims: list[ClaimRow]
+    documented: int | None
+    estimate: dict[str, Any] | None
+    scope: Scope
+    notes: list[str] = field(default_factory=list)
+
+
+def reconcile_many(jobs: Sequence[Job], *, places: Places | None = None, workers: int | None = None,
+                   parallel_above: int = PARALLEL_CLAIMS) -> list[Toll]:
+    """:func:`reconcile` each job (the groups of a ``--by``), in order.
+
+    The groups are independent, so when they hold more than *parallel_above* claims in all
+    they are shared out, largest first, among *workers* forked processes (default: the CPUs this
+    process may use), which inherit the claims instead of receiving a copy; the tolls are the same
+    as one process gives.  Without ``fork`` (Windows) or with one worker they are worked out here.
+    """
+    pl = places or default_places()
+    workers = workers if workers is not None else _usable_cpus()
+    workers = min(workers, len(jobs))
+    if workers <= 1 or sum(len(j.claims) for j in jobs) <= parallel_above or "fork" not in mp.get_all_start_methods():
+        return [_reconcile_job(j, pl) for j in jobs]
+    # Largest group first to the least loaded worker (the governorates of a country differ tenfold).
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    load = [0] * workers
+    for i in sorted(range(len(jobs)), key=lambda i: -len(jobs[i].claims)):
+        w = load.index(min(load))
+        shares[w].append(i)
+        load[w] += len(jobs[i].claims) + 1
+    global _SHARED
+    _SHARED = (list(jobs), pl)  # inherited by the forked workers: the claims are not pickled
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = list(pool.map(_reconcile_share, shares))
+    finally:
+        _SHARED = None
+    out: list[Toll | None] = [None] * len(jobs)
+    for share, tolls in zip(shares, parts, strict=True):
+        for i, toll in zip(share, tolls, strict=True):
+            out[i] = toll
+    return [t for t in out if t is not None]
+
+
+_SHARED: tuple[list[Job], Places] | None = None
+
+
+def _reconcile_share(share: list[int]) -> list[Toll]:
+    assert _SHARED is not None, "reconcile_many's jobs are set before its workers fork"
+    jobs, pl = _SHARED
+    return [_reconcile_job(jobs[i], pl) for i in share]
+
+
+def _reconcile_job(job: Job, places: Places) -> Toll:
+    return reconcile(job.claims, job.documented, job.estimate, job.scope, places=places, notes=job.notes)
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # a container or taskset may allow fewer than the machine has
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure],

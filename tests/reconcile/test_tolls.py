@@ -165,3 +165,25 @@ def test_during_keeps_every_claim_that_bears_on_a_period():
             assert [r for r in rows if relation(r, sub, pl) != "outside"] == [r for r in kept if relation(r, sub, pl) != "outside"]
             assert reconcile(kept, 0, None, sub).to_dict() == reconcile(rows, 0, None, sub).to_dict()
     assert in_period(CIVILIANS) is rows  # an open period: nothing to cut
+
+
+def test_reconcile_many_in_forked_workers_gives_what_one_process_gives():
+    import multiprocessing as mp
+
+    import pytest
+
+    from tally.reconcile.tolls import Job, reconcile_many
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork on this platform: reconcile_many works the groups out in one process")
+    rows = coastal_rows() + [
+        row("Coast TV", 7, areas=("ocha:SY0602",), qualifier="exact", cumulative=False, date_from=D(2025, 3, 7)),
+        row("Agency", 900, areas=("iso:SY",), victims="people"),
+    ]
+    jobs = [Job(rows, 120 if i == 1 else 0, None, CIVILIANS.with_(places=(code,)), ["a note"] if i == 2 else [])
+            for i, code in enumerate(COAST)]
+    serial = [t.to_dict() for t in reconcile_many(jobs, workers=1)]
+    assert serial == [reconcile(j.claims, j.documented, None, j.scope, notes=j.notes).to_dict() for j in jobs]
+    forked = [t.to_dict() for t in reconcile_many(jobs, workers=3, parallel_above=0)]
+    assert forked == serial  # the same tolls, in the groups' order
+    assert [t["scope"]["where"] for t in forked] == [[c] for c in COAST]
