@@ -177,6 +177,9 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
             f["cumulative"] = days >= 2  # one day, a night or a weekend is one incident; three days or more a running count
         if span is not None and not d.has_date and not places.between(d.sentence.start, d.sentence.end):
             info = span["_info"]  # type: ignore[assignment]
+        elif d.prev is not None and d.prev.final is not None and not places.between(d.sentence.start, d.sentence.end) \
+                and _countrywide(d.sentence, places) is None:
+            info = d.prev.final["_info"]  # type: ignore[assignment]  # "Of those, 149 were civilians": where those were
         else:
             info = places.info(_sentence_places(d.sentence, sentences, places, datelines, gazetteer or places.gaz))
         f.update(places=info.places, country=info.country, admin1=info.admin1, pcodes=info.pcodes)
@@ -184,7 +187,7 @@ def _extract(text: str, published: dt.datetime | dt.date | None, outlet: str | N
             last_dated = {"date_from": f["date_from"], "date_to": f["date_to"], "_since": since, "_info": info}
             if since or f["date_from"] != f["date_to"]:
                 last_span = last_dated
-        d.final = {**f, "_since": since}
+        d.final = {**f, "_since": since, "_info": info}
         claims.append(Claim(**f))  # type: ignore[arg-type]
     sources = [e.source() for e in used]
     if outlet_used and outlet and all(s.name != outlet for s in sources):
@@ -243,7 +246,11 @@ def _neighbour_date(s: Sentence, sentences: list[Sentence], pub: dt.date | None)
 
 def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder, datelines: list,
                      gaz: Gazetteer) -> list[Match]:
-    """Places of the sentence, else of the previous sentences of its paragraph, else the dateline or lead."""
+    """Places of the sentence, else of the previous sentences of its paragraph, else the dateline or lead;
+    the article's country for a figure the sentence says is countrywide."""
+    country = _countrywide(s, places)
+    if country is not None:
+        return [country]
     found = places.between(s.start, s.end)
     if found:
         return found
@@ -262,6 +269,35 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         return dateline
     lead = _lead_places(sentences, places)
     return lead if lead else places.title_mentions
+
+
+def _countrywide(s: Sentence, places: PlaceFinder) -> Match | None:
+    """The article's country when the sentence says its figure covers the whole country ("249 people
+    killed nationwide", "Across the country, 223 …", "223 deaths across Syria, most of them in Homs")
+    and names no smaller place before saying so ("70 killed in Homs, the most across the country" is Homs')."""
+    if places.country is None or not may_hold(s.text, _COUNTRYWIDE_WORDS):
+        return None
+    cue = _COUNTRYWIDE.search(s.text)
+    if cue is None:
+        return None
+    named = places.between(s.start, s.end)
+    if any((m.start or 0) < s.start + cue.start() and m.area.kind != "country" for m in named):
+        return None
+    if cue.group("country") is not None:  # "across Syria": only the article's own country is the country
+        at = s.start + cue.start("country")
+        said = next((m for m in named if m.start == at), None)
+        if said is None or said.area.kind != "country" or said.area.country != places.country:
+            return None
+        return said
+    area = places.gaz.areas.get(f"iso:{places.country}")
+    return None if area is None else Match(area, area.name, 1.0)
+
+
+# "nationwide", "across the country", "throughout Syria" (a capitalised name: checked to be the country)
+_COUNTRYWIDE = re.compile(
+    r"\b(?:(?i:nation-?wide|country-?wide|in\s+the\s+(?:whole|entire)\s+country|(?:across|throughout|all\s+over)\s+"
+    r"the\s+(?:whole\s+|entire\s+)?country)|(?i:across|throughout|all\s+over)\s+(?P<country>[A-Z][\w'’-]+))\b")
+_COUNTRYWIDE_WORDS = ("nation", "country", "across", "throughout", "all over")
 
 
 _AREA_WIDE = re.compile(r"\b(?:since|toll|total|so\s+far|territory|strip|country|nationwide|across)\b", re.I)

@@ -68,6 +68,27 @@ def test_another_sources_own_count_is_not_a_continuation_of_an_aside() -> None:
     assert own.admin1 == main.admin1 == ["SY-HL"]
 
 
+def test_a_countrywide_figure_is_the_countrys_and_of_those_keeps_its_place() -> None:
+    """"nationwide", "across the country" and "across Syria, most of them in Homs" are the country's
+    figures, not the governorate named later; "Of those, N were civilians" is a part of the figure before."""
+    pub = dt.datetime(2025, 2, 5, 9)
+    for lead in ("The Levant Monitor said Tuesday was the deadliest day of the month, with 212 people killed nationwide.",
+                 "Across the country, 212 people were killed on Tuesday, according to the Levant Monitor.",
+                 "The Levant Monitor recorded 212 deaths across Syria on Tuesday, most of them in Hama."):
+        text = f"{lead} Of those, 140 were civilians, the group said. In Hama alone, 61 people were killed, it said."
+        whole, civilians, hama = extract_claims(text, published=pub, outlet="X", country="SY").claims
+        assert (whole.best, whole.places, whole.admin1, whole.pcodes, whole.country) == (212, ["Syria"], [], [], "SY"), lead
+        assert (civilians.best, civilians.victims, civilians.admin1, civilians.country) == (140, "civilians", [], "SY")
+        assert (hama.best, hama.admin1) == (61, ["SY-HM"])
+    # a place named before the cue is the figure's own: Hama's, the highest across the country
+    text = "In Hama, 61 people were killed on Tuesday, the highest toll across the country, the Levant Monitor said."
+    (hama,) = extract_claims(text, published=pub, outlet="X", country="SY").claims
+    assert hama.admin1 == ["SY-HM"]
+    # another country "across" a border is not this article's country
+    text = "Shelling killed 9 people in Daraa on Tuesday, and 30 families fled across Jordan's border, officials said."
+    assert extract_claims(text, published=pub, outlet="X", country="SY").claims[0].admin1 == ["SY-DR"]
+
+
 def test_extract_claims_skips_non_english_text_with_a_note() -> None:
     fr = ("Une frappe russe a tué trois personnes et en a blessé huit autres dans la nuit à Odessa, a annoncé le "
           "gouverneur de la région. Les secours sont toujours sur place et la ville reste sous le choc.")
