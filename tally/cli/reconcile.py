@@ -55,10 +55,14 @@ def tolls(
     rows = []
     for t in result:
         est = t.estimated
-        rows.append((t.group_name or t.group or "", _num(t.reported_low), _num(t.best), _num(t.reported_high),
-                     _num(t.documented), f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
+        # The reported range, then the documented count, then best: best is the reported best raised to
+        # the documented count (R6), so it may lie above what any source reported.
+        reported = "" if t.reported_low is None else (
+            _num(t.reported_low) if t.reported_high == t.reported_low else f"{_num(t.reported_low)}–{_num(t.reported_high) or '?'}")
+        rows.append((t.group_name or t.group or "", reported, _num(t.documented), _num(t.best),
+                     f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
                      len(t.sources), t.grade))
-    console.print(table(scope.label(), [by or "", "low", "best", "high", "documented", "estimated", "sources", "grade"],
+    console.print(table(scope.label(), [by or "", "reported", "documented", "best", "estimated", "sources", "grade"],
                         rows))
     for t in result:
         head = f"{t.group_name or t.group}: " if by else ""

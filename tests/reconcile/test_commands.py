@@ -111,3 +111,18 @@ def test_a_country_wide_claim_in_a_fresh_process(tmp_path):
     assert rows == []  # a country-wide figure lies inside no governorate, and none is named by a claim
     [row] = json.loads(tally("tolls", "--where", "iso:SY", "--fresh", "--json"))
     assert row["best"] == 40 and row["scope"]["where"] == ["iso:SY"]
+
+
+def test_tolls_table_shows_the_reported_range_then_documented_then_best(tmp_path):
+    ws = tmp_path / "ws"
+    assert _run(ws, "init").exit_code == 0
+    for source, count in (("Levant Observatory", "1200"), ("Coast Monitor", "1450")):
+        _add(ws, "--source", source, "--count", count, "--victims", "civilians", "--where", COAST,
+             "--from", "2025-03-06", "--to", "2025-03-09", "--cumulative", "--date", "2025-03-09")
+    r = runner.invoke(app, ["--workspace", str(ws), "tolls", "--where", COAST, "--from", "2025-03-06",
+                            "--victims", "civilians"], env={"COLUMNS": "160"}, catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    header = next(line for line in r.stdout.splitlines() if "reported" in line)
+    assert [w for w in header.replace("┃", " ").split()] == ["reported", "documented", "best", "estimated", "sources", "grade"]
+    row = next(line for line in r.stdout.splitlines() if "1,200–1,450" in line)
+    assert [c.strip() for c in row.split("│")[2:5]] == ["1,200–1,450", "0", "1,200"]  # reported, documented, best
