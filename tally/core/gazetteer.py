@@ -69,6 +69,50 @@ def _normalise_word(word: str) -> str:
     return normalise_place(word)
 
 
+# A locality the gazetteer does not list (a village named in a report) is coded under the area it
+# lies in, ``<parent code>/<key>``: "Tell al-Gharbi, in the Raqqa countryside" is
+# ``ocha:SY11/tell-gharbi``.  The key folds the usual transliteration variants, so that reports
+# spelling one village differently give it one code.
+LOCALITY_SEP = "/"
+_ARTICLES = frozenset("al el ad ar as an at az ash ath adh ech es en ez et ed er ul".split())
+_HEAD_VARIANTS = {
+    "kfar": "kafr", "kafar": "kafr", "tal": "tell", "tall": "tell", "tel": "tell", "ayn": "ain", "ein": "ain",
+    "dayr": "deir", "dair": "deir", "khirbat": "khirbet", "kherbet": "khirbet", "khirbit": "khirbet",
+    "bait": "beit", "bayt": "beit", "beyt": "beit", "um": "umm", "oum": "umm", "oumm": "umm", "hayy": "hay",
+    "hai": "hay", "maaret": "maarat", "marrat": "maarat", "maarrat": "maarat", "maart": "maarat",
+    "shaykh": "sheikh", "sheik": "sheikh", "shaikh": "sheikh", "jebel": "jabal", "jabel": "jabal", "kasr": "qasr",
+    "abou": "abu", "wady": "wadi",
+}
+_HEADS = frozenset({*_HEAD_VARIANTS.values(), "kafr", "tell", "ain", "deir", "khirbet", "beit", "umm", "hay", "maarat",
+                    "jisr", "ras", "bab", "bir", "wadi", "jabal", "qasr", "sheikh", "abu", "mazraat", "qalaat", "tall"})
+
+
+@functools.lru_cache(maxsize=16384)
+def locality_key(name: str) -> str:
+    """The key of an unlisted locality's code: *name* folded (:func:`normalise_place`), articles
+    dropped, the usual heads of names made one ("Tal", "Tall" -> "tell"; "Dayr" -> "deir"), and every
+    other word reduced to its consonants (Arabic writes no short vowels, so transliterations differ
+    mostly there: "Zeitoun", "Zaytun"; "Khodr", "Khidr"; "Souk", "Suq"), joined by hyphens."""
+    words = []
+    for i, w in enumerate(normalise_place(name).split()):
+        if w in _ARTICLES:
+            continue
+        head = _HEAD_VARIANTS.get(w, w)
+        if i == 0 and head in _HEADS:
+            words.append(head)
+            continue
+        w = re.sub(r"(?<=[aeiou])h$", "", w)  # a final taa marbuta: "Sijneh", "Sijna"
+        w = re.sub(r"(.)\1+", r"\1", w.replace("ou", "u").replace("ch", "sh").replace("q", "k"))
+        bones = w[0] + re.sub(r"[aeiouwy]", "", w[1:]) if w[0] not in "aeiouwy" else re.sub(r"[aeiouwy]", "", w)
+        words.append(bones if len(bones) >= 2 else w)
+    return "-".join(words)
+
+
+def locality_code(parent: str, name: str) -> str:
+    """The code of unlisted locality *name* in area *parent* (see :data:`LOCALITY_SEP`)."""
+    return f"{parent}{LOCALITY_SEP}{locality_key(name)}"
+
+
 @dataclass(frozen=True)
 class Area:
     """An admin area, region, country or locality."""

@@ -253,22 +253,30 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         return [country]
     found = places.between(s.start, s.end)
     if found:
-        return found
+        return found + places.unlisted(s.start, s.end, found)
     if may_hold(s.text, _AREA_WIDE_WORDS) and _AREA_WIDE.search(s.text):
         found = places.between(s.start, s.end, in_org=True)  # "Gaza's health ministry said the toll …": its area
         if found:
             return found
+    # A village the gazetteer does not know lies in the place named nearby: the previous sentences',
+    # else the dateline's or the lead's; with no village of its own, the sentence takes theirs.
+    def named(t: Sentence) -> bool:
+        return any(t.start <= a and b <= t.end for a, b, _n in places.localities)
+
+    def around() -> list[Match]:
+        return _dateline_places(datelines, places, gaz) or _lead_places(sentences, places) or places.title_mentions
+
+    own = named(s)
     for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):
-        if sentences[i].paragraph != s.paragraph:
+        t = sentences[i]
+        if t.paragraph != s.paragraph:
             break
-        found = places.between(sentences[i].start, sentences[i].end)
-        if found:
-            return found
-    dateline = _dateline_places(datelines, places, gaz)
-    if dateline:
-        return dateline
-    lead = _lead_places(sentences, places)
-    return lead if lead else places.title_mentions
+        found = places.between(t.start, t.end)
+        if found or (not own and named(t)):  # "Ain Zita was hit … Among the dead were …": Ain Zita's
+            found = found or around()
+            return found + places.unlisted(*((s.start, s.end) if own else (t.start, t.end)), found)
+    found = around()
+    return found + places.unlisted(s.start, s.end, found)
 
 
 def _countrywide(s: Sentence, places: PlaceFinder) -> Match | None:

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tally.core.gazetteer import Area, Gazetteer, Match
+from tally.core.gazetteer import LOCALITY_SEP, Area, Gazetteer, Match, locality_code
 from tally.extract.cues import folded
 
 _ORG_AFTER = re.compile(
@@ -101,6 +101,11 @@ class PlaceFinder:
                 self.mentions.append(m)
             elif m.area.kind != "locality":  # "Gaza's health ministry", "Mission in Ukraine": an area, never a town
                 self.org_mentions.append(m)
+        # Known places: those kept, and other countries ("the UN mission in Congo"); a province or town
+        # abroad named like a word of a local name ("Ain", a French department, in "Ain Zita") does not count.
+        self._taken = [(m.start or 0, m.end or 0) for m in (*self.mentions, *self.org_mentions,
+                                                            *(m for m in everything if m.area.kind == "country"))]
+        self.localities = self._localities(text)
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
         self._codes: dict[str, tuple[str | None, str | None]] = {}  # area code -> (admin1 ISO code, ocha: code)
@@ -133,6 +138,37 @@ class PlaceFinder:
                 out.append(m)
         return out
 
+    def _localities(self, text: str) -> list[tuple[int, int, str]]:
+        """Names of places the gazetteer does not know, where the text says a place ("shelling on Tell
+        al-Gharbi", "the village of Kafr Nabl", "Ain Zita was hit", "Umm Rifaat, a village in …")."""
+        out = []
+        for m in _LOCALITY.finditer(text):
+            group = next(g for g in ("on", "subject", "apposed") if m.group(g) is not None)
+            start, end = m.span(group)
+            name = m.group(group)
+            first = name.split()[0].split("-")[-1].removesuffix("'s").removesuffix("’s").lower()
+            if first in _NOT_PLACES or name.split()[-1].lower() in _FACILITIES or name.lower() in _STOPWORDS \
+                    or name.endswith(("'s", "’s")) or _PEOPLE_AFTER.match(text, end):
+                continue  # a weekday, a building, a possessive ("Syria's coast"), a people ("Rohingya families")
+            if any(a < end and start < b for a, b in self._taken) or _ORG_AFTER.match(text[end:end + 60]):
+                continue  # a known place ("in Homs"), or a name inside one or inside a source's name
+            out.append((start, end, name))
+        return out
+
+    def unlisted(self, start: int, end: int, context: list[Match]) -> list[Match]:
+        """The unlisted localities named in [start, end), each as a locality under the one area of
+        *context* (the claim's other places) finer than a country, or under none when those are
+        several or only a country (a name, no code)."""
+        found = [(a, b, n) for a, b, n in self.localities if start <= a and b <= end]
+        if not found:
+            return []
+        areas = {x.code: x for m in context for x in self._expand(m) if x.kind != "country" and not x.members}
+        parent = next(iter(areas.values())) if len(areas) == 1 else None
+        country = parent.country if parent is not None else (self.country or "")
+        return [Match(Area(code=locality_code(parent.code, n) if parent is not None else locality_code("", n),
+                           kind="locality", name=n, country=country, parent=parent.code if parent is not None else None),
+                      n, 1.0, a, b) for a, b, n in found]
+
     def info(self, matches: list[Match]) -> PlaceInfo:
         """Places, country, admin1 codes and P-codes of *matches*."""
         out = PlaceInfo(country=self.country)
@@ -149,6 +185,9 @@ class PlaceFinder:
                     out.pcodes.append(p[5:])
         if countries and (self.country is None or self.country not in countries):
             out.country = countries[0]
+        # an unlisted locality's code names its area: the area's own code would say less
+        finer = {p.rpartition(LOCALITY_SEP)[0] for p in out.pcodes if LOCALITY_SEP in p}
+        out.pcodes = [p for p in out.pcodes if p not in finer]
         return out
 
     def _area_codes(self, area: Area) -> tuple[str | None, str | None]:
@@ -170,6 +209,26 @@ class PlaceFinder:
         if area.kind == "country":
             return []
         return self.gaz.expand(area)
+
+# A place name the gazetteer may not know: capitalised words, with Arabic articles ("Tell al-Gharbi",
+# "Jisr el-Shughur"), after a word that puts a place there.
+_NAME = r"(?:(?:[Aa]l|[Ee]l)-)?[A-Z][\w'’]+(?:(?: |-)(?:(?:al|el|ad|ar|as|an|at|az|ash|ech|es|en|ez)-)?[A-Z][\w'’]+){0,3}"
+_LOCALITY = re.compile(
+    rf"\b(?:on|in|at|near|around|outside|struck|hit|shelled|bombed|raided|stormed|targeted)\s+(?:the\s+(?:village|town|"
+    rf"hamlet|neighbou?rhood|camp|area|suburb)\s+of\s+)?(?P<on>{_NAME})"
+    rf"|(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[—–]\s))(?P<subject>{_NAME})(?=\s+(?:was|were|has\s+been)\s+(?:hit|struck|shelled|bombed|attacked|"
+    rf"targeted|stormed|raided))"
+    rf"|(?P<apposed>{_NAME})(?=,\s+an?\s+(?:village|town|hamlet|neighbou?rhood|suburb)\b)")
+_NOT_PLACES = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december twitter telegram facebook x instagram youtube whatsapp arabic english "
+    "french kurdish turkish hebrew russian ukrainian the a an this that his her their its our several some many "
+    "two three four five six seven eight nine ten dozens hundreds thousands at in on an".split())
+_PEOPLE_AFTER = re.compile(r"\s+(?:families|family|people|civilians|refugees|residents|villagers|fighters|forces|troops|"
+                           r"positions|militants|rebels|soldiers|farmers|workers|children|women|men|communities|homes)\b")
+_FACILITIES = frozenset(
+    "hospital clinic school university mosque church market bakery square street road highway bridge airport base "
+    "prison camp centre center office building stadium station hotel".split())
 
 _OFFICE_IN = re.compile(r"\b(?:ministry|authorities|officials|government|office|mission|embassy|spokesman|spokesperson)"
                         r"\s+(?:in|of)\s+(?:the\s+)?$", re.I)  # every match ends with "in", "of" or "the" and a space

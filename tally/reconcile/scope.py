@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tally.core.errors import InputError
-from tally.core.gazetteer import Area, Gazetteer
+from tally.core.gazetteer import LOCALITY_SEP, Area, Gazetteer
 from tally.core.types import EVENTS
 
 SCOPE_CATEGORIES = ("all", "civilians", "women", "children", "security_forces", "fighters", "unknown")
@@ -96,9 +96,13 @@ class Places:
         self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
         self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._weight: dict[tuple[str, ...], int] = {}
+        self._made: dict[str, Area] = {}  # unlisted localities met so far
+        self._written: dict[str, str] = {}  # ... and their names as reports write them
 
     def _area(self, code: str) -> Area | None:
         area = self._light.areas.get(code)
+        if area is None and LOCALITY_SEP in code:
+            return self._locality(code)
         if area is None and self._full is None and re.fullmatch(r"iso:[A-Z]{2}", code):
             return _country(code)
         if area is None:
@@ -106,6 +110,26 @@ class Places:
                 self._full = Gazetteer.default()
             area = self._full.areas.get(code)
         return area
+
+    def name_localities(self, names: dict[str, str]) -> None:
+        """Display names of unlisted localities, by code (canonical or bare), as reports write them."""
+        for code, name in names.items():
+            for c in self.canonical(code):
+                self._written[c] = name
+                if c in self._made:
+                    self._made[c] = replace(self._made[c], name=name)
+
+    def _locality(self, code: str) -> Area | None:
+        """An unlisted locality (``<parent>/<key>``, :data:`tally.core.gazetteer.LOCALITY_SEP`) as an area under its parent."""
+        got = self._made.get(code)
+        if got is None:
+            parent, _, key = code.rpartition(LOCALITY_SEP)
+            up = self._area(parent)
+            if up is None or not key:
+                return None
+            name = self._written.get(code) or " ".join(w[:1].upper() + w[1:] for w in key.split("-"))
+            got = self._made[code] = Area(code=code, kind="locality", name=name, country=up.country, parent=up.code)
+        return got
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -117,6 +141,12 @@ class Places:
         if code in self._canon:
             return self._canon[code]
         c = code.strip()
+        parent, sep, key = c.rpartition(LOCALITY_SEP)
+        if sep and parent and key:  # an unlisted locality under its (canonical) parent
+            up = self.canonical(parent)
+            out: tuple[str, ...] = (f"{up[0]}{LOCALITY_SEP}{key}",) if len(up) == 1 else up
+            self._canon[code] = out
+            return out
         if ":" not in c and c[:2].isalpha() and c[2:].isdigit():
             c = f"ocha:{c}"
         elif ":" not in c and len(c) == 2:
@@ -125,7 +155,7 @@ class Places:
             c = f"iso:{c.upper()}"
         area = self._area(c)
         if area is None:
-            out: tuple[str, ...] = (c,)
+            out = (c,)
         elif area.members:
             out = tuple(m for member in area.members for m in self.canonical(member))
         else:

@@ -9,12 +9,14 @@ import datetime as dt
 import json
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, null, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
+from tally.core.gazetteer import LOCALITY_SEP, locality_key
 from tally.core.models import Claim
 from tally.store.claim_keys import area_texts, relay_key
 from tally.store.schema import claims, documents, sources
@@ -355,6 +357,21 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
         row.append(ms)
         rows.append(row)
     return [*_KEYS, "reports"], rows
+
+
+def locality_names(conn: Connection) -> dict[str, str]:
+    """The name reports most often give each unlisted locality (``tally.core.gazetteer.LOCALITY_SEP``
+    codes in ``pcodes``), by its bare code: what tolls and reports call it."""
+    counts: dict[str, Counter[str]] = {}
+    q = select(cast(claims.c.pcodes, Text), cast(claims.c.places, Text)).where(
+        cast(claims.c.pcodes, Text).like(f"%{LOCALITY_SEP}%"))
+    for pcodes, names in conn.execute(q):
+        written = {locality_key(n): n for n in json.loads(names or "[]")}
+        for code in json.loads(pcodes or "[]"):
+            _parent, sep, key = code.rpartition(LOCALITY_SEP)
+            if sep and key in written:
+                counts.setdefault(code, Counter())[written[key]] += 1
+    return {code: c.most_common(1)[0][0] for code, c in counts.items()}
 
 
 _CHUNK = 900  # ids per query: SQLite before 3.32 allows 999 parameters

@@ -61,7 +61,8 @@ def test_places_declared_country_outvotes_a_lone_foreign_name() -> None:
     (c,) = extract_claims(STRAY, published=PUB, outlet="Levant Wire").claims
     assert c.country == "KZ" and c.admin1 == ["KZ-71"]
     (c,) = extract_claims(STRAY, published=PUB, outlet="Levant Wire", country="SY").claims
-    assert c.country == "SY" and c.admin1 == [] and c.places == []
+    # the village is kept as written, with no code: the article names no province for it
+    assert c.country == "SY" and c.admin1 == [] and c.places == ["Umm Rifaat"] and c.pcodes == []
     # a story told in another country's places still goes there
     c = extract_claims("Shelling of Arsal and Baalbek in Lebanon killed 6 refugees.", published=PUB,
                        outlet="Levant Wire", country="SY").claims[0]
@@ -95,3 +96,39 @@ def test_places_a_name_after_a_toponymic_prefix_is_part_of_a_longer_name() -> No
     assert PlaceFinder(text).mentions == []
     assert PlaceFinder(text, title="16 killed in Beit Hassan", country="SY").country == "SY"  # not India's
     assert [m.text for m in PlaceFinder("Shelling hit Hama and Homs.").mentions] == ["Hama", "Homs"]
+
+
+def test_a_village_the_gazetteer_lacks_is_kept_as_written_and_coded_under_its_province() -> None:
+    """Villages missing from the gazetteer ("Tell al-Gharbi, in the Raqqa countryside") keep their name
+    and get a code under the province named with them, the same code however a report spells them."""
+    texts = {
+        "Medical sources said more than 30 civilians were killed yesterday in a massacre in Tell al-Gharbi, "
+        "in the Raqqa countryside.": "SY11/tell-ghrb",
+        "Shelling on Tal el-Gharbi in Raqqa killed 30 civilians on Monday, rescuers said.": "SY11/tell-ghrb",
+        "An attack on Monday on Ain Zita, a village in Raqqa province, killed seven civilians, residents said.": "SY11/ain-zt",
+    }
+    for text, code in texts.items():
+        (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
+        assert c.admin1 == ["SY-RA"] and c.pcodes == [code], text
+    a, b = (extract_claims(t, published=PUB, outlet="X", country="SY").claims[0] for t in list(texts)[:2])
+    assert {"Tell al-Gharbi", "Raqqa"} == set(a.places) and {"Tal el-Gharbi", "Raqqa"} == set(b.places)
+    # the next sentence's figures happened there too
+    text = ("Umm Rifaat was hit on Sunday by pro-government militias in Hama, and at least 14 civilians died, "
+            "according to residents. Among the dead were five members of one family, including three children.")
+    claims = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
+    assert len(claims) >= 3 and all(c.pcodes == ["SY05/umm-rft"] for c in claims)
+    # not villages: a weekday, a possessive, a people, a building
+    text = ("On Tuesday, an airstrike on Rohingya families and on Al-Amal Hospital in Syria's Idlib killed 9 "
+            "civilians, the health ministry said.")
+    (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
+    assert c.pcodes == ["SY07"] and "Rohingya" not in c.places
+
+
+def test_locality_keys_fold_transliterations() -> None:
+    from tally.core.gazetteer import locality_key
+
+    for spellings in (("Tell Rifaat", "Tal Rifaat", "Tall Rif'at"), ("Ain al-Zaytoun", "Aïn ez-Zeitoun", "Ayn al-Zaytun"),
+                      ("Khirbet al-Shamali", "Kherbet ech-Chamali", "Khirbat al-Shamali"),
+                      ("Maarat Sijneh", "Maaret Sijné", "Ma'arrat Sijna"), ("Deir al-Souq", "Dayr al-Suq", "Deir es-Souk")):
+        assert len({locality_key(s) for s in spellings}) == 1, spellings
+    assert locality_key("Tell Rifaat") != locality_key("Tell al-Gharbi") != locality_key("Ain Zita")

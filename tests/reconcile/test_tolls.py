@@ -187,3 +187,28 @@ def test_reconcile_many_in_forked_workers_gives_what_one_process_gives():
     forked = [t.to_dict() for t in reconcile_many(jobs, workers=3, parallel_above=0)]
     assert forked == serial  # the same tolls, in the groups' order
     assert [t["scope"]["where"] for t in forked] == [[c] for c in COAST]
+
+
+def test_incidents_in_different_unlisted_villages_are_different_killings():
+    """Two sources on the same day in one governorate: villages the gazetteer lacks (coded under the
+    governorate by extraction) tell their incidents apart; the same village is one incident."""
+    from tally.reconcile.scope import default_places
+
+    day = dict(cumulative=False, date_from=D(2025, 1, 21), date_to=D(2025, 1, 21), qualifier="exact")
+    raqqa = CIVILIANS.with_(places=("ocha:SY11",), date_from=None, date_to=None)
+    rows = [row("Rescuers", 7, areas=("ocha:SY11/ain-zt",), **day),
+            row("Medical sources", 31, areas=("ocha:SY11/tell-ghrb",), **day)]
+    t = reconcile(rows, 0, None, raqqa)
+    assert (t.reported_low, t.best, t.reported_high, t.grade) == (38, 38, 38, "weak")
+    assert not any("apart" in f or "disagree" in f for f in t.flags)
+    same = [rows[0], row("Medical sources", 9, areas=("ocha:SY11/ain-zt",), **day)]  # two counts of one incident
+    t = reconcile(same, 0, None, raqqa)
+    assert (t.reported_low, t.reported_high) == (7, 9)
+    # a governorate-wide figure of that day may hold either incident: it overlaps both
+    wide = [*rows, row("Monitor", 45, areas=("ocha:SY11",), **day)]
+    t = reconcile(wide, 0, None, raqqa)
+    assert (t.reported_low, t.reported_high) == (45, 45)
+    pl = default_places()
+    assert pl.admin1("ocha:SY11/ain-zt") == "ocha:SY11" and pl.within(("ocha:SY11/ain-zt",), ("ocha:SY11",))
+    pl.name_localities({"SY11/ain-zt": "Ain Zita"})
+    assert pl.name("ocha:SY11/ain-zt") == "Ain Zita"
