@@ -56,7 +56,9 @@ R4 Sums within a source. A source's figures are taken largest extent first (plac
    then victim category) and a figure is added only if it overlaps none already counted in place,
    period and victim category. So incident figures (one day, one village) add up only where no
    cumulative figure of the same source already contains them, and a daily figure is never added
-   to a running toll that includes that day.
+   to a running toll that includes that day. A figure that overlaps counted ones without lying in
+   any of them ("2 children killed in Damascus"; "32 civilians killed in a village there", that
+   day) takes their place if it is larger than they are together: the larger account, never both.
 R5 Sums across sources. Figures of different sources that overlap describe the same killings and
    form one cluster (incident figures of different sources {INCIDENT_SLACK} day apart count as
    overlapping: news dates an incident by the day of the report or the day before); clusters that
@@ -490,17 +492,41 @@ def _extent(f: Figure, places: Places) -> tuple[float, ...]:
 
 
 def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[Figure]]:
-    """One source's figures that add up without overlap, largest extent first; and those left out (R4)."""
+    """One source's figures that add up without overlap, largest extent first; and those left out (R4).
+
+    A figure inside one already counted is left out.  One that only overlaps figures already counted
+    (none contains it: "2 children killed in Damascus" and, that day, "32 civilians killed in a
+    village there") takes their place if it is larger than they are together, else it is left out:
+    either way the source's count there is the larger account, never the sum."""
     chosen: list[Figure] = []
     left: list[Figure] = []
+    dropped: set[int] = set()  # figures counted, then replaced by a larger one
     index = _Index(places)
     for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
-        anchors, span = index.where(f)
-        if f.claim.value is None or any(overlaps(f, g, places) for g in index.candidates(anchors, span)):
+        value = f.claim.value
+        if value is None:
             left.append(f)
-        else:
-            chosen.append(f)
-            index.add(f, anchors, span, f.claim.cumulative)
+            continue
+        anchors, span = index.where(f)
+        hits: list[Figure] = []
+        inside = False
+        for g in index.candidates(anchors, span):
+            if not overlaps(f, g, places) or (dropped and id(g) in dropped):
+                continue
+            if contains(g, f, places):
+                inside = True
+                break
+            hits.append(g)
+        if inside or (hits and value <= sum(g.claim.value or 0 for g in hits)):
+            left.append(f)
+            continue
+        if hits:
+            dropped.update(id(g) for g in hits)
+            left += hits
+        chosen.append(f)
+        index.add(f, anchors, span, f.claim.cumulative)
+    if dropped:
+        chosen = [f for f in chosen if id(f) not in dropped]
     return chosen, left
 
 

@@ -79,6 +79,23 @@ def test_combine_never_adds_a_daily_figure_to_a_running_toll_that_includes_that_
     assert [f.claim.best for f in left] == [25]
 
 
+def test_combine_a_larger_figure_takes_the_place_of_overlapping_ones_it_does_not_lie_in():
+    """'2 children killed in Damascus' (wider place) and, that day, '32 civilians killed in a village
+    there' (wider category) overlap and neither lies in the other: the larger account counts, not both."""
+    day = dict(cumulative=False, date_from=D(2025, 1, 11), date_to=D(2025, 1, 11), qualifier="exact")
+    children = row("A", 2, victims="children", areas=("ocha:SY01",), **day)
+    village = row("A", 32, areas=("ocha:SY01/deir-rft",), **day)
+    other = row("A", 4, areas=("ocha:SY01/ain-khdr",), **day)
+    chosen, left = combine(collapse_relays([children, village, other], PL), PL)
+    assert sorted(f.claim.best for f in chosen) == [4, 32] and [f.claim.best for f in left] == [2]
+    small = row("A", 1, areas=("ocha:SY01/deir-rft",), **day)  # smaller than what it overlaps: left out
+    chosen, left = combine(collapse_relays([children, small], PL), PL)
+    assert [f.claim.best for f in chosen] == [2] and [f.claim.best for f in left] == [1]
+    toll = row("A", 20, areas=("ocha:SY01",), date_from=D(2025, 1, 1), date_to=D(2025, 1, 12))  # a running toll
+    chosen, left = combine(collapse_relays([toll, village], PL), PL)  # holds the village's day: the toll stands
+    assert [f.claim.best for f in chosen] == [20] and [f.claim.best for f in left] == [32]
+
+
 def test_combine_adds_disjoint_categories():
     chosen, _ = combine(collapse_relays([row("TV", 230, victims="security_forces"), row("TV", 250, victims="fighters")], PL), PL)
     assert sum(f.claim.best for f in chosen) == 480
