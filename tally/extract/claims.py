@@ -261,7 +261,7 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
     # A village the gazetteer does not know lies in the place named nearby: the previous sentences',
     # else the dateline's or the lead's; with no village of its own, the sentence takes theirs.
     def named(t: Sentence) -> bool:
-        return any(t.start <= a and b <= t.end for a, b, _n in places.localities)
+        return bool(places.localities_between(t.start, t.end))
 
     def around() -> list[Match]:
         return _dateline_places(datelines, places, gaz) or _lead_places(sentences, places) or places.title_mentions

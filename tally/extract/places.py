@@ -103,9 +103,11 @@ class PlaceFinder:
                 self.org_mentions.append(m)
         # Known places: those kept, and other countries ("the UN mission in Congo"); a province or town
         # abroad named like a word of a local name ("Ain", a French department, in "Ain Zita") does not count.
-        self._taken = [(m.start or 0, m.end or 0) for m in (*self.mentions, *self.org_mentions,
-                                                            *(m for m in everything if m.area.kind == "country"))]
+        taken = sorted((m.start or 0, m.end or 0) for m in (*self.mentions, *self.org_mentions,
+                                                            *(m for m in everything if m.area.kind == "country")))
+        self._taken_starts, self._taken_ends = [a for a, _b in taken], [b for _a, b in taken]
         self.localities = self._localities(text)
+        self._locality_starts = [a for a, _b, _n in self.localities]
         self._starts = [m.start or 0 for m in self.mentions]
         self._org_starts = [m.start or 0 for m in self.org_mentions]
         self._codes: dict[str, tuple[str | None, str | None]] = {}  # area code -> (admin1 ISO code, ocha: code)
@@ -141,25 +143,45 @@ class PlaceFinder:
     def _localities(self, text: str) -> list[tuple[int, int, str]]:
         """Names of places the gazetteer does not know, where the text says a place ("shelling on Tell
         al-Gharbi", "the village of Kafr Nabl", "Ain Zita was hit", "Umm Rifaat, a village in …")."""
+        found = [(m.start("on"), m.end("on"), m.group("on")) for m in _LOCALITY.finditer(text)]
+        for m in _AFTER_LOCALITY.finditer(text):
+            at = m.start()
+            window = text[max(0, at - 80):at]
+            back = (_APPOSED_BEFORE if m.group().startswith(",") else _SUBJECT_BEFORE).search(window)
+            if back is not None and (back.start() > 0 or at <= 80):  # a window cut mid-sentence opens nothing
+                found.append((at - len(window) + back.start("name"), at, back.group("name")))
         out = []
-        for m in _LOCALITY.finditer(text):
-            group = next(g for g in ("on", "subject", "apposed") if m.group(g) is not None)
-            start, end = m.span(group)
-            name = m.group(group)
+        for start, end, name in sorted(set(found)):
             first = name.split()[0].split("-")[-1].removesuffix("'s").removesuffix("’s").lower()
             if first in _NOT_PLACES or name.split()[-1].lower() in _FACILITIES or name.lower() in _STOPWORDS \
                     or name.endswith(("'s", "’s")) or _PEOPLE_AFTER.match(text, end):
                 continue  # a weekday, a building, a possessive ("Syria's coast"), a people ("Rohingya families")
-            if any(a < end and start < b for a, b in self._taken) or _ORG_AFTER.match(text[end:end + 60]):
+            if self._taken_between(start, end) or _ORG_AFTER.match(text[end:end + 60]):
                 continue  # a known place ("in Homs"), or a name inside one or inside a source's name
             out.append((start, end, name))
+        return out
+
+    def _taken_between(self, start: int, end: int) -> bool:
+        """Whether a known place's span overlaps [start, end) (spans sorted by start; names are short)."""
+        k = bisect.bisect_left(self._taken_starts, end)  # spans starting before *end*
+        return any(self._taken_ends[i] > start for i in range(max(0, k - 8), k))
+
+    def localities_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The unlisted localities named inside [start, end)."""
+        out = []
+        for k in range(bisect.bisect_left(self._locality_starts, start), len(self.localities)):
+            a, b, n = self.localities[k]
+            if a >= end:
+                break
+            if b <= end:
+                out.append((a, b, n))
         return out
 
     def unlisted(self, start: int, end: int, context: list[Match]) -> list[Match]:
         """The unlisted localities named in [start, end), each as a locality under the one area of
         *context* (the claim's other places) finer than a country, or under none when those are
         several or only a country (a name, no code)."""
-        found = [(a, b, n) for a, b, n in self.localities if start <= a and b <= end]
+        found = self.localities_between(start, end)
         if not found:
             return []
         areas = {x.code: x for m in context for x in self._expand(m) if x.kind != "country" and not x.members}
@@ -215,10 +237,13 @@ class PlaceFinder:
 _NAME = r"(?:(?:[Aa]l|[Ee]l)-)?[A-Z][\w'’]+(?:(?: |-)(?:(?:al|el|ad|ar|as|an|at|az|ash|ech|es|en|ez)-)?[A-Z][\w'’]+){0,3}"
 _LOCALITY = re.compile(
     rf"\b(?:on|in|at|near|around|outside|struck|hit|shelled|bombed|raided|stormed|targeted)\s+(?:the\s+(?:village|town|"
-    rf"hamlet|neighbou?rhood|camp|area|suburb)\s+of\s+)?(?P<on>{_NAME})"
-    rf"|(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[—–]\s))(?P<subject>{_NAME})(?=\s+(?:was|were|has\s+been)\s+(?:hit|struck|shelled|bombed|attacked|"
-    rf"targeted|stormed|raided))"
-    rf"|(?P<apposed>{_NAME})(?=,\s+an?\s+(?:village|town|hamlet|neighbou?rhood|suburb)\b)")
+    rf"hamlet|neighbou?rhood|camp|area|suburb)\s+of\s+)?(?P<on>{_NAME})")
+# ... and a name that opens a sentence before "was hit", or stands before ", a village": found from
+# the words after it (few), the name then read backwards from there.
+_AFTER_LOCALITY = re.compile(r"\s+(?:was|were|has\s+been)\s+(?:hit|struck|shelled|bombed|attacked|targeted|stormed|"
+                             r"raided)\b|,\s+an?\s+(?:village|town|hamlet|neighbou?rhood|suburb)\b")
+_SUBJECT_BEFORE = re.compile(rf"(?:^|[.!?]\s|\n|[—–]\s)(?P<name>{_NAME})$")
+_APPOSED_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})$")
 _NOT_PLACES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december twitter telegram facebook x instagram youtube whatsapp arabic english "
