@@ -50,8 +50,9 @@ R3 Running tolls. A source's cumulative figures for the same event, victims, pla
    a time series. The latest figure supersedes the earlier ones (listed as superseded). A latest
    figure below an earlier one is a correction: flagged, and the higher earlier figures are
    discounted as contradicted by the same source. A vague figure ("hundreds", coded 100) never
-   lowers a series: below an earlier figure it is consistent with it, and the latest precise
-   figure stands, the vague one listed as superseded.
+   lowers a series, nor does a round figure the text hedges within its rounding unit ("over
+   1,200" or "nearly 1,200" after 1,209): below an earlier figure they are consistent with it, and
+   the latest figure they do not contradict stands, they are listed as superseded.
 R4 Sums within a source. A source's figures are taken largest extent first (places, then days,
    then victim category) and a figure is added only if it overlaps none already counted in place,
    period and victim category. So incident figures (one day, one village) add up only where no
@@ -343,9 +344,8 @@ def apply_series(figures: list[Figure], places: Places) -> tuple[list[Figure], l
     for series_list in groups.values():
         for series in series_list:
             last = len(series) - 1
-            while last > 0 and series[last].claim.qualifier == "vague" and \
-                    max((f.claim.value or 0) for f in series[:last]) > (series[last].claim.value or 0):
-                last -= 1  # "hundreds" after 679: consistent with it, not a correction
+            while last > 0 and _consistent_below(series[last].claim, max((f.claim.value or 0) for f in series[:last])):
+                last -= 1  # "hundreds" after 679, "over 1,200" after 1,209: consistent with it, not a correction
             latest = series[last]
             earlier = series[:last]
             latest.superseded = sorted(i for f in (*earlier, *series[last + 1:]) for i in f.ids)
@@ -361,6 +361,22 @@ def apply_series(figures: list[Figure], places: Places) -> tuple[list[Figure], l
                                                   f"{_n(f.claim.value)} to {_n(val)} on {latest.date}") for i in f.ids)
             current.append(latest)
     return current, discounted, flags
+
+
+def _consistent_below(c: ClaimRow, top: float) -> bool:
+    """True if *c*'s figure is below *top* without contradicting it (R3): a vague figure, or a round one
+    the text hedges ("over 1,200", "nearly 3,900", "some 1,200") within its rounding unit of *top*."""
+    value = c.value or 0
+    if value >= top:
+        return False
+    if c.qualifier == "vague":
+        return True
+    if c.qualifier == "exact" or value <= 0 or value != int(value):
+        return False
+    unit = 1
+    while int(value) % (unit * 10) == 0 and unit * 10 <= value:
+        unit *= 10
+    return unit > 1 and top - value < unit
 
 
 def _same_series(a: ClaimRow, b: ClaimRow, places: Places) -> bool:

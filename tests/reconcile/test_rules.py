@@ -68,6 +68,23 @@ def test_series_vague_figure_below_an_earlier_one_does_not_lower_it():
     assert [f.claim.id for f in current] == [4] and current[0].correction and [d.claim_id for d in discounted] == [1]
 
 
+def test_series_a_hedged_round_figure_within_its_rounding_unit_is_no_correction():
+    """"over 1,200" after "at least 1,209" rounds it; "at least 420" after "at least 500", or a flat
+    1,200 after 1,209, is a lower count."""
+    a = row("A", 1209, id=1, reported=D(2025, 1, 7))
+    for qualifier in ("more_than", "about", "at_least"):
+        rounded = row("A", 1200, id=2, qualifier=qualifier, reported=D(2025, 1, 13))
+        current, discounted, flags = apply_series(collapse_relays([a, rounded], PL), PL)
+        assert [(f.claim.id, f.superseded, f.correction) for f in current] == [(1, [2], False)], qualifier
+        assert not discounted and not flags
+    for lower in (row("A", 1200, id=3, qualifier="exact", reported=D(2025, 1, 13)),
+                  row("A", 1100, id=4, qualifier="more_than", reported=D(2025, 1, 13))):
+        current, discounted, flags = apply_series(collapse_relays([a, lower], PL), PL)
+        assert [f.claim.id for f in current] == [lower.id] and current[0].correction
+    current, _d, _f = apply_series(collapse_relays([row("A", 500, id=5), row("A", 420, id=6, reported=D(2025, 3, 10))], PL), PL)
+    assert current[0].correction
+
+
 def test_combine_never_adds_a_daily_figure_to_a_running_toll_that_includes_that_day():
     toll = row("A", 300, areas=("ocha:SY06",), date_from=D(2025, 3, 6), reported=D(2025, 3, 9))
     inside = row("A", 25, areas=("ocha:SY0602",), cumulative=False, date_from=D(2025, 3, 7), reported=D(2025, 3, 7))
