@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tally.core.errors import InputError
-from tally.core.gazetteer import LOCALITY_SEP, Area, Gazetteer
+from tally.core.gazetteer import LOCALITY_SEP, Area, Gazetteer, locality_code
 from tally.core.types import EVENTS
 
 SCOPE_CATEGORIES = ("all", "civilians", "women", "children", "security_forces", "fighters", "unknown")
@@ -254,8 +254,18 @@ class Places:
         return [a.code for a in gaz.children(code, kind)]
 
     def resolve(self, text: str) -> tuple[str, ...]:
-        """Codes for a place as a user writes it: a code (``ocha:SY06``) or a name ("Latakia", "the coast")."""
+        """Codes for a place as a user writes it: a code (``ocha:SY06``), a name ("Latakia", "the coast"),
+        or a village the gazetteer lacks under its area, as reports name it ("Raqqa/Tell al-Gharbi")."""
         t = text.strip()
+        parent, sep, village = t.rpartition(LOCALITY_SEP)
+        if sep and parent.strip() and village.strip() and ":" not in village:
+            up = self.resolve(parent)
+            if len(up) != 1:
+                raise InputError(f"{parent.strip()!r} is several areas: name the one {village.strip()!r} lies in")
+            code = locality_code(up[0], village.strip())
+            if code not in self._written:
+                self.name_localities({code: village.strip()})
+            return (code,)
         if ":" in t or (t[:2].isalpha() and t[2:].isdigit() and len(t) in (4, 6)):
             codes = self.canonical(t)
             if self._area(codes[0]) is not None:
@@ -277,7 +287,8 @@ class Places:
                 if gaz is None:
                     self._full = g
                 return self.canonical(m.area.code)
-        raise InputError(f"unknown place {t!r}; give an area code such as ocha:SY06 or a known name")
+        raise InputError(f"unknown place {t!r}; give an area code such as ocha:SY06, a known name, or a village "
+                         f"under its area such as Raqqa/{t}")
 
 
 @functools.lru_cache(maxsize=256)
@@ -361,10 +372,14 @@ class Scope:
         dists = [c for c in self.places if pl.level(c) == 2]
         finer = [c for c in self.places if pl.level(c) >= 3]
         dists += [d for d in (pl.district(c) for c in finer) if d and d not in dists]
+        # a village in no known district (one the gazetteer lacks, coded under its governorate): records,
+        # coded to districts at best, cannot say who died there
+        unmatched = [pl.name(c) for c in finer if pl.district(c) is None]
         countries = [c.split(":", 1)[1] for c in self.places if pl.level(c) == 0 and c.startswith("iso:")]
         statuses = {"civilians": ["civilian"], "women": ["civilian", "unknown"], "children": ["civilian", "unknown"],
                     "security_forces": ["security_forces"], "fighters": ["fighter"], "unknown": ["unknown"]}
-        return {"governorates": govs, "districts": dists, "countries": countries, "approximate_places": bool(finer),
+        return {"governorates": govs, "districts": dists, "countries": countries,
+                "approximate_places": len(unmatched) < len(finer), "unmatched_places": unmatched,
                 "date_from": self.date_from, "date_to": self.date_to,
                 "statuses": statuses.get(self.victims), "sex": "female" if self.victims == "women" else None,
                 "adult": True if self.victims == "women" else None,

@@ -70,6 +70,10 @@ def documented_count(conn: Connection, scope: ScopeLike) -> Documented:
     f = scope.record_filter()
     if f.get("event", "killed") not in ("killed", "executed"):
         return Documented(0, True)
+    unmatched = f.get("unmatched_places") or []
+    if unmatched and not (f["governorates"] or f["districts"] or f["countries"]):
+        return Documented(0, True, f"documented not counted: victim records carry no village code and "
+                                   f"{', '.join(unmatched)} lies in no known district")
     vr = victim_records.c
     conds = _record_conditions(f)
     linked, total, with_person = conn.execute(

@@ -126,3 +126,23 @@ def test_tolls_table_shows_the_reported_range_then_documented_then_best(tmp_path
     assert [w for w in header.replace("┃", " ").split()] == ["reported", "documented", "best", "estimated", "sources", "grade"]
     row = next(line for line in r.stdout.splitlines() if "1,200–1,450" in line)
     assert [c.strip() for c in row.split("│")[2:5]] == ["1,200–1,450", "0", "1,200"]  # reported, documented, best
+
+
+def test_villages_the_gazetteer_lacks_in_manual_claims_and_scopes(tmp_path):
+    """'--where Raqqa/Ain Zita' names a village under its governorate: two villages' incidents that day
+    add up in Raqqa; a village's toll reads its own claims and counts no documented victims (records
+    carry no village code) instead of all of them."""
+    ws = tmp_path / "ws"
+    assert _run(ws, "init").exit_code == 0
+    day = ["--victims", "civilians", "--from", "2025-01-21", "--to", "2025-01-21", "--date", "2025-01-21"]
+    _add(ws, "--source", "Rescuers", "--count", "7", "--where", "Raqqa/Ain Zita", *day)
+    _add(ws, "--source", "Medical sources", "--count", "31", "--where", "Raqqa/Tell al-Gharbi", *day)
+    [raqqa] = json.loads(_run(ws, "tolls", "--where", "Raqqa", "--json").stdout)
+    assert (raqqa["reported_low"], raqqa["reported_high"]) == (38, 38)
+    [village] = json.loads(_run(ws, "tolls", "--where", "Raqqa/Tal el-Gharbi", "--json").stdout)  # another spelling
+    assert village["scope"]["where"] == ["ocha:SY11/tell-ghrb"] and village["best"] == 31
+    assert village["documented"] == 0 and any("no village code" in f for f in village["flags"])
+    import pytest
+
+    with pytest.raises(TallyError, match="unknown place 'Nowhere'"):
+        _run(ws, "tolls", "--where", "Nowhere/Ain Zita")
