@@ -262,6 +262,13 @@ class Places:
             up = self.resolve(parent)
             if len(up) != 1:
                 raise InputError(f"{parent.strip()!r} is several areas: name the one {village.strip()!r} lies in")
+            known = self._light.resolve(village.strip(), fuzzy=False)
+            if known is not None and up[0] in self.ancestors(known.area.code):
+                return self.canonical(known.area.code)  # "Raqqa/Tell Abiad": a district the gazetteer lists
+            if known is not None and known.area.level <= 1:
+                kind = {"admin1": "province", "country": "country"}.get(known.area.kind, "region")
+                raise InputError(f"{village.strip()!r} is a {kind} of its own, not a village of "
+                                 f"{parent.strip()!r}: separate places with a comma")
             code = locality_code(up[0], village.strip())
             if code not in self._written:
                 self.name_localities({code: village.strip()})

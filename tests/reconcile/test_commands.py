@@ -146,3 +146,7 @@ def test_villages_the_gazetteer_lacks_in_manual_claims_and_scopes(tmp_path):
 
     with pytest.raises(TallyError, match="unknown place 'Nowhere'"):
         _run(ws, "tolls", "--where", "Nowhere/Ain Zita")
+    with pytest.raises(TallyError, match="'Hama' is a province of its own"):  # a slash meant as a comma
+        _run(ws, "tolls", "--where", "Homs/Hama")
+    [district] = json.loads(_run(ws, "tolls", "--where", "Raqqa/Tell Abiad", "--json").stdout)  # a listed district
+    assert district["scope"]["where"] == ["ocha:SY1102"]
