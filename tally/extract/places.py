@@ -106,6 +106,7 @@ class PlaceFinder:
         taken = sorted((m.start or 0, m.end or 0) for m in (*self.mentions, *self.org_mentions,
                                                             *(m for m in everything if m.area.kind == "country")))
         self._taken_starts, self._taken_ends = [a for a, _b in taken], [b for _a, b in taken]
+        self._known_spans = {(m.start or 0, m.end or 0) for m in everything}  # any known name, here or abroad
         self.localities = self._localities(text)
         self._locality_starts = [a for a, _b, _n in self.localities]
         self._starts = [m.start or 0 for m in self.mentions]
@@ -156,7 +157,7 @@ class PlaceFinder:
             if first in _NOT_PLACES or name.split()[-1].lower() in _FACILITIES or name.lower() in _STOPWORDS \
                     or name.endswith(("'s", "’s")) or _PEOPLE_AFTER.match(text, end):
                 continue  # a weekday, a building, a possessive ("Syria's coast"), a people ("Rohingya families")
-            if self._taken_between(start, end) or _ORG_AFTER.match(text[end:end + 60]):
+            if self._taken_between(start, end) or (start, end) in self._known_spans or _ORG_AFTER.match(text[end:end + 60]):
                 continue  # a known place ("in Homs"), or a name inside one or inside a source's name
             out.append((start, end, name))
         return out

@@ -122,6 +122,10 @@ def test_a_village_the_gazetteer_lacks_is_kept_as_written_and_coded_under_its_pr
             "civilians, the health ministry said.")
     (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
     assert c.pcodes == ["SY07"] and "Rohingya" not in c.places
+    # nor a town abroad the gazetteer knows
+    text = "Shelling killed 12 civilians in Homs on Monday, officials in Washington said."
+    (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
+    assert (c.places, c.pcodes) == (["Homs"], ["SY04"])
 
 
 def test_locality_keys_fold_transliterations() -> None:
