@@ -23,6 +23,7 @@ from rich.table import Table
 from tally import pipeline
 from tally.core.errors import TallyError
 from tally.core.quantities import format_count as _n
+from tally.core.quantities import format_range
 from tally.simulate import SimulationSpec, simulate
 
 
@@ -87,7 +88,7 @@ def _print(con: Console, result: pipeline.RunReport, tolls: list[dict[str, Any]]
     if tolls:
         t = tolls[0]
         head.add_row("documented", _n(t["documented"]), t["grade"])
-        rng = "—" if t["reported_low"] is None else f"{_n(t['reported_low'])}–{_n(t['reported_high'])}"
+        rng = format_range(t["reported_low"], t["reported_high"])
         head.add_row("reported", rng, f"{len(t['sources'])} source(s)")
         e = t.get("estimated")
         head.add_row("estimated", _n(e["estimate"]) if e else "—",

@@ -472,12 +472,11 @@ def _summarise(result: Any) -> str:
         return "; ".join(r if isinstance(r, str) else f"by {k}: {_summarise(r)}" for k, r in result.items())
     if isinstance(result, list) and result and isinstance(result[0], dict) and "grade" in result[0]:  # tolls
         t = result[0]
-        def n(x: Any) -> str:
-            return "?" if x is None else f"{x:,.0f}"
+        from tally.core.quantities import format_count, format_range
 
         rng = ("no reported figure" if t.get("reported_low") is None
-               else f"reported {n(t.get('reported_low'))}–{n(t.get('reported_high'))}")
-        return f"{rng}, documented {n(t.get('documented'))}, grade {t.get('grade')}"
+               else f"reported {format_range(t.get('reported_low'), t.get('reported_high'))}")
+        return f"{rng}, documented {format_count(t.get('documented'))}, grade {t.get('grade')}"
     if isinstance(result, tuple) and result and isinstance(result[0], int):  # (run id, result)
         rest = _summarise(result[1]) if len(result) > 1 else ""
         return f"run #{result[0]}" + (f": {rest}" if rest not in ("", "done", type(result[1]).__name__) else "")

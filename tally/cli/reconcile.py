@@ -8,7 +8,7 @@ import typer
 
 from tally.cli.app import JsonOpt, app, console, print_json
 from tally.cli.common import table, workspace
-from tally.core.quantities import format_count
+from tally.core.quantities import format_count, format_range
 
 WhereOpt = Annotated[Optional[list[str]], typer.Option(
     "--where", help="Place name or area code (repeat, or separate with commas), e.g. Latakia or ocha:SY06.")]
@@ -57,8 +57,7 @@ def tolls(
         est = t.estimated
         # The reported range, then the documented count, then best: best is the reported best raised to
         # the documented count (R6), so it may lie above what any source reported.
-        reported = "" if t.reported_low is None else (
-            _num(t.reported_low) if t.reported_high == t.reported_low else f"{_num(t.reported_low)}–{_num(t.reported_high) or '?'}")
+        reported = "" if t.reported_low is None else format_range(t.reported_low, t.reported_high)
         rows.append((t.group_name or t.group or "", reported, _num(t.documented), _num(t.best),
                      f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
                      len(t.sources), t.grade))

@@ -215,3 +215,13 @@ def format_count(value: Any) -> str:
             return "—"
         return f"{value:,.0f}" if value == round(value) or abs(value) >= 100 else f"{value:,.1f}"
     return str(value)
+
+
+def format_range(low: Any, high: Any) -> str:
+    """A reported range as tally prints it: "1,200–1,450", one figure when both ends agree, "—" for
+    none, "?" for an open end."""
+    if low is None and high is None:
+        return "—"
+    if low == high:
+        return format_count(low)
+    return f"{format_count(low) if low is not None else '?'}–{format_count(high) if high is not None else '?'}"

@@ -53,3 +53,11 @@ def test_format_count_prints_whole_persons_from_a_hundred():
     assert format_count(19670.5) in ("19,670", "19,671")  # a posterior median: whole persons
     assert format_count(12.5) == "12.5"  # small figures keep their decimal (shares, rates)
     assert format_count(float("nan")) == "—"
+
+
+def test_format_range_prints_one_figure_when_the_ends_agree():
+    from tally.core.quantities import format_range
+
+    assert format_range(10805.0, 10805.0) == "10,805"
+    assert format_range(1200, 1450) == "1,200–1,450"
+    assert format_range(5, None) == "5–?" and format_range(None, None) == "—"
