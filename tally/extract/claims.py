@@ -264,7 +264,10 @@ def _sentence_places(s: Sentence, sentences: list[Sentence], places: PlaceFinder
         return bool(places.localities_between(t.start, t.end))
 
     def around() -> list[Match]:
-        return _dateline_places(datelines, places, gaz) or _lead_places(sentences, places) or places.title_mentions
+        found = _dateline_places(datelines, places, gaz) or _lead_places(sentences, places)
+        if all(m.area.kind == "country" for m in found) and any(m.area.kind != "country" for m in places.title_mentions):
+            return places.title_mentions  # "Deadly airstrike hits Aleppo" says more than a lead naming only Syria
+        return found or places.title_mentions
 
     own = named(s)
     for i in range(s.index - 1, max(-1, s.index - 1 - _LOOK_BACK), -1):

@@ -136,3 +136,11 @@ def test_locality_keys_fold_transliterations() -> None:
                       ("Maarat Sijneh", "Maaret Sijné", "Ma'arrat Sijna"), ("Deir al-Souq", "Dayr al-Suq", "Deir es-Souk")):
         assert len({locality_key(s) for s in spellings}) == 1, spellings
     assert locality_key("Tell Rifaat") != locality_key("Tell al-Gharbi") != locality_key("Ain Zita")
+
+
+def test_a_headline_province_outranks_a_lead_that_names_only_the_country() -> None:
+    text = ("Deir al-Jawz was hit today, and two civilians died, according to rescuers.\n\n"
+            "Some 14 million people in Syria need humanitarian aid, according to UN figures.")
+    (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", title="Deadly airstrike hits Aleppo",
+                          country="SY").claims
+    assert c.admin1 == ["SY-HL"] and c.pcodes == ["SY02/deir-jz"] and "Deir al-Jawz" in c.places
