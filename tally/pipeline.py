@@ -506,7 +506,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     back instead of worked out again (unless *fresh*), and a new answer is kept
     (``tally.store.answers``).
     """
-    from tally.reconcile.estimates import scope_estimate
+    from tally.reconcile.estimates import scope_estimate, week_origin
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
     from tally.reconcile.tolls import Job, Toll, during, group_scopes, nearby, reconcile_many
@@ -531,7 +531,8 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
             groups: list[tuple[str | None, str | None, Scope, str | None]] = [(None, None, scope, None)]
         else:
             dates = record_dates(conn, scope) if by in ("day", "week") else None
-            groups = list(group_scopes(scope, by, rows, dates=dates, places=pl))  # type: ignore[arg-type]
+            groups = list(group_scopes(scope, by, rows, dates=dates, places=pl,  # type: ignore[arg-type]
+                                       origin=week_origin(runs) if by == "week" else None))
         near = nearby(rows, pl) if by in ("governorate", "district") else during(rows) if by in ("day", "week") else None
         jobs = []
         for _group, _name, sub, source in groups:

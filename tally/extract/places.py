@@ -180,13 +180,16 @@ class PlaceFinder:
 
     def unlisted(self, start: int, end: int, context: list[Match]) -> list[Match]:
         """The unlisted localities named in [start, end), each as a locality under the one area of
-        *context* (the claim's other places) finer than a country, or under none when those are
-        several or only a country (a name, no code)."""
+        *context* (the claim's other places) finer than a country; under the article's country when
+        the context names none finer (a village somewhere in Syria: never the whole of it); under none
+        when it names several (a name, no code)."""
         found = self.localities_between(start, end)
         if not found:
             return []
         areas = {x.code: x for m in context for x in self._expand(m) if x.kind != "country" and not x.members}
         parent = next(iter(areas.values())) if len(areas) == 1 else None
+        if not areas and self.country:
+            parent = self.gaz.areas.get(f"iso:{self.country}")
         country = parent.country if parent is not None else (self.country or "")
         return [Match(Area(code=locality_code(parent.code, n) if parent is not None else locality_code("", n),
                            kind="locality", name=n, country=country, parent=parent.code if parent is not None else None),
@@ -206,6 +209,8 @@ class PlaceFinder:
                     out.admin1.append(code)
                 if p and p[5:] not in out.pcodes:
                     out.pcodes.append(p[5:])
+                elif p is None and LOCALITY_SEP in area.code and area.parent and area.code not in out.pcodes:
+                    out.pcodes.append(area.code)  # a village somewhere in the country: "iso:SY/kafr-shml"
         if countries and (self.country is None or self.country not in countries):
             out.country = countries[0]
         # an unlisted locality's code names its area: the area's own code would say less

@@ -13,6 +13,8 @@ the estimate's warnings.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 from collections.abc import Mapping
 from dataclasses import replace
@@ -21,6 +23,17 @@ from typing import Any
 
 from tally.core.errors import EstimateError
 from tally.reconcile.scope import Places, Scope, category_overlap, category_within, event_within
+
+
+def week_origin(runs: list[dict[str, Any]]) -> dt.date | None:
+    """The first day of the weeks of the newest run estimated by week (strata of seven days), or None:
+    ``--by week`` counts its weeks from it, so that each week's toll finds its stratum's estimate."""
+    for run in runs:
+        starts: list[dt.date] = [k[1] for k in (s.get("key") for s in run["strata"])
+                                 if k is not None and k[1] is not None and k[2] is not None and (k[2] - k[1]).days == 6]
+        if starts:
+            return min(starts)
+    return None
 
 
 def scope_estimate(scope: Scope, runs: list[dict[str, Any]], places: Places) -> dict[str, Any] | None:

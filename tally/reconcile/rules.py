@@ -32,8 +32,9 @@ _MIN, _MAX = dt.date.min, dt.date.max
 
 RULES = f"""\
 R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in
-   country; a village the gazetteer lacks is coded under the area reports name with it, its name
-   folded so that spellings agree, and incidents in two such villages are apart), a period, a victim category (all = civilians + security forces + fighters + unknown;
+   country; a village the gazetteer lacks is coded under the area reports name with it, or the
+   country when they name none, its name folded so that spellings agree: incidents in two such
+   villages are apart, and a village somewhere in the country is not the whole country), a period, a victim category (all = civilians + security forces + fighters + unknown;
    civilians include women, children, families) and an event (executed counts as killed). Only
    figures that lie inside the scope on every axis make up its toll. Figures that contain the
    scope only bound it: they are checked against it, never split or counted. Figures that

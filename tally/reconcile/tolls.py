@@ -381,8 +381,9 @@ def during(claims: list[ClaimRow]) -> Callable[[Scope], list[ClaimRow]]:
 
 
 def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[dt.date, dt.date] | None = None,
-                 places: Places | None = None) -> list[tuple[str, str, Scope, str | None]]:
-    """``(key, name, sub-scope, source filter)`` for each group of *scope* split *by* one axis."""
+                 places: Places | None = None, origin: dt.date | None = None) -> list[tuple[str, str, Scope, str | None]]:
+    """``(key, name, sub-scope, source filter)`` for each group of *scope* split *by* one axis (weeks
+    counted from *origin* when the scope has no start: the estimates' weeks, :func:`week_origin`)."""
     pl = places or default_places()
     if by not in GROUPINGS:
         raise InputError(f"unknown grouping {by!r}; use one of {', '.join(GROUPINGS)}")
@@ -423,6 +424,8 @@ def group_scopes(scope: Scope, by: str, claims: list[ClaimRow], *, dates: tuple[
             seen += [d for d in dates if d is not None]
         if not seen:
             return []
+        if lo is None and origin is not None and by == "week":
+            lo = origin + dt.timedelta(days=(min(seen) - origin).days // 7 * 7)  # the first week holding a date
         lo, hi = lo or min(seen), hi or max(seen)
     step = 1 if by == "day" else 7
     n = (hi - lo).days // step + 1

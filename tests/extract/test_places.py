@@ -61,8 +61,8 @@ def test_places_declared_country_outvotes_a_lone_foreign_name() -> None:
     (c,) = extract_claims(STRAY, published=PUB, outlet="Levant Wire").claims
     assert c.country == "KZ" and c.admin1 == ["KZ-71"]
     (c,) = extract_claims(STRAY, published=PUB, outlet="Levant Wire", country="SY").claims
-    # the village is kept as written, with no code: the article names no province for it
-    assert c.country == "SY" and c.admin1 == [] and c.places == ["Umm Rifaat"] and c.pcodes == []
+    # the village is kept as written, coded somewhere in Syria: the article names no province for it
+    assert c.country == "SY" and c.admin1 == [] and c.places == ["Umm Rifaat"] and c.pcodes == ["iso:SY/umm-rft"]
     # a story told in another country's places still goes there
     c = extract_claims("Shelling of Arsal and Baalbek in Lebanon killed 6 refugees.", published=PUB,
                        outlet="Levant Wire", country="SY").claims[0]

@@ -208,7 +208,30 @@ def test_incidents_in_different_unlisted_villages_are_different_killings():
     wide = [*rows, row("Monitor", 45, areas=("ocha:SY11",), **day)]
     t = reconcile(wide, 0, None, raqqa)
     assert (t.reported_low, t.reported_high) == (45, 45)
+    # a village in no known province is somewhere in the country, not the whole of it: it contains no
+    # other incident of the day, and is not in Raqqa's toll
+    nowhere = row("Rescuers", 5, areas=("iso:SY/kafr-shml",), **day)
+    syria = CIVILIANS.with_(places=("iso:SY",), date_from=None, date_to=None)
+    t = reconcile([*rows, nowhere], 0, None, syria)
+    assert (t.reported_low, t.reported_high) == (43, 43) and t.grade != "contested"
+    assert reconcile([*rows, nowhere], 0, None, raqqa).reported_low == 38
     pl = default_places()
     assert pl.admin1("ocha:SY11/ain-zt") == "ocha:SY11" and pl.within(("ocha:SY11/ain-zt",), ("ocha:SY11",))
     pl.name_localities({"SY11/ain-zt": "Ain Zita"})
     assert pl.name("ocha:SY11/ain-zt") == "Ain Zita"
+
+
+def test_weeks_are_counted_from_the_estimates_weeks():
+    """Without a start date, '--by week' counts weeks from the stored estimates' first week, so that
+    tables of different places share their week boundaries and each week can find its estimate."""
+    rows = coastal_rows()  # dated 8 to 9 March 2025
+    scope = Scope(places=COAST, victims="civilians")
+    weeks = group_scopes(scope, "week", rows, origin=D(2025, 3, 3))  # rows dated 8 to 10 March
+    assert [s.date_from for _k, _n, s, _src in weeks] == [D(2025, 3, 3), D(2025, 3, 10)]
+    weeks = group_scopes(scope, "week", rows, origin=D(2025, 3, 12))  # an origin after the dates: weeks before it
+    assert [(s.date_from, s.date_to) for _k, _n, s, _src in weeks] == [(D(2025, 3, 5), D(2025, 3, 10))]
+    from tally.reconcile.estimates import week_origin
+
+    run = {"strata": [{"key": (frozenset(), D(2025, 3, 10), D(2025, 3, 16), "all", "killed")},
+                      {"key": (frozenset(), D(2025, 3, 3), D(2025, 3, 9), "all", "killed")}]}
+    assert week_origin([{"strata": [{"key": (frozenset({"ocha:SY01"}), None, None, "all", "killed")}]}, run]) == D(2025, 3, 3)
