@@ -38,3 +38,22 @@ def test_run_extract_remembers_proper_aliases_only(ws) -> None:
         by_name = {s["name"]: s["aliases"] for s in list_sources(conn)}
     assert by_name["UN Office for the Coordination of Humanitarian Affairs"] == ["OCHA"]
     assert by_name["Syrian Observatory for Human Rights"] == []  # not "the monitor": that is one article's wording
+
+
+def test_villages_the_gazetteer_lacks_keep_the_names_reports_give_them(ws) -> None:
+    """A village's code is stored with its claim; tolls name it as the reports most often write it
+    (``tally.store.claims.locality_names``, a JSON text match that must hold on SQLite and PostgreSQL)."""
+    from tally.pipeline import add_manual_claim, run_tolls
+    from tally.reconcile.scope import Scope, default_places
+    from tally.store.claims import locality_names
+
+    day = dict(victims="civilians", date_from="2025-01-21", date_to="2025-01-21", reported_at="2025-01-21")
+    add_manual_claim(ws, source="Rescuers", count=7, where=["Raqqa/Ain Zita"], **day)
+    add_manual_claim(ws, source="Civil defence", count=9, where=["Raqqa/Ain Zita"], **day)
+    add_manual_claim(ws, source="Medical sources", count=31, where=["Raqqa/Tell al-Gharbi"], **day)
+    with ws.connect() as conn:
+        names = locality_names(conn)
+    assert names == {"ocha:SY11/ain-zt": "Ain Zita", "ocha:SY11/tell-ghrb": "Tell al-Gharbi"}
+    [toll] = run_tolls(ws, Scope.build(["Raqqa"], victims="civilians"))
+    assert (toll.reported_low, toll.reported_high) == (38, 40)  # Ain Zita 7–9, Tell al-Gharbi 31
+    assert default_places().name("ocha:SY11/tell-ghrb") == "Tell al-Gharbi"
