@@ -372,8 +372,8 @@ def _consistent_below(c: ClaimRow, top: float) -> bool:
         return False
     if c.qualifier == "vague":
         return True
-    if c.qualifier == "exact" or value <= 0 or value != int(value):
-        return False
+    if c.qualifier not in ("about", "at_least", "more_than") or value <= 0 or value != int(value):
+        return False  # exact, or "up to 1,200": a ceiling below 1,209 does contradict it
     unit = 1
     while int(value) % (unit * 10) == 0 and unit * 10 <= value:
         unit *= 10

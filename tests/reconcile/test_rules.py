@@ -78,7 +78,8 @@ def test_series_a_hedged_round_figure_within_its_rounding_unit_is_no_correction(
         assert [(f.claim.id, f.superseded, f.correction) for f in current] == [(1, [2], False)], qualifier
         assert not discounted and not flags
     for lower in (row("A", 1200, id=3, qualifier="exact", reported=D(2025, 1, 13)),
-                  row("A", 1100, id=4, qualifier="more_than", reported=D(2025, 1, 13))):
+                  row("A", 1100, id=4, qualifier="more_than", reported=D(2025, 1, 13)),
+                  row("A", 1200, id=7, qualifier="up_to", reported=D(2025, 1, 13))):
         current, discounted, flags = apply_series(collapse_relays([a, lower], PL), PL)
         assert [f.claim.id for f in current] == [lower.id] and current[0].correction
     current, _d, _f = apply_series(collapse_relays([row("A", 500, id=5), row("A", 420, id=6, reported=D(2025, 3, 10))], PL), PL)
