@@ -155,8 +155,9 @@ class PlaceFinder:
         for start, end, name in sorted(set(found)):
             first = name.split()[0].split("-")[-1].removesuffix("'s").removesuffix("’s").lower()
             if first in _NOT_PLACES or name.split()[-1].lower() in _FACILITIES or name.lower() in _STOPWORDS \
-                    or name.endswith(("'s", "’s")) or _PEOPLE_AFTER.match(text, end):
-                continue  # a weekday, a building, a possessive ("Syria's coast"), a people ("Rohingya families")
+                    or name.endswith(("'s", "’s")) or _PEOPLE_AFTER.match(text, end) \
+                    or (_NATIONALITY.match(name) and _LOWER_NEXT.match(text, end)):
+                continue  # a weekday, a building, a possessive ("Syria's coast"), an adjective ("Israeli strikes")
             if self._taken_between(start, end) or (start, end) in self._known_spans or _ORG_AFTER.match(text[end:end + 60]):
                 continue  # a known place ("in Homs"), or a name inside one or inside a source's name
             out.append((start, end, name))
@@ -253,10 +254,21 @@ _APPOSED_BEFORE = re.compile(rf"(?<![\w'’-])(?P<name>{_NAME})$")
 _NOT_PLACES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december twitter telegram facebook x instagram youtube whatsapp arabic english "
-    "french kurdish turkish hebrew russian ukrainian the a an this that his her their its our several some many "
+    "french kurdish turkish hebrew russian ukrainian christmas easter eid ramadan new "
+    "the a an this that his her their its our several some many "
     "two three four five six seven eight nine ten dozens hundreds thousands at in on an".split())
-_PEOPLE_AFTER = re.compile(r"\s+(?:families|family|people|civilians|refugees|residents|villagers|fighters|forces|troops|"
-                           r"positions|militants|rebels|soldiers|farmers|workers|children|women|men|communities|homes)\b")
+# A capitalised word before one of these is an adjective, not a place: "on Rohingya families",
+# "in Israeli strikes", "in Syrian government airstrikes".
+_PEOPLE_AFTER = re.compile(
+    r"\s+(?:families|family|people|civilians|refugees|residents|villagers|fighters|forces|troops|positions|militants|"
+    r"rebels|soldiers|farmers|workers|children|women|men|communities|homes|strikes?|airstrikes?|air|drones?|shelling|"
+    r"attacks?|fire|government|army|military|militias?|police|security|jets|warplanes|planes|bombardments?|bombings?|"
+    r"raids?|offensive|missiles?|rockets?|artillery|mortars?|tanks?|naval|authorities|officials|ministry|regime|"
+    r"opposition|groups?|gunmen|operations?|occupation|settlers|side|border|territory|aircraft|helicopters?|gunfire|"
+    r"snipers?|shells?|barrel|cluster|ground|coalition|backed)\b")
+# a single word with a nationality's ending before a lowercase word: "Russian shelling", "Iraqi militia"
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:i|ian|ish|ese|an)$")
+_LOWER_NEXT = re.compile(r"\s+[a-z]")
 _FACILITIES = frozenset(
     "hospital clinic school university mosque church market bakery square street road highway bridge airport base "
     "prison camp centre center office building stadium station hotel".split())

@@ -122,7 +122,11 @@ def test_a_village_the_gazetteer_lacks_is_kept_as_written_and_coded_under_its_pr
             "civilians, the health ministry said.")
     (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
     assert c.pcodes == ["SY07"] and "Rohingya" not in c.places
-    # nor a town abroad the gazetteer knows
+    # nor a people's adjective, a feast, or a town abroad the gazetteer knows
+    for text in ("Nine people were killed on Tuesday in Syrian government airstrikes on Homs.",
+                 "Twelve civilians were killed in Russian shelling of Homs on Christmas Eve, residents said."):
+        (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
+        assert (c.places, c.pcodes) == (["Homs"], ["SY04"]), text
     text = "Shelling killed 12 civilians in Homs on Monday, officials in Washington said."
     (c,) = extract_claims(text, published=PUB, outlet="Levant Wire", country="SY").claims
     assert (c.places, c.pcodes) == (["Homs"], ["SY04"])
