@@ -42,7 +42,7 @@ def tolls(
     if rules:
         from tally.reconcile import GRADE_RULE, RULES
 
-        console.print(RULES + "\n" + GRADE_RULE, highlight=False)
+        console.print(RULES + "\n" + GRADE_RULE, highlight=False, soft_wrap=True)  # as written, not re-wrapped
         return
     from tally.pipeline import run_tolls
     from tally.reconcile.scope import Scope

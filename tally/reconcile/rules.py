@@ -34,8 +34,9 @@ RULES = f"""\
 R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in
    country; a village the gazetteer lacks is coded under the area reports name with it, or the
    country when they name none, its name folded so that spellings agree: incidents in two such
-   villages are apart, and a village somewhere in the country is not the whole country), a period, a victim category (all = civilians + security forces + fighters + unknown;
-   civilians include women, children, families) and an event (executed counts as killed). Only
+   villages are apart, and a village somewhere in the country is not the whole country), a
+   period, a victim category (all = civilians + security forces + fighters + unknown; civilians
+   include women, children, families) and an event (executed counts as killed). Only
    figures that lie inside the scope on every axis make up its toll. Figures that contain the
    scope only bound it: they are checked against it, never split or counted. Figures that
    straddle its edge are left out. A running count whose stated period is a single day, and a
@@ -64,8 +65,9 @@ R4 Sums within a source. A source's figures are taken largest extent first (plac
 R5 Sums across sources. Figures of different sources that overlap describe the same killings and
    form one cluster (incident figures of different sources {INCIDENT_SLACK} day apart count as
    overlapping: news dates an incident by the day of the report or the day before); clusters that
-   do not overlap (other places, days or victim categories) are added. Within a cluster a source is complete if its figures contain every other figure there;
-   the cluster's low and high are the lowest and highest complete figure (UCDP-style), and its
+   do not overlap (other places, days or victim categories) are added. Within a cluster a source
+   is complete if its figures contain every other figure there; the cluster's low and high are
+   the lowest and highest complete figure (UCDP-style), and its
    best is the lowest complete figure (conservative, as ACLED codes conflicting reports), raised
    to any larger partial figure, since a part cannot exceed the whole. Counts of individually
    named or verified victims ("111 named cases") are floors, never complete. With no complete
