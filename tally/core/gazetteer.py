@@ -71,8 +71,8 @@ def _normalise_word(word: str) -> str:
 
 # A locality the gazetteer does not list (a village named in a report) is coded under the area it
 # lies in, ``<parent code>/<key>``: "Tell al-Gharbi, in the Raqqa countryside" is
-# ``ocha:SY11/tell-gharbi``.  The key folds the usual transliteration variants, so that reports
-# spelling one village differently give it one code.
+# ``ocha:SY11/tell-ghrb``.  The key (:func:`locality_key`) folds the usual transliteration variants,
+# so that reports spelling one village differently give it one code.
 LOCALITY_SEP = "/"
 _ARTICLES = frozenset("al el ad ar as an at az ash ath adh ech es en ez et ed er ul".split())
 _HEAD_VARIANTS = {

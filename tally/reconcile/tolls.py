@@ -201,13 +201,10 @@ def reconcile_many(jobs: Sequence[Job], *, places: Places | None = None, workers
         w = load.index(min(load))
         shares[w].append(i)
         load[w] += len(jobs[i].claims) + 1
-    global _SHARED
-    _SHARED = (list(jobs), pl)  # inherited by the forked workers: the claims are not pickled
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            parts = list(pool.map(_reconcile_share, shares))
-    finally:
-        _SHARED = None
+    # The workers are forked with the jobs as their initializer's arguments: inherited, not pickled.
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"), initializer=_share,
+                             initargs=(list(jobs), pl)) as pool:
+        parts = list(pool.map(_reconcile_share, shares))
     out: list[Toll | None] = [None] * len(jobs)
     for share, tolls in zip(shares, parts, strict=True):
         for i, toll in zip(share, tolls, strict=True):
@@ -215,11 +212,16 @@ def reconcile_many(jobs: Sequence[Job], *, places: Places | None = None, workers
     return [t for t in out if t is not None]
 
 
-_SHARED: tuple[list[Job], Places] | None = None
+_SHARED: tuple[list[Job], Places] | None = None  # a worker's jobs (set in the worker only)
+
+
+def _share(jobs: list[Job], places: Places) -> None:
+    global _SHARED
+    _SHARED = (jobs, places)
 
 
 def _reconcile_share(share: list[int]) -> list[Toll]:
-    assert _SHARED is not None, "reconcile_many's jobs are set before its workers fork"
+    assert _SHARED is not None, "reconcile_many's workers get the jobs from their initializer"
     jobs, pl = _SHARED
     return [_reconcile_job(jobs[i], pl) for i in share]
 
