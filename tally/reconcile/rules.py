@@ -88,8 +88,8 @@ R6 Documented and estimated. documented is the number of distinct linked persons
 R7 Flags. The figure of a source that covers the whole scope (complete in every cluster) below
    the documented count; a correction; a figure for a narrower category or smaller area above the
    figure containing it (category mismatch, part exceeds whole); figures more than
-   {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval; a wider figure
-   below this scope's low; rejected claims.
+   {MAGNITUDE_RATIO:g}x apart; reported figures outside the estimate's interval; an estimate whose
+   interval lies below the documented count; a wider figure below this scope's low; rejected claims.
 """
 
 

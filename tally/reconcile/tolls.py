@@ -150,6 +150,10 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         if toll.reported_low is not None and hi is not None and toll.reported_low > hi:
             toll.flags.append(f"reported figures (from {_n(toll.reported_low)}) lie above the estimate's interval "
                               f"[{_n(lo)}, {_n(hi)}]")
+        if toll.documented and hi is not None and hi < toll.documented:
+            toll.flags.append(f"the estimate's interval [{_n(lo)}, {_n(hi)}] lies below the {toll.documented:,} named "
+                              f"victims documented in scope: it cannot hold the truth here (its strata may count "
+                              f"this scope differently from the records)")
     toll.flags += _bound_flags(bounding, toll, pl)
     if discounted:
         toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")

@@ -75,6 +75,14 @@ def test_reconcile_estimate_passes_through_and_flags_under_reporting():
     t = reconcile(coastal_rows(), 111, est, CIVILIANS)
     assert t.estimated == {"estimate": 2400.0, "lower": 1900.0, "upper": 3100.0, "level": 0.95, "method": "dga", "warnings": []}
     assert any("below the estimate's interval" in f for f in t.flags)
+    assert not any("cannot hold the truth" in f for f in t.flags)
+
+
+def test_an_estimate_below_the_documented_count_is_flagged():
+    """Named victims are dead: an interval entirely below their number cannot hold the truth."""
+    est = {"estimate": 808.0, "lower": 589.0, "upper": 1368.0, "level": 0.95, "method": "lcmcr", "warnings": []}
+    t = reconcile(coastal_rows(), 1754, est, CIVILIANS)
+    assert t.best == 1754 and any("[589, 1,368] lies below the 1,754 named victims" in f for f in t.flags)
 
 
 def test_reconcile_contested_and_order_of_magnitude():
