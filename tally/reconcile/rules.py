@@ -75,7 +75,8 @@ R5 Sums across sources. Figures of different sources that overlap describe the s
    widest figure (largest extent as in R4, named counts aside) plus the high of the other figures
    that those do not contain, found by these rules again: no figure is added to one containing it.
 R6 Documented and estimated. documented is the number of distinct linked persons whose records fall
-   in the scope (records when no linkage has run, flagged). best is never below it. estimated is
+   in the scope (records when no linkage has run, flagged); a person is of unknown status only if
+   no list gives one. best is never below it. estimated is
    the multiple-systems estimate whose stratum is exactly this scope, else the sum of the strata of
    one estimation run that make the scope up exactly (a stratum straddling the scope's edge is
    never split), with the interval of the sum (posterior draws added) and the strata's warnings;

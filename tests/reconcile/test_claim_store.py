@@ -126,6 +126,26 @@ def test_documented_count_counts_persons_or_records_and_says_which(ws):
     assert (d.count, d.persons, d.note) == (2, True, None)
 
 
+def test_documented_unknown_status_counts_persons_no_list_gives_a_status(ws):
+    """One list's civilian whom another list records without a status is a civilian, not also one of
+    the unknown: the categories' documented counts then add up to the persons."""
+    rows = [("Ali Hassan", "civilian", "male", 40, D(2025, 3, 7), "ocha:SY06"),
+            ("Ali Hasan", "unknown", "male", 40, D(2025, 3, 7), "ocha:SY06"),
+            ("Rami Daher", "unknown", "male", 30, D(2025, 3, 7), "ocha:SY06"),
+            ("Sami Nour", "unknown", "male", 22, D(2025, 3, 7), "ocha:SY06")]  # not linked: a record of its own
+    with ws.begin() as conn:
+        _records(conn, rows)
+        run = conn.execute(insert(link_runs).values(created_at=dt.datetime.now(UTC), created_by="t", engine="x",
+                                                    spec={})).inserted_primary_key[0]
+        for names in (("Ali Hassan", "Ali Hasan"), ("Rami Daher",)):
+            pid = conn.execute(insert(persons).values(link_run_id=run)).inserted_primary_key[0]
+            conn.execute(update(victim_records).where(victim_records.c.name.in_(names)).values(person_id=pid))
+    scope = Scope(places=("ocha:SY06",))
+    with ws.connect() as conn:
+        counts = {v: documented_count(conn, scope.with_(victims=v)).count for v in ("all", "civilians", "unknown")}
+    assert counts == {"all": 3, "civilians": 1, "unknown": 2}
+
+
 def test_latest_estimate_matches_the_exact_stratum(ws):
     res = {"method": "dga", "lists": ["a", "b", "c"], "observed": 900, "estimate": 1500.0, "lower": 1200.0,
            "upper": 2100.0, "level": 0.95, "details": {}, "warnings": []}
