@@ -22,8 +22,7 @@ from rich.table import Table
 
 from tally import pipeline
 from tally.core.errors import TallyError
-from tally.core.quantities import format_count as _n
-from tally.core.quantities import format_range
+from tally.core.quantities import format_count as _n, format_range
 from tally.simulate import SimulationSpec, simulate
 
 

@@ -511,7 +511,6 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     from tally.reconcile.scope import claim_filter, default_places
     from tally.reconcile.tolls import Job, Toll, during, group_scopes, nearby, reconcile_many
     from tally.store.audit import revision
-    from tally.core.gazetteer import LOCALITY_SEP
     from tally.store.claims import load_claim_rows, locality_names
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
@@ -524,7 +523,7 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
         if kept is not None:
             return [Toll.from_dict(d) for d in kept]
         rows = ClaimRow.from_rows(*load_claim_rows(conn, **claim_filter(scope, pl)), places=pl)
-        if any(LOCALITY_SEP in a for c in rows for a in c.areas):  # villages the gazetteer lacks: their names
+        if pl.met_localities:  # villages the gazetteer lacks: the names reports give them
             pl.name_localities(locality_names(conn))
         runs = estimate_runs(conn, pl.canonical)
         if by is None:

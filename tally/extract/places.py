@@ -103,9 +103,9 @@ class PlaceFinder:
                 self.org_mentions.append(m)
         # Known places: those kept, and other countries ("the UN mission in Congo"); a province or town
         # abroad named like a word of a local name ("Ain", a French department, in "Ain Zita") does not count.
-        taken = sorted((m.start or 0, m.end or 0) for m in (*self.mentions, *self.org_mentions,
-                                                            *(m for m in everything if m.area.kind == "country")))
-        self._taken_starts, self._taken_ends = [a for a, _b in taken], [b for _a, b in taken]
+        self._taken = sorted((m.start or 0, m.end or 0) for m in (*self.mentions, *self.org_mentions,
+                                                                  *(m for m in everything if m.area.kind == "country")))
+        self._taken_starts = [a for a, _b in self._taken]
         self._known_spans = {(m.start or 0, m.end or 0) for m in everything}  # any known name, here or abroad
         self.localities = self._localities(text)
         self._locality_starts = [a for a, _b, _n in self.localities]
@@ -164,9 +164,10 @@ class PlaceFinder:
         return out
 
     def _taken_between(self, start: int, end: int) -> bool:
-        """Whether a known place's span overlaps [start, end) (spans sorted by start; names are short)."""
-        k = bisect.bisect_left(self._taken_starts, end)  # spans starting before *end*
-        return any(self._taken_ends[i] > start for i in range(max(0, k - 8), k))
+        """Whether a known place's span overlaps [start, end): those starting at most a name's length
+        (:data:`_LONGEST_NAME`) before it and before its end."""
+        lo = bisect.bisect_left(self._taken_starts, start - _LONGEST_NAME)
+        return any(a < end and start < b for a, b in self._taken[lo:bisect.bisect_left(self._taken_starts, end)])
 
     def localities_between(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """The unlisted localities named inside [start, end)."""
@@ -242,6 +243,7 @@ class PlaceFinder:
 # A place name the gazetteer may not know: capitalised words, with Arabic articles ("Tell al-Gharbi",
 # "Jisr el-Shughur"), after a word that puts a place there.
 _NAME = r"(?:(?:[Aa]l|[Ee]l)-)?[A-Z][\w'’]+(?:(?: |-)(?:(?:al|el|ad|ar|as|an|at|az|ash|ech|es|en|ez)-)?[A-Z][\w'’]+){0,3}"
+_LONGEST_NAME = 120  # characters: no place name, known or not, is longer
 _LOCALITY = re.compile(
     rf"\b(?:on|in|at|near|around|outside|struck|hit|shelled|bombed|raided|stormed|targeted)\s+(?:the\s+(?:village|town|"
     rf"hamlet|neighbou?rhood|camp|area|suburb)\s+of\s+)?(?P<on>{_NAME})")

@@ -14,7 +14,6 @@ the estimate's warnings.
 from __future__ import annotations
 
 import datetime as dt
-
 import math
 from collections.abc import Mapping
 from dataclasses import replace

@@ -98,6 +98,7 @@ class Places:
         self._weight: dict[tuple[str, ...], int] = {}
         self._made: dict[str, Area] = {}  # unlisted localities met so far
         self._written: dict[str, str] = {}  # ... and their names as reports write them
+        self.met_localities = False  # an unlisted locality's code has been read (its name may be wanted)
 
     def _area(self, code: str) -> Area | None:
         area = self._light.areas.get(code)
@@ -143,6 +144,7 @@ class Places:
         c = code.strip()
         parent, sep, key = c.rpartition(LOCALITY_SEP)
         if sep and parent and key:  # an unlisted locality under its (canonical) parent
+            self.met_localities = True
             up = self.canonical(parent)
             out: tuple[str, ...] = (f"{up[0]}{LOCALITY_SEP}{key}",) if len(up) == 1 else up
             self._canon[code] = out

@@ -59,9 +59,9 @@ def _record_conditions(f: dict[str, Any]) -> list[Any]:
         if set(f["statuses"]) == {"unknown"}:
             # a person of unknown status is one no list gives a status: one list's civilian whom another
             # list records without one is a civilian, never also counted among the unknown
-            known = select(victim_records.c.person_id).where(
-                victim_records.c.person_id.is_not(None), victim_records.c.status.is_not(None),
-                victim_records.c.status != "unknown")
+            other = victim_records.alias("other_records")
+            known = select(other.c.person_id).where(other.c.person_id.is_not(None), other.c.status.is_not(None),
+                                                    other.c.status != "unknown")
             conds.append(or_(vr.person_id.is_(None), vr.person_id.not_in(known)))
     if f["sex"]:
         conds.append(vr.sex == f["sex"])
