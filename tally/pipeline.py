@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from tally.core.errors import InputError, NotFoundError, TallyError
 from tally.core.models import Claim
 from tally.store import audit
+from tally.store.answers import Kept
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -514,11 +516,13 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     from tally.store.claims import load_claim_rows, locality_names
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
+    started = time.perf_counter()
     pl = default_places()
     out: list[Toll] = []
+    question = {"scope": scope.to_dict(), "by": by}
     with _gc_paused(), ws.connect() as conn:
         rev = revision(conn) if cached else ""
-        key = ws.answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev) if cached else ""
+        key = ws.answers.key("tolls", question, rev) if cached else ""
         kept = ws.answers.get(key) if cached and not fresh else None
         if kept is not None:
             return [Toll.from_dict(d) for d in kept]
@@ -547,8 +551,57 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
         # statement's latest data; SQLite's read transaction sees one state throughout).
         keep = cached and revision(conn) == rev
     if keep:
-        ws.answers.put(key, [t.to_dict() for t in out])
+        ws.answers.put(key, [t.to_dict() for t in out], Kept("tolls", question, rev, time.perf_counter() - started))
     return out
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    """What :func:`refresh_answers` did: each question worked out again, with the seconds it took."""
+
+    refreshed: list[tuple[str, float]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line per question."""
+        lines = [f"kept current: {q} ({s:.1f} s)" for q, s in self.refreshed]
+        return "\n".join(lines + [f"could not keep current: {q}: {why}" for q, why in self.failed])
+
+
+def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | None = None,
+                    progress: Callable[[str], None] | None = None) -> RefreshReport:
+    """Work out again the kept answers that took at least *over* seconds (default: the setting
+    ``answers_refresh_over``) and are not current, the *limit* most recently asked first, so that
+    the next ask reads them back (``tally.store.answers``).  The CLI calls it at the end of every
+    command that wrote; *progress* is told each question before it is worked out."""
+    from tally.reconcile.scope import Scope
+    from tally.store.answers import Answers
+    from tally.store.audit import revision
+
+    over = ws.settings.answers_refresh_over if over is None else over
+    limit = ws.settings.answers_refresh_max if limit is None else limit
+    slow = ws.answers.slow(over, limit)
+    if not slow:
+        return RefreshReport()
+    with ws.connect() as conn:
+        rev = revision(conn)
+    done: list[tuple[str, float]] = []
+    failed: list[tuple[str, str]] = []
+    for kept in slow:
+        if kept.kind != "tolls" or ws.answers.path(Answers.key(kept.kind, kept.question, rev)).exists():
+            continue  # current already (asked again since the write), or not a question this version asks
+        scope, by = Scope.from_dict(kept.question["scope"]), kept.question.get("by")
+        what = f"tolls for {scope.label()}" + (f" by {by}" if by else "")
+        if progress is not None:
+            progress(what)
+        started = time.perf_counter()
+        try:
+            run_tolls(ws, scope, by, cached=True, fresh=True)
+        except TallyError as exc:  # e.g. a place the gazetteer no longer has: asked, it will say so
+            failed.append((what, str(exc).splitlines()[0]))
+            continue
+        done.append((what, time.perf_counter() - started))
+    return RefreshReport(done, failed)
 
 
 @contextmanager

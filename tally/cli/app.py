@@ -10,8 +10,16 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.console import Console
 
+def _after(_result: Any, **_options: Any) -> None:
+    """After every command that succeeded: keep the slow answers of the workspaces it wrote to current."""
+    from tally.cli.common import keep_answers_current
+
+    keep_answers_current()
+
+
 app = typer.Typer(
     name="tally",
+    result_callback=_after,
     help="tally — a casualty observatory: ingest reports, extract claims, link victims, "
     "estimate the undocumented, reconcile tolls and publish.",
     no_args_is_help=True,
@@ -31,6 +39,9 @@ class _State:
     workspace: Path | None = None
     actor: str | None = None
     debug: bool = False
+    # Workspaces the command opened, each with its revision then: a command that moved it keeps
+    # the slow answers current before it returns (tally.pipeline.refresh_answers).
+    opened: list[tuple[Any, str]] = []
 
 
 state = _State()
@@ -57,3 +68,4 @@ def _root(
     state.workspace = workspace
     state.actor = actor
     state.debug = debug
+    state.opened = []

@@ -8,15 +8,37 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tally.cli.app import console, state
+from tally.cli.app import console, err_console, state
 from tally.store.workspace import Workspace
 
 
 def workspace(*, create: bool = False) -> Workspace:
     """The workspace named by --workspace / $TALLY_HOME / the current directory."""
     from tally.pipeline import open_workspace
+    from tally.store.audit import revision
 
-    return open_workspace(state.workspace, create=create, actor=state.actor)
+    ws = open_workspace(state.workspace, create=create, actor=state.actor)
+    if ws.settings.answers_refresh:
+        with ws.connect() as conn:
+            state.opened.append((ws, revision(conn)))
+    return ws
+
+
+def keep_answers_current() -> None:
+    """After a command: in each workspace it wrote to, work out again the kept answers that were
+    slow to work out (``tally.pipeline.refresh_answers``), showing which on stderr."""
+    from tally.pipeline import refresh_answers
+    from tally.store.audit import revision
+
+    opened, state.opened = state.opened, []
+    for ws, before in opened:
+        with ws.connect() as conn:
+            if revision(conn) == before:
+                continue
+        with err_console.status("keeping slow answers current …") as status:
+            report = refresh_answers(ws, progress=lambda what: status.update(f"keeping current: {what} …"))
+        if report.refreshed or report.failed:
+            err_console.print(report.summary(), highlight=False, soft_wrap=True)
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:

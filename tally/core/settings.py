@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(default=150.0, description="Largest file ingest accepts, in megabytes.")
     batch_size: int = Field(default=5000, description="Rows per database batch when ingesting victim lists.")
     gazetteer_files: str = Field(default="", description="Extra gazetteer CSV files, separated by the OS path separator.")
+    answers_refresh: bool = Field(
+        default=True,
+        description="A command that writes works out again, before it returns, the kept answers (tolls) that "
+        "were slow to work out, so that the next ask reads them back.",
+    )
+    answers_refresh_over: float = Field(
+        default=0.5, ge=0, description="Seconds: answers that took at least this long to work out are refreshed."
+    )
+    answers_refresh_max: int = Field(default=8, ge=0, description="At most this many answers are refreshed per write, the most recently asked first.")
 
     @classmethod
     def settings_customise_sources(

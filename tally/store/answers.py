@@ -15,6 +15,12 @@ depend on has changed; it is simply not found and worked out again.  Writes made
 (plain SQL on the database) are not audited and do not move the revision: callers offer a way
 to recompute (``tally tolls --fresh``).  An unreadable answer is ignored and replaced; a workspace
 whose directory cannot be written keeps no answers and works everything out every time.
+
+Beside each answer, a small ``.about`` file says what was asked, at which revision and how long
+it took to work out (:class:`Kept`).  A new answer replaces the older ones to the same question
+(they can never be read again), and :meth:`Answers.slow` lists the questions that were slow to
+work out, so that a command that writes can work them out again before it returns
+(``tally.pipeline.refresh_answers``): the next ask reads them back.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import json
 import os
 import sys
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,14 +69,17 @@ class Answers:
 
     @staticmethod
     def key(kind: str, question: dict[str, Any], revision: str) -> str:
-        """The key of *question* of *kind* asked of a workspace at *revision*, with this code."""
-        text = json.dumps({"kind": kind, "question": question, "revision": revision, "code": code_fingerprint()},
-                          sort_keys=True, default=str, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+        """The key of *question* of *kind* asked of a workspace at *revision*, with this code: the
+        question's digest, a dash, the digest of question, revision and code together."""
+        asked = _digest({"kind": kind, "question": question})[:_QUESTION]
+        return f"{asked}-{_digest({'kind': kind, 'question': question, 'revision': revision, 'code': code_fingerprint()})}"
 
     def path(self, key: str) -> Path:
         """Where the answer filed under *key* lives."""
         return self.root / f"{key}.json"
+
+    def _about_path(self, key: str) -> Path:
+        return self.root / f"{key}.about"
 
     def get(self, key: str) -> Any | None:
         """The answer filed under *key*, or None when there is none (or it cannot be read)."""
@@ -78,25 +88,50 @@ class Answers:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, key: str, answer: Any) -> bool:
-        """File *answer* (JSON-able) under *key*, atomically; False when the directory cannot be written."""
+    def put(self, key: str, answer: Any, about: Kept | None = None) -> bool:
+        """File *answer* (JSON-able) under *key*, atomically, with what was asked (*about*); older
+        answers to the same question go.  False when the directory cannot be written."""
         # json.dumps, not json.dump: only the one-shot call uses the C encoder (a national answer
         # lists tens of thousands of claim ids: 0.2 s in the Python one).
         text = json.dumps({"answer": answer}, ensure_ascii=False, default=str, separators=(",", ":"))
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".", suffix=".tmp")  # not *.json: never pruned mid-write
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    out.write(text)
-                os.replace(tmp, self.path(key))
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            self._write(self.path(key), text)
+            if about is not None:
+                self._write(self._about_path(key), json.dumps(about.to_dict(), default=str))
+            asked, _sep, _rest = key.partition("-")
+            for p in self.root.glob(f"{asked}-*"):  # the same question at another revision, or with other code
+                if p.stem != key and p.suffix in (".json", ".about"):
+                    p.unlink(missing_ok=True)
             self._prune()
         except OSError:
             return False
         return True
+
+    def _write(self, path: Path, text: str) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".", suffix=".tmp")  # not *.json: never pruned mid-write
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def slow(self, seconds: float, limit: int) -> list[Kept]:
+        """What was asked of the kept answers that took at least *seconds* to work out, the most
+        recently answered first, at most *limit*."""
+        found = []
+        for p in self.root.glob("*.about"):
+            try:
+                kept = Kept.from_dict(json.loads(p.read_text(encoding="utf-8")))
+                when = self.path(p.stem).stat().st_mtime_ns
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # unreadable, or its answer pruned
+            if kept.seconds >= seconds:
+                found.append((when, kept))
+        found.sort(key=lambda x: x[0], reverse=True)
+        return [k for _when, k in found[:limit]]
 
     def _prune(self) -> None:
         kept = []
@@ -111,4 +146,33 @@ class Answers:
         while kept and (len(kept) > self.limit or size > self.max_bytes):
             _t, n, p = kept.pop(0)
             p.unlink(missing_ok=True)
+            p.with_suffix(".about").unlink(missing_ok=True)
             size -= n
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a kept answer answers: the question's kind and parameters, the workspace revision it
+    was worked out at, and how many seconds that took."""
+
+    kind: str
+    question: dict[str, Any]
+    revision: str
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """As stored in the ``.about`` file."""
+        return {"kind": self.kind, "question": self.question, "revision": self.revision, "seconds": self.seconds}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Kept:
+        """The :meth:`to_dict` form read back."""
+        return cls(str(d["kind"]), dict(d["question"]), str(d["revision"]), float(d["seconds"]))
+
+
+_QUESTION = 16  # hex digits of the question's digest that start a key
+
+
+def _digest(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()

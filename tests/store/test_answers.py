@@ -8,10 +8,10 @@ import os
 from typer.testing import CliRunner
 
 from tally.cli import app
-from tally.pipeline import add_manual_claim, reject_claim, run_tolls
+from tally.pipeline import add_manual_claim, open_workspace, refresh_answers, reject_claim, run_tolls
 from tally.reconcile.scope import Scope
 from tally.reconcile.tolls import Toll
-from tally.store.answers import Answers, fingerprint
+from tally.store.answers import Answers, Kept, fingerprint
 
 runner = CliRunner()
 COAST = "Latakia,Tartus,Hama,Homs"
@@ -68,7 +68,7 @@ def test_an_answer_is_read_back_until_the_next_write(tmp_path):
     assert _best(ws) == 1383
     _run(ws, "claims", "reject", str(claim), "--why", "a typo of the wire service")
     assert _best(ws) == 1200
-    assert len(_kept(ws)) == 3  # one per revision asked
+    assert len(_kept(ws)) == 1  # each answer replaces the older ones to the same question
     _run(ws, "audit", "verify")
 
 
@@ -137,3 +137,94 @@ def test_the_key_follows_question_revision_and_code(tmp_path):
     assert fingerprint(code) == before
     (code / "rules.py").write_text("RATIO = 3.0\n")
     assert fingerprint(code) != before
+
+
+def _written(ws):
+    """The kept answers' files, by name (each question's answer and its ``.about``)."""
+    return sorted(p.name for p in (ws / "answers").iterdir())
+
+
+def test_a_new_answer_replaces_the_older_ones_to_the_same_question(tmp_path):
+    answers = Answers(tmp_path / "a")
+    old = Answers.key("tolls", {"by": None}, "1:ab")
+    other = Answers.key("tolls", {"by": "week"}, "1:ab")
+    new = Answers.key("tolls", {"by": None}, "2:cd")
+    assert old.split("-")[0] == new.split("-")[0] != other.split("-")[0]  # keys start with the question
+    answers.put(old, [1], Kept("tolls", {"by": None}, "1:ab", 2.0))
+    answers.put(other, [2], Kept("tolls", {"by": "week"}, "1:ab", 0.1))
+    answers.put(new, [3], Kept("tolls", {"by": None}, "2:cd", 1.5))
+    assert answers.get(old) is None and answers.get(other) == [2] and answers.get(new) == [3]
+    assert sorted(p.name for p in answers.root.iterdir()) == sorted(f"{k}.{x}" for k in (other, new) for x in ("json", "about"))
+
+
+def test_slow_answers_are_listed_most_recently_answered_first(tmp_path):
+    answers = Answers(tmp_path / "a", limit=3)
+    for i, (by, seconds) in enumerate((("day", 2.0), ("week", 0.2), ("governorate", 1.0), (None, 3.0))):
+        key = Answers.key("tolls", {"by": by}, "1:ab")
+        answers.put(key, [i], Kept("tolls", {"by": by}, "1:ab", seconds))
+        os.utime(answers.path(key), ns=(i * 10**9, i * 10**9))
+    # "day" was pruned (limit 3, oldest first) with its .about; "week" was quick
+    assert [k.question["by"] for k in answers.slow(0.5, 8)] == [None, "governorate"]
+    assert [k.question["by"] for k in answers.slow(0.5, 1)] == [None]
+    assert [k.question["by"] for k in answers.slow(0, 8)] == [None, "governorate", "week"]
+    assert not list(answers.root.glob(f"{Answers.key('tolls', {'by': 'day'}, '1:ab')}.*"))
+    next(answers.root.glob("*.about")).write_text("{not json")  # unreadable: skipped, never fatal
+    assert len(answers.slow(0, 8)) == 2
+    assert Answers(tmp_path / "none").slow(0, 8) == []
+
+
+def test_a_command_that_writes_keeps_slow_answers_current(tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_ANSWERS_REFRESH_OVER", "0")  # every answer counts as slow here
+    ws, kept = _answered(tmp_path)
+    r = runner.invoke(app, ["--workspace", str(ws), "claims", "add", "--json", "--source", "Levant Observatory",
+                            "--count", "1383", "--victims", "civilians", "--where", COAST, "--from", "2025-03-06",
+                            "--cumulative", "--to", "2025-03-09", "--date", "2025-03-09"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "kept current: tolls for civilians killed in Lattakia, Tartous, Hama, Homs, all dates" in r.stderr
+    # the write worked the question out again: one answer, at the new revision, before anyone asks
+    [now] = _kept(ws)
+    assert now != kept and json.loads(now.read_text())["answer"][0]["best"] == 1383
+    _tamper(now, 999)
+    assert _best(ws) == 999  # read back, not worked out
+    # a command that only reads refreshes nothing, even when a write (here, by the library) moved the revision
+    add_manual_claim(open_workspace(ws), source="Levant Observatory", count=1400, victims="civilians",
+                     where=COAST.split(","), date_from="2025-03-06", date_to="2025-03-10", cumulative=True,
+                     reported_at="2025-03-10")
+    before = _written(ws)
+    r = _run(ws, "tolls", "--where", "Homs", "--json")
+    assert "kept current" not in r.stderr
+    assert [n for n in _written(ws) if n in before] == before  # the old answer is still the only one to its question
+    assert _best(ws) == 1400
+
+
+def test_quick_answers_are_left_to_be_worked_out_when_asked(tmp_path, monkeypatch):
+    ws, kept = _answered(tmp_path)  # tiny: worked out in far less than the default half second
+    _add(ws, 1383, "--to", "2025-03-09", "--date", "2025-03-09")
+    assert _kept(ws) == [kept]  # not refreshed: still the answer of the first revision
+    monkeypatch.setenv("TALLY_ANSWERS_REFRESH_OVER", "0")
+    monkeypatch.setenv("TALLY_ANSWERS_REFRESH", "false")
+    _add(ws, 1390, "--to", "2025-03-10", "--date", "2025-03-10")
+    assert _kept(ws) == [kept]  # refreshing turned off
+    assert _best(ws) == 1390
+
+
+def test_refresh_answers_works_out_only_what_is_not_current(ws):
+    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
+                 cumulative=True)
+    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **first)
+    scope = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    run_tolls(ws, scope, cached=True)
+    run_tolls(ws, scope, "governorate", cached=True)
+    assert refresh_answers(ws, over=0).refreshed == []  # both current
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
+    seen = []
+    report = refresh_answers(ws, over=0, progress=seen.append)
+    assert [q for q, _s in report.refreshed] == seen == [
+        "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06 by governorate",
+        "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06"]
+    assert "kept current: tolls for civilians" in report.summary()
+    assert len(list(ws.answers.root.glob("*.json"))) == 2
+    fresh = run_tolls(ws, scope)
+    assert [t.to_dict() for t in run_tolls(ws, scope, cached=True)] == [t.to_dict() for t in fresh]
+    assert fresh[0].best == 1383
+    assert refresh_answers(ws, over=0, limit=0).refreshed == []
