@@ -590,15 +590,16 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     for kept in slow:
         if kept.kind != "tolls" or ws.answers.path(Answers.key(kept.kind, kept.question, rev)).exists():
             continue  # current already (asked again since the write), or not a question this version asks
-        scope, by = Scope.from_dict(kept.question["scope"]), kept.question.get("by")
-        what = f"tolls for {scope.label()}" + (f" by {by}" if by else "")
-        if progress is not None:
-            progress(what)
-        started = time.perf_counter()
+        what = f"tolls {kept.question}"
         try:
+            scope, by = Scope.from_dict(kept.question["scope"]), kept.question.get("by")
+            what = f"tolls for {scope.label()}" + (f" by {by}" if by else "")
+            if progress is not None:
+                progress(what)
+            started = time.perf_counter()
             run_tolls(ws, scope, by, cached=True, fresh=True)
-        except TallyError as exc:  # e.g. a place the gazetteer no longer has: asked, it will say so
-            failed.append((what, str(exc).splitlines()[0]))
+        except (TallyError, KeyError, TypeError, ValueError) as exc:  # e.g. a place the gazetteer no longer has
+            failed.append((what, (str(exc) or type(exc).__name__).splitlines()[0]))
             continue
         done.append((what, time.perf_counter() - started))
     return RefreshReport(done, failed)

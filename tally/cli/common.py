@@ -35,8 +35,15 @@ def keep_answers_current() -> None:
         with ws.connect() as conn:
             if revision(conn) == before:
                 continue
-        with err_console.status("keeping slow answers current …") as status:
-            report = refresh_answers(ws, progress=lambda what: status.update(f"keeping current: {what} …"))
+        try:
+            with err_console.status("keeping slow answers current …") as status:
+                report = refresh_answers(ws, progress=lambda what: status.update(f"keeping current: {what} …"))
+        except Exception as exc:  # the write is done and stays; the answers are worked out when asked
+            if state.debug:
+                raise
+            err_console.print(f"[yellow]warning:[/yellow] could not keep answers current: {exc}".splitlines()[0],
+                              highlight=False, soft_wrap=True)
+            continue
         if report.refreshed or report.failed:
             err_console.print(report.summary(), highlight=False, soft_wrap=True)
 
