@@ -367,18 +367,25 @@ def during(claims: list[ClaimRow]) -> Callable[[Scope], list[ClaimRow]]:
     """For many scopes over the same *claims* that differ in period: the claims whose period lets them
     lie inside or bound each scope (a cut before :func:`reconcile`, exact on that axis: the rest are
     outside whatever their other axes).  Claims are looked up by their last day, kept in order."""
-    # A claim inside a period ends in it and one bounding it ends at its end or later, so a claim
-    # ending before the period does neither, unless it starts after it ends (bad dates: checked always).
+    # A claim inside a period ends in it; one bounding it ends at its end or later and starts at its
+    # start or earlier, so one ending after the period bounds it only if it spans more than a day (or
+    # has no start).  A claim ending before the period does neither, unless it starts after it ends
+    # (bad dates: checked always).
     odd = [i for i, c in enumerate(claims) if c.end is not None and c.start is not None and c.start > c.end]
     order = sorted((c.end.toordinal(), i) for i, c in enumerate(claims)
                    if c.end is not None and not (c.start is not None and c.start > c.end))
     ends = [e for e, _i in order]
+    spans = [(e, i) for e, i in order if claims[i].start is None or claims[i].start < claims[i].end]  # type: ignore[operator]
+    span_ends = [e for e, _i in spans]
 
     def in_period(scope: Scope) -> list[ClaimRow]:
         lo, hi = scope.date_from, scope.date_to
         if lo is None or hi is None:
             return claims
-        candidates = [i for _e, i in order[bisect.bisect_left(ends, lo.toordinal()):]] + odd
+        first, last = lo.toordinal(), hi.toordinal()
+        candidates = [i for _e, i in order[bisect.bisect_left(ends, first):bisect.bisect_right(ends, last)]]
+        candidates += [i for _e, i in spans[bisect.bisect_right(span_ends, last):]]
+        candidates += odd
         kept = sorted(i for i in candidates if _period_within(claims[i].start, claims[i].end, lo, hi)
                       or _period_contains(claims[i].start, claims[i].end, lo, hi))
         return [claims[i] for i in kept]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reconcile_helpers import COAST, D, coastal_rows, row
 
 from tally.reconcile.rules import possessive
@@ -173,6 +175,30 @@ def test_during_keeps_every_claim_that_bears_on_a_period():
             assert [r for r in rows if relation(r, sub, pl) != "outside"] == [r for r in kept if relation(r, sub, pl) != "outside"]
             assert reconcile(kept, 0, None, sub).to_dict() == reconcile(rows, 0, None, sub).to_dict()
     assert in_period(CIVILIANS) is rows  # an open period: nothing to cut
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 30)), st.one_of(st.none(), st.integers(0, 30)),
+                          st.integers(0, 30), st.booleans()), min_size=1, max_size=25),
+       st.integers(0, 30), st.integers(0, 10))
+def test_during_cuts_exactly_on_any_dates(dates, first, days):
+    """Whatever the claims' starts, ends (reversed, missing) and report days: the cut keeps every claim
+    that lies inside or bounds the period, in order."""
+    import datetime as dt
+
+    from tally.reconcile.rules import _period_contains, _period_within
+    from tally.reconcile.tolls import during
+
+    day0 = D(2025, 3, 1)
+    rows = [row("Agency", 5, cumulative=cumulative, reported=day0 + dt.timedelta(days=rep),
+                date_from=None if a is None else day0 + dt.timedelta(days=a),
+                date_to=None if b is None else day0 + dt.timedelta(days=b)) for a, b, rep, cumulative in dates]
+    lo = day0 + dt.timedelta(days=first)
+    hi = lo + dt.timedelta(days=days)
+    want = [r for r in rows if _period_within(r.start, r.end, lo, hi) or _period_contains(r.start, r.end, lo, hi)]
+    got = during(rows)(CIVILIANS.with_(date_from=lo, date_to=hi))
+    assert [r for r in got if _period_within(r.start, r.end, lo, hi) or _period_contains(r.start, r.end, lo, hi)] == want
+    assert [r.id for r in got] == sorted(r.id for r in got)
 
 
 def test_reconcile_many_in_forked_workers_gives_what_one_process_gives():
