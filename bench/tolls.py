@@ -68,8 +68,11 @@ def build(home: Path, n_claims: int, seed: int = 1) -> float:
         docs.append({"id": doc_id, "sha256": hashlib.sha256(f"{doc_id}".encode()).hexdigest(), "kind": "article",
                      "media_type": "text/markdown", "size": 1000, "outlet": outlet, "published": published,
                      "source_id": sid[outlet], "text": "", "meta": {}, "ingested_at": now, "ingested_by": "bench"})
+        # a sentence as long as reports' (the demo's average ~100 characters), never one of named victims
+        quote = (f"{source} said {claim['count_text']} {claim['victims'].replace('_', ' ')} were {claim['event']} "
+                 f"there on {day:%d %B}, according to local sources and medical staff.")
         rows.append({"document_id": doc_id, "source_id": sid[source], "source_text": source if source != outlet else None,
-                     "qualifier": "exact", "quote": "", "start": 0, "end": 0, "reported_at": published, "manual": False,
+                     "qualifier": "exact", "quote": quote, "start": 0, "end": 0, "reported_at": published, "manual": False,
                      "status": "active", "sensitivity": "public", "created_at": now, "created_by": "bench",
                      "places": [], "country": "SY", **claim})
 

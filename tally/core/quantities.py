@@ -69,6 +69,17 @@ _SPECIAL = {"a dozen": 12, "dozen": 12, "a": 1, "an": 1, "half": 0.5, "a half": 
             "a couple of": 2, "couple": 2}
 _SUFFIX = {"k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
 
+# A count of individually named or verified victims: a floor, not an estimate of the total.
+_NAMED = re.compile(r"\b(?:named|by name|names? of|identified|verified|individually)\b", re.I)
+
+
+def counts_named(victims_text: str | None, quote: str | None) -> bool:
+    """True if a figure counts individually named or verified victims ("111 named cases", "verified
+    deaths"), as its victims text or its sentence says: such a count is a floor, never the whole
+    (reconciliation's rule R5).  The store keeps the answer with each claim (``claims.named``)."""
+    return bool((victims_text or quote) and _NAMED.search(f"{victims_text or ''} {quote or ''}"))
+
+
 _DIGITS = re.compile(r"^(\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+|\d+)(?:\.(\d+))?$")
 
 

@@ -7,16 +7,12 @@ canonical area codes, a lattice victim category, the figure's period and the dat
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tally.core.quantities import counts_named
 from tally.reconcile.scope import CLAIM_CATEGORY, Places, default_places
-
-# A count of individually named or verified victims: a floor, not an estimate of the total.
-_NAMED = re.compile(r"\b(?:named|by name|names? of|identified|verified|individually)\b", re.I)
-
 
 @dataclass(eq=False, slots=True)
 class ClaimRow:
@@ -79,7 +75,7 @@ class ClaimRow:
         names = ("pcodes", "admin1", "country", "reported_at", "published", "date_from", "date_to", "cumulative",
                  "victims_text", "quote", "source_name", "source", "document_source", "outlet", "id", "event",
                  "victims", "qualifier", "low", "high", "best", "document_id", "source_text", "manual",
-                 "source_kind", "status", "status_reason", "count_text", "count", "reports", "attributed")
+                 "source_kind", "status", "status_reason", "count_text", "count", "reports", "attributed", "named")
         # Positions by plain indexing (a key the rows lack reads a None appended to each row): one
         # pass over up to 100,000 rows, so no getter call per field.
         n = len(keys)
@@ -87,7 +83,7 @@ class ClaimRow:
         (i_pcodes, i_admin1, i_country, i_reported_at, i_published, i_date_from, i_date_to, i_cumulative,
          i_victims_text, i_quote, i_source_name, i_source, i_document_source, i_outlet, i_id, i_event, i_victims,
          i_qualifier, i_low, i_high, i_best, i_document_id, i_source_text, i_manual, i_source_kind, i_status,
-         i_status_reason, i_count_text, i_count, i_reports, i_attributed) = (pos.get(k, n) for k in names)
+         i_status_reason, i_count_text, i_count, i_reports, i_attributed, i_named) = (pos.get(k, n) for k in names)
         # Rows of the store lack the claim-JSON names source, count and attributed: read those as
         # None without padding every row (a copy of each row otherwise).
         optional = ("source", "count", "attributed")
@@ -97,7 +93,6 @@ class ClaimRow:
         pid = id(pl)
         areas_cache = _AREAS
         category = CLAIM_CATEGORY
-        named_search = _NAMED.search
         date_type = dt.date
         out: list[ClaimRow] = []
         append = out.append
@@ -127,8 +122,9 @@ class ClaimRow:
             cumulative = m[i_cumulative]
             if cumulative is None:
                 cumulative = bool(date_from and (end := date_to or reported) and (end - date_from).days >= 2)
-            vt, q = m[i_victims_text], m[i_quote]
-            named = bool((vt or q) and named_search(f"{vt or ''} {q or ''}"))
+            named = m[i_named]  # kept by the store; else read from the victims text and sentence
+            if named is None:
+                named = counts_named(m[i_victims_text], m[i_quote])
             # A running count dated to a single day, or a count of verified/named victims without a
             # period, counts everyone so far: its start is unknown (see RULES, R1).
             one_day = date_from is not None and date_from == (date_to or reported)
@@ -151,7 +147,7 @@ class ClaimRow:
                 tuple(codes), date_from, date_to, bool(cumulative), reported, m[i_document_id],
                 outlet, bool(attributed),
                 (sname is None and dsource in (None, outlet)) or (str(m[i_source_kind] or "") == "outlet"),
-                named, str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
+                bool(named), str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
                 m[i_count_text] or (m[i_count] if has_count else None),
                 (tuple(reports) if type(reports[0]) is tuple else tuple(map(tuple, reports))) if reports else (),
             ))

@@ -13,7 +13,11 @@
   the codes of every claim.  A key too long to index is :data:`ANY_AREA`, which every place
   pre-filter admits (the pre-filter is loose: reconciliation decides exactly).
 
-The column defaults compute both from the row being inserted, so every insert into ``claims``
+* ``named``: whether the figure counts individually named or verified victims, as its victims
+  text or sentence says (``tally.core.quantities.counts_named``): read once when written, so that
+  loading a scope's claims neither fetches nor searches their sentences.
+
+The column defaults compute these from the row being inserted, so every insert into ``claims``
 gets them; ``tally.store.claims.reject_claim`` renews the relay key.
 """
 
@@ -24,6 +28,8 @@ import json
 import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from tally.core.quantities import counts_named
 
 if TYPE_CHECKING:
     from sqlalchemy import RowMapping
@@ -86,3 +92,9 @@ def relay_key_default(context: Any) -> str:
 def area_key_default(context: Any) -> str:
     """Column default: the area key of the row being inserted."""
     return area_key(context.get_current_parameters())
+
+
+def named_default(context: Any) -> bool:
+    """Column default: whether the row being inserted counts named or verified victims."""
+    p = context.get_current_parameters()
+    return counts_named(p.get("victims_text"), p.get("quote"))

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, delete, func, insert, null, or_, select, update
+from sqlalchemy import Connection, Text, and_, case, cast, delete, func, insert, null, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.gazetteer import LOCALITY_SEP, locality_key
@@ -169,8 +169,14 @@ def _columns(fast: bool = False, lean: bool = False) -> list[Any]:
             sources.c.kind.label("source_kind"), claims.c.source_text, claims.c.event, claims.c.count_text, claims.c.qualifier, claims.c.low, claims.c.high,
             claims.c.best, claims.c.victims, claims.c.victims_text, *([] if lean else [c(claims.c.places)]), claims.c.country,
             c(claims.c.admin1), c(claims.c.pcodes), c(claims.c.date_from), c(claims.c.date_to), claims.c.cumulative,
-            c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
+            c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason,
+            _QUOTE_IF_UNKNOWN if lean else claims.c.quote, claims.c.named,
             c(documents.c.published), documents.c.outlet, _doc_sources.c.name.label("document_source")]
+
+
+# Reconciliation reads a claim's sentence only to tell whether it counts named victims, which the
+# store keeps (claims.named): the sentence comes along only for claims written without it.
+_QUOTE_IF_UNKNOWN = case((claims.c.named.is_(None), claims.c.quote), else_=null()).label("quote")
 
 
 _GROUP_KEYS = ("source_id", "source_kind", "source_text", "event", "victims", "qualifier", "low", "high", "best",
@@ -386,12 +392,12 @@ _HEAD_COLUMNS = [claims.c.id, null().label("document_id"), claims.c.source_id, n
                  claims.c.victims_text, claims.c.country, cast(claims.c.admin1, Text).label("admin1"),
                  cast(claims.c.pcodes, Text).label("pcodes"), cast(claims.c.date_from, Text).label("date_from"),
                  cast(claims.c.date_to, Text).label("date_to"), claims.c.cumulative, null().label("reported_at"),
-                 claims.c.manual, claims.c.status, claims.c.status_reason, claims.c.quote,
+                 claims.c.manual, claims.c.status, claims.c.status_reason, _QUOTE_IF_UNKNOWN, claims.c.named,
                  null().label("published"), null().label("outlet"), null().label("document_source")]
 _KEYS = ("id", "document_id", "source_id", "source_name", "source_kind", "source_text", "event", "count_text",
          "qualifier", "low", "high", "best", "victims", "victims_text", "country", "admin1", "pcodes", "date_from",
-         "date_to", "cumulative", "reported_at", "manual", "status", "status_reason", "quote", "published", "outlet",
-         "document_source")
+         "date_to", "cumulative", "reported_at", "manual", "status", "status_reason", "quote", "named", "published",
+         "outlet", "document_source")
 (_DOCUMENT_ID, _SOURCE_ID, _SOURCE_NAME, _SOURCE_KIND, _ADMIN1, _PCODES, _DATE_FROM, _DATE_TO, _REPORTED_AT, _PUBLISHED,
  _OUTLET, _DOCUMENT_SOURCE) = (_KEYS.index(k) for k in (
     "document_id", "source_id", "source_name", "source_kind", "admin1", "pcodes", "date_from", "date_to", "reported_at",

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from tally.store.claim_keys import area_key_default, relay_key_default
+from tally.store.claim_keys import area_key_default, named_default, relay_key_default
 
 metadata = MetaData(
     naming_convention={
@@ -146,6 +146,7 @@ claims = Table(
     Column("created_by", String(200), nullable=False),
     # computed from the other columns when a row is inserted (tally.store.claim_keys): last, so
     # that their defaults see every other column's value
+    Column("named", Boolean, default=named_default),
     Column("relay_key", String(32), index=True, default=relay_key_default),
     Column("area_key", Text, index=True, default=area_key_default),
 )

@@ -61,3 +61,13 @@ def test_format_range_prints_one_figure_when_the_ends_agree():
     assert format_range(10805.0, 10805.0) == "10,805"
     assert format_range(1200, 1450) == "1,200–1,450"
     assert format_range(5, None) == "5–?" and format_range(None, None) == "—"
+
+
+def test_counts_named_reads_the_victims_text_and_the_sentence():
+    from tally.core.quantities import counts_named
+
+    assert counts_named(None, "The UN has documented the names of 111 victims.")
+    assert counts_named("verified deaths", None)
+    assert counts_named(None, "40 of the dead were identified")
+    assert not counts_named(None, "At least 1,200 civilians were killed, unnamed sources said.")
+    assert not counts_named(None, None) and not counts_named("", "")

@@ -175,3 +175,53 @@ def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
         assert [len(r["reports"]) for r in _rows(ws)] == [2, 1, 1]
     finally:
         ws.close()
+
+
+def test_whether_a_claim_counts_named_victims_is_kept_with_it(ws):
+    from tally.reconcile.figures import ClaimRow
+
+    with ws.begin() as conn:
+        doc = _doc(conn, "UN News", 9, "9")
+        ids = insert_claims(conn, doc, [
+            _figure(count="111", low=111, best=111, qualifier="exact", source="United Nations",
+                    quote="The UN human rights office has documented the names of 111 victims so far."),
+            _figure(victims_text="verified deaths", quote="", best=90, low=90),
+            _figure(quote="At least 1,200 civilians were killed, the observatory said."),
+        ], actor="tester")
+        assert dict(conn.execute(select(claims.c.id, claims.c.named)).all()) == {ids[0]: True, ids[1]: True, ids[2]: False}
+        # a claim written around the store without the flag: its sentence is fetched and read instead
+        conn.execute(update(claims).where(claims.c.id == ids[0]).values(named=None))
+    rows = {r["id"]: r for r in _rows(ws)}
+    assert (rows[ids[0]]["named"], rows[ids[0]]["quote"]) == (None, "The UN human rights office has documented the "
+                                                                      "names of 111 victims so far.")
+    assert (rows[ids[1]]["named"], rows[ids[1]]["quote"]) == (True, None)  # kept: no sentence fetched
+    with ws.connect() as conn:
+        got = {c.id: c.named for c in ClaimRow.from_rows(*load_claim_rows(conn, **claim_filter(Scope())))}
+    assert got == {ids[0]: True, ids[1]: True, ids[2]: False}
+
+
+def test_migration_0003_backfills_named(tmp_path, monkeypatch):
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    home = tmp_path / "ws"
+    home.mkdir()
+    url = f"sqlite:///{home / 'tally.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a workspace made before the flag
+        cfg = _alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0002")
+        for i, (victims_text, quote) in enumerate([(None, "Rights groups identified 40 of the dead by name."),
+                                                   ("civilians", "At least 1,200 civilians were killed."),
+                                                   (None, "")], start=1):
+            conn.execute(text(
+                "INSERT INTO claims (id, event, qualifier, low, best, victims, victims_text, places, admin1, pcodes, "
+                "quote, start, \"end\", manual, status, sensitivity, created_at, created_by) VALUES (:id, 'killed', "
+                "'exact', 40, 40, 'civilians', :vt, '[]', '[]', '[]', :quote, 0, 0, 0, 'active', 'public', "
+                "'2025-03-08 00:00:00', 'tester')"), {"id": i, "vt": victims_text, "quote": quote})
+    engine.dispose()
+    ws = Workspace.open(home, actor="tester")  # opening migrates
+    try:
+        with ws.connect() as conn:
+            assert dict(conn.execute(select(claims.c.id, claims.c.named)).all()) == {1: True, 2: False, 3: False}
+    finally:
+        ws.close()
