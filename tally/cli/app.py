@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from tally.store.workspace import Workspace
+
 
 def _after(_result: Any, **_options: Any) -> None:
     """After every command that succeeded: keep the slow answers of the workspaces it wrote to current."""
@@ -41,7 +45,7 @@ class _State:
     debug: bool = False
     # Workspaces the command opened, each with its revision then: a command that moved it keeps
     # the slow answers current before it returns (tally.pipeline.refresh_answers).
-    opened: list[tuple[Any, str]] = []
+    opened: list[tuple[Workspace, str]] = []
 
 
 state = _State()
