@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from alembic import command
 from sqlalchemy import create_engine, insert, select, text, update
@@ -139,16 +140,26 @@ def test_the_place_prefilter_by_area_key_admits_what_the_patterns_admit(ws):
     assert {r["id"] for r in _rows(ws, Scope(places=("ocha:SY06",)))} == set(ids) - {ids[3]}  # all but Idlib's
 
 
-def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
-    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
-    home = tmp_path / "ws"
+@contextmanager
+def _made_at(home, revision):
+    """A connection to a new SQLite workspace at *home* whose schema stops at migration *revision*."""
     home.mkdir()
     url = f"sqlite:///{home / 'tally.db'}"
     engine = create_engine(url)
-    with engine.begin() as conn:  # a workspace made before relay keys
-        cfg = _alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+    try:
+        with engine.begin() as conn:
+            cfg = _alembic_config(url)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    home = tmp_path / "ws"
+    with _made_at(home, "0001") as conn:  # a workspace made before relay keys
         conn.execute(text("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'Levant Observatory', "
                           "'organisation', '2025-03-08 00:00:00')"))
         for i, (best, status) in enumerate([(1200, "active"), (1200.0, "active"), (1300, "active"),
@@ -159,7 +170,6 @@ def test_migration_0002_backfills_relay_keys(tmp_path, monkeypatch):
                 "created_at, created_by) VALUES (:id, 1, 'Levant Observatory', 'killed', 'at_least', :best, :best, "
                 "'civilians', '[]', '[]', '[\"ocha:SY06\"]', '2025-03-06', '2025-03-08', 1, '', 0, 0, 0, :status, "
                 "'public', '2025-03-08 00:00:00', 'tester')"), {"id": i, "best": best, "status": status})
-    engine.dispose()
     ws = Workspace.open(home, actor="tester")  # opening migrates
     try:
         with ws.connect() as conn:
@@ -203,13 +213,7 @@ def test_whether_a_claim_counts_named_victims_is_kept_with_it(ws):
 def test_migration_0003_backfills_named(tmp_path, monkeypatch):
     monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
     home = tmp_path / "ws"
-    home.mkdir()
-    url = f"sqlite:///{home / 'tally.db'}"
-    engine = create_engine(url)
-    with engine.begin() as conn:  # a workspace made before the flag
-        cfg = _alembic_config(url)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0002")
+    with _made_at(home, "0002") as conn:  # a workspace made before the flag
         for i, (victims_text, quote) in enumerate([(None, "Rights groups identified 40 of the dead by name."),
                                                    ("civilians", "At least 1,200 civilians were killed."),
                                                    (None, "")], start=1):
@@ -218,7 +222,6 @@ def test_migration_0003_backfills_named(tmp_path, monkeypatch):
                 "quote, start, \"end\", manual, status, sensitivity, created_at, created_by) VALUES (:id, 'killed', "
                 "'exact', 40, 40, 'civilians', :vt, '[]', '[]', '[]', :quote, 0, 0, 0, 'active', 'public', "
                 "'2025-03-08 00:00:00', 'tester')"), {"id": i, "vt": victims_text, "quote": quote})
-    engine.dispose()
     ws = Workspace.open(home, actor="tester")  # opening migrates
     try:
         with ws.connect() as conn:
