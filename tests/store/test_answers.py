@@ -227,7 +227,12 @@ def test_refresh_answers_works_out_only_what_is_not_current(ws):
     fresh = run_tolls(ws, scope)
     assert [t.to_dict() for t in run_tolls(ws, scope, cached=True)] == [t.to_dict() for t in fresh]
     assert fresh[0].best == 1383
+    # at most *limit* questions, the most recently answered first (the coast's, by the refresh above)
+    add_manual_claim(ws, count=1400, date_to="2025-03-10", reported_at="2025-03-10", **first)
     assert refresh_answers(ws, over=0, limit=0).refreshed == []
+    assert [q for q, _s in refresh_answers(ws, over=0, limit=1).refreshed] == [
+        "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06"]
+    assert run_tolls(ws, scope, cached=True)[0].best == 1400
 
 
 def test_a_question_that_cannot_be_worked_out_again_never_fails_the_write(tmp_path, monkeypatch):
