@@ -10,7 +10,7 @@ import datetime as dt
 import gc
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -508,6 +508,28 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     back instead of worked out again (unless *fresh*), and a new answer is kept
     (``tally.store.answers``).
     """
+    return run_tolls_many(ws, [(scope, by)], cached=cached, fresh=fresh)[0].tolls
+
+
+@dataclass(frozen=True)
+class TollAnswer:
+    """One question's tolls (:func:`run_tolls_many`), and what they cost."""
+
+    scope: Scope
+    by: str | None
+    tolls: list[Toll]
+    seconds: float = 0.0  # to work them out alone: loading the scope's claims, then reconciling its groups
+    read_back: bool = False  # a kept answer, read back (seconds: 0)
+
+
+def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]], *, cached: bool = False,
+                   fresh: bool = False) -> list[TollAnswer]:
+    """:func:`run_tolls` for several ``(scope, by)`` questions at once, answered in their order.
+
+    The claims of a scope are loaded once for all the questions about it, and the groups of every
+    question are reconciled together (shared among the CPUs, as the groups of one ``--by`` are), so
+    asking together is quicker than asking in turn; each answer is the same.
+    """
     from tally.reconcile.estimates import scope_estimate, week_origin
     from tally.reconcile.figures import ClaimRow
     from tally.reconcile.scope import claim_filter, default_places
@@ -516,43 +538,68 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     from tally.store.claims import load_claim_rows, locality_names
     from tally.store.scopes import documented_count, estimate_runs, record_dates
 
-    started = time.perf_counter()
     pl = default_places()
-    out: list[Toll] = []
-    question = {"scope": scope.to_dict(), "by": by}
+    out: list[TollAnswer | None] = [None] * len(questions)
+    asked = [{"scope": scope.to_dict(), "by": by} for scope, by in questions]
     with _gc_paused(), ws.connect() as conn:
         rev = revision(conn) if cached else ""
-        key = ws.answers.key("tolls", question, rev) if cached else ""
-        kept = ws.answers.get(key) if cached and not fresh else None
-        if kept is not None:
-            return [Toll.from_dict(d) for d in kept]
-        rows = ClaimRow.from_rows(*load_claim_rows(conn, **claim_filter(scope, pl)), places=pl)
-        if pl.met_localities:  # villages the gazetteer lacks: the names reports give them
-            pl.name_localities(locality_names(conn))
+        keys = [ws.answers.key("tolls", q, rev) if cached else "" for q in asked]
+        for i, key in enumerate(keys):
+            kept = ws.answers.get(key) if cached and not fresh else None
+            if kept is not None:
+                scope, by = questions[i]
+                out[i] = TollAnswer(scope, by, [Toll.from_dict(d) for d in kept], read_back=True)
+        todo = [i for i, a in enumerate(out) if a is None]
+        if not todo:
+            return [a for a in out if a is not None]
+        loaded: dict[str, tuple[list[ClaimRow], float]] = {}  # by claim filter: rows, seconds to load them
         runs = estimate_runs(conn, pl.canonical)
-        if by is None:
-            groups: list[tuple[str | None, str | None, Scope, str | None]] = [(None, None, scope, None)]
-        else:
-            dates = record_dates(conn, scope) if by in ("day", "week") else None
-            groups = list(group_scopes(scope, by, rows, dates=dates, places=pl,  # type: ignore[arg-type]
-                                       origin=week_origin(runs) if by == "week" else None))
-        near = nearby(rows, pl) if by in ("governorate", "district") else during(rows) if by in ("day", "week") else None
-        jobs = []
-        for _group, _name, sub, source in groups:
-            subset = rows if source is None else [c for c in rows if c.source == source]
-            if near is not None:
-                subset = near(sub)
-            doc = documented_count(conn, sub)
-            jobs.append(Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else []))
-        for (group, name, _sub, _source), toll in zip(groups, reconcile_many(jobs, places=pl), strict=True):
-            toll.group, toll.by, toll.group_name = group, by, name
-            out.append(toll)
+        named = False
+        jobs: list[Job] = []
+        made: list[tuple[int, list[tuple[str | None, str | None, Scope, str | None]], int, float]] = []
+        for i in todo:
+            scope, by = questions[i]
+            started = time.perf_counter()
+            wanted = claim_filter(scope, pl)
+            fkey = json.dumps(wanted, sort_keys=True, default=str)
+            if fkey not in loaded:
+                loaded[fkey] = (ClaimRow.from_rows(*load_claim_rows(conn, **wanted), places=pl),
+                                time.perf_counter() - started)
+                started = time.perf_counter()
+            rows, load_seconds = loaded[fkey]
+            if pl.met_localities and not named:  # villages the gazetteer lacks: the names reports give them
+                pl.name_localities(locality_names(conn))
+                named = True
+            if by is None:
+                groups: list[tuple[str | None, str | None, Scope, str | None]] = [(None, None, scope, None)]
+            else:
+                dates = record_dates(conn, scope) if by in ("day", "week") else None
+                groups = list(group_scopes(scope, by, rows, dates=dates, places=pl,  # type: ignore[arg-type]
+                                           origin=week_origin(runs) if by == "week" else None))
+            near = (nearby(rows, pl) if by in ("governorate", "district")
+                    else during(rows) if by in ("day", "week") else None)
+            first = len(jobs)
+            for _group, _name, sub, source in groups:
+                subset = rows if source is None else [c for c in rows if c.source == source]
+                if near is not None:
+                    subset = near(sub)
+                doc = documented_count(conn, sub)
+                jobs.append(Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else []))
+            made.append((i, groups, first, load_seconds + time.perf_counter() - started))
+        tolls = reconcile_many(jobs, places=pl)
         # Kept only if no write landed while the claims were read (PostgreSQL reads each
         # statement's latest data; SQLite's read transaction sees one state throughout).
         keep = cached and revision(conn) == rev
-    if keep:
-        ws.answers.put(key, [t.to_dict() for t in out], Kept("tolls", question, rev, time.perf_counter() - started))
-    return out
+    for i, groups, first, seconds in made:
+        scope, by = questions[i]
+        mine = tolls[first:first + len(groups)]
+        for (group, name, _sub, _source), toll in zip(groups, mine, strict=True):
+            toll.group, toll.by, toll.group_name = group, by, name
+        seconds += sum(t.seconds for t in mine)
+        out[i] = TollAnswer(scope, by, mine, seconds)
+        if keep:
+            ws.answers.put(keys[i], [t.to_dict() for t in mine], Kept("tolls", asked[i], rev, seconds))
+    return [a for a in out if a is not None]
 
 
 @dataclass(frozen=True)
@@ -573,7 +620,7 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     """Work out again the kept answers that took at least *over* seconds (default: the setting
     ``answers_refresh_over``) and are not current, the *limit* most recently asked first, so that
     the next ask reads them back (``tally.store.answers``).  The CLI calls it at the end of every
-    command that wrote; *progress* is told each question before it is worked out."""
+    command that wrote; *progress* is told each question before they are worked out (together)."""
     from tally.reconcile.scope import Scope
     from tally.store.answers import Answers
     from tally.store.audit import revision
@@ -585,24 +632,46 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
         return RefreshReport()
     with ws.connect() as conn:
         rev = revision(conn)
-    done: list[tuple[str, float]] = []
     failed: list[tuple[str, str]] = []
+    stale: list[tuple[str, Scope, str | None]] = []
     for kept in slow:
         if kept.kind != "tolls" or ws.answers.path(Answers.key(kept.kind, kept.question, rev)).exists():
             continue  # current already (asked again since the write), or not a question this version asks
         what = f"tolls {kept.question}"
         try:
             scope, by = Scope.from_dict(kept.question["scope"]), kept.question.get("by")
-            what = f"tolls for {scope.label()}" + (f" by {by}" if by else "")
-            if progress is not None:
-                progress(what)
-            started = time.perf_counter()
-            run_tolls(ws, scope, by, cached=True, fresh=True)
         except (TallyError, KeyError, TypeError, ValueError) as exc:  # e.g. a place the gazetteer no longer has
             failed.append((what, (str(exc) or type(exc).__name__).splitlines()[0]))
             continue
-        done.append((what, time.perf_counter() - started))
-    return RefreshReport(done, failed)
+        stale.append((f"tolls for {scope.label()}" + (f" by {by}" if by else ""), scope, by))
+    if not stale:
+        return RefreshReport([], failed)
+    for what, _scope, _by in stale:
+        if progress is not None:
+            progress(what)
+    done, unanswered = _work_out_again(ws, stale)
+    return RefreshReport(done, failed + unanswered)
+
+
+def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]]
+                    ) -> tuple[list[tuple[str, float]], list[tuple[str, str]]]:
+    """Work out and keep the answers to *questions* (``(what, scope, by)``) all at once (each scope's
+    claims loaded once, every group on the CPUs together); if that fails, one at a time, so that a
+    question that cannot be answered keeps no other from its answer.  Returns (what, seconds) of
+    each question answered and (what, why) of each that was not."""
+    try:
+        answers = run_tolls_many(ws, [(scope, by) for _what, scope, by in questions], cached=True, fresh=True)
+    except (TallyError, KeyError, TypeError, ValueError) as exc:  # e.g. a place the gazetteer no longer has
+        if len(questions) == 1:
+            return [], [(questions[0][0], (str(exc) or type(exc).__name__).splitlines()[0])]
+        done: list[tuple[str, float]] = []
+        failed: list[tuple[str, str]] = []
+        for q in questions:
+            d, f = _work_out_again(ws, [q])
+            done += d
+            failed += f
+        return done, failed
+    return [(what, a.seconds) for (what, _scope, _by), a in zip(questions, answers, strict=True)], []
 
 
 @contextmanager

@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 import multiprocessing as mp
 import os
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -60,6 +61,7 @@ class Toll:
     flags: list[str] = field(default_factory=list)
     claims: list[int] = field(default_factory=list)
     discounted: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = field(default=0.0, compare=False, repr=False)  # reconciling it took (not in the JSON)
 
     def to_dict(self) -> dict[str, Any]:
         """The toll JSON row (keys fixed: the report consumes them)."""
@@ -231,7 +233,10 @@ def _reconcile_share(share: list[int]) -> list[Toll]:
 
 
 def _reconcile_job(job: Job, places: Places) -> Toll:
-    return reconcile(job.claims, job.documented, job.estimate, job.scope, places=places, notes=job.notes)
+    started = time.perf_counter()
+    toll = reconcile(job.claims, job.documented, job.estimate, job.scope, places=places, notes=job.notes)
+    toll.seconds = time.perf_counter() - started
+    return toll
 
 
 def _usable_cpus() -> int:

@@ -8,7 +8,14 @@ import os
 from typer.testing import CliRunner
 
 from tally.cli import app
-from tally.pipeline import add_manual_claim, open_workspace, refresh_answers, reject_claim, run_tolls
+from tally.pipeline import (
+    add_manual_claim,
+    open_workspace,
+    refresh_answers,
+    reject_claim,
+    run_tolls,
+    run_tolls_many,
+)
 from tally.reconcile.scope import Scope
 from tally.reconcile.tolls import Toll
 from tally.store.answers import Answers, Kept, fingerprint
@@ -108,6 +115,52 @@ def test_kept_tolls_equal_worked_out_tolls(ws):
     assert run_tolls(ws, scope, cached=True)[0].best == 1500
     reject_claim(ws, late, why="double entry")
     assert run_tolls(ws, scope, cached=True)[0].best == 1383
+
+
+def test_questions_asked_together_are_answered_as_asked_in_turn(ws):
+    """On SQLite and PostgreSQL: one scope's claims loaded once for several groupings, another scope
+    beside them, every group reconciled together; each answer is the one asked alone."""
+    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
+                 cumulative=True)
+    add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08", **first)
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
+    add_manual_claim(ws, source="Coast Media Centre", count=32, victims="civilians", where=["Homs"],
+                     date_from="2025-03-07", date_to="2025-03-07", reported_at="2025-03-07")
+    add_manual_claim(ws, source="Coast Media Centre", count=230, victims="security_forces", where=["Latakia"],
+                     date_from="2025-03-07", date_to="2025-03-08", reported_at="2025-03-08")
+    coast = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    questions = [(coast, None), (coast, "governorate"), (coast.with_(victims="all"), "victims"),
+                 (Scope.build(["Homs"]), "week"), (coast, "source")]
+    alone = [[t.to_dict() for t in run_tolls(ws, scope, by)] for scope, by in questions]
+    together = run_tolls_many(ws, questions, cached=True)
+    assert [[t.to_dict() for t in a.tolls] for a in together] == alone
+    assert [(a.scope, a.by) for a in together] == questions
+    assert all(a.seconds > 0 and not a.read_back for a in together)
+    assert len(list(ws.answers.root.glob("*.json"))) == len(questions)  # each kept
+    again = run_tolls_many(ws, questions, cached=True)
+    assert [[t.to_dict() for t in a.tolls] for a in again] == alone
+    assert all(a.read_back and a.seconds == 0 for a in again)
+    assert [t.to_dict() for t in run_tolls(ws, coast, "governorate", cached=True)] == alone[1]
+
+
+def test_a_question_that_cannot_be_answered_keeps_no_other_from_being_kept_current(ws):
+    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
+                 cumulative=True)
+    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **first)
+    scope = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    run_tolls(ws, scope, cached=True)
+    # a question that parses but cannot be answered (a grouping this version does not know)
+    odd = {"scope": scope.to_dict(), "by": "planet"}
+    ws.answers.put(Answers.key("tolls", odd, "0:0"), [], Kept("tolls", odd, "0:0", 5.0))
+    run_tolls(ws, scope, "governorate", cached=True)
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
+    report = refresh_answers(ws, over=0)
+    assert [q for q, _s in report.refreshed] == [
+        "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06 by governorate",
+        "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06"]
+    [(what, why)] = report.failed
+    assert what.endswith("since 2025-03-06 by planet") and "unknown grouping 'planet'" in why
+    assert [t.best for t in run_tolls_many(ws, [(scope, None), (scope, "governorate")], cached=True)[0].tolls] == [1383]
 
 
 def test_answers_are_pruned_oldest_first(tmp_path):
