@@ -12,7 +12,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tally.core.errors import ConfigError, StoreError
@@ -98,6 +98,12 @@ class Workspace:
         self.blobs = BlobStore(self.home / "blobs")
         self.answers = Answers(self.home / "answers")
         self.url = self.settings.db_url
+        database = _sqlite_file(self.url)
+        if not create and database is not None and not database.exists():
+            # Opening is not creating: a command run in the wrong directory must not leave a
+            # database there (nor answer from an empty one as if it were the workspace).
+            raise ConfigError(f"{self.home} is not a tally workspace ({database.name} not found); run 'tally init' "
+                              f"there, or name the workspace with --workspace or TALLY_HOME")
         self.engine = self._make_engine()
         self.upgrade()
 
@@ -196,3 +202,14 @@ class Workspace:
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The database file of an SQLite *url*; None for another database, or one in memory."""
+    try:
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError):
+        return None  # reported when the engine is made
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)

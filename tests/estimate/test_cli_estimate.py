@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 import tally.cli  # noqa: F401  (registers the commands)
 from tally.cli.app import app
-from tally.core.errors import EstimateError, InputError, TallyError
+from tally.core.errors import EstimateError, InputError
 
 from .conftest import reference_path
 
@@ -53,13 +53,12 @@ def test_cli_estimate_errors_are_tally_errors() -> None:
     assert isinstance(out.exception, EstimateError)
 
 
-def test_cli_estimate_workspace_mode_goes_through_the_pipeline() -> None:
-    """Without --captures the command calls tally.pipeline.run_estimate (built by the lead)."""
-    out = runner.invoke(app, ["estimate", "--by", "governorate,month"])
-    try:
-        import tally.pipeline  # noqa: F401
-    except ImportError:
-        assert isinstance(out.exception, TallyError) and "run_estimate" in str(out.exception)
+def test_cli_estimate_workspace_mode_goes_through_the_pipeline(tmp_path) -> None:
+    """Without --captures the command estimates the workspace's linked persons (tally.pipeline.run_estimate)."""
+    ws = str(tmp_path / "ws")
+    assert runner.invoke(app, ["--workspace", ws, "init"]).exit_code == 0
+    out = runner.invoke(app, ["--workspace", ws, "estimate", "--by", "governorate,month"])
+    assert isinstance(out.exception, EstimateError) and "run 'tally link' first" in str(out.exception)
 
 
 def test_cli_estimate_has_help() -> None:

@@ -44,3 +44,27 @@ def test_an_up_to_date_workspace_opens_without_alembic(tmp_path):
             "print('opened', 'alembic' in sys.modules)\n")
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           check=True).stdout.split() == ["opened", "False"]
+
+
+def test_a_directory_that_is_not_a_workspace_is_refused_and_left_as_it_was(tmp_path, monkeypatch):
+    import pytest
+    from typer.testing import CliRunner
+
+    from tally.cli import app
+    from tally.core.errors import ConfigError
+    from tally.store.workspace import Workspace
+
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TALLY_HOME", raising=False)
+    plain = tmp_path / "notes"
+    plain.mkdir()
+    with pytest.raises(ConfigError, match="is not a tally workspace .tally.db not found.; run 'tally init'"):
+        Workspace.open(plain)
+    monkeypatch.chdir(plain)  # the default workspace: the current directory
+    for args in (["tolls"], ["claims", "add", "--source", "Levant Observatory", "--count", "3"], ["audit", "verify"]):
+        r = CliRunner().invoke(app, args)  # tally.cli.main prints it as one line (tests/cli)
+        assert isinstance(r.exception, ConfigError) and "is not a tally workspace" in str(r.exception), args
+    assert list(plain.iterdir()) == []  # no database, no answers left behind
+    r = CliRunner().invoke(app, ["init"])
+    assert r.exit_code == 0, r.output
+    Workspace.open(plain).close()  # a workspace now
