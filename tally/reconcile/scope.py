@@ -291,13 +291,17 @@ class Places:
             pass
         for gaz in (self._light, None):
             g = gaz or Gazetteer.default()
-            m = g.resolve(t, fuzzy=True) or g.resolve(f"the {t}", fuzzy=False)
+            # A slip of spelling is forgiven among the deployment's own areas ("Latakya"), never across
+            # the world's towns, where a near name is another place ("Narnia" would be Narita, Japan).
+            m = g.resolve(t, fuzzy=gaz is not None) or g.resolve(f"the {t}", fuzzy=False)
             if m is not None:
                 if gaz is None:
                     self._full = g
                 return self.canonical(m.area.code)
-        raise InputError(f"unknown place {t!r}; give an area code such as ocha:SY06, a known name, or a village "
-                         f"under its area such as Raqqa/{t}")
+        near = Gazetteer.default().resolve(t)
+        hint = f" (the nearest known name is {near.area.name}, {near.area.country})" if near is not None else ""
+        raise InputError(f"unknown place {t!r}{hint}; give an area code such as ocha:SY06, a known name, or a "
+                         f"village under its area such as Raqqa/{t}")
 
 
 @functools.lru_cache(maxsize=256)

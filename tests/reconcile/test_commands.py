@@ -75,6 +75,8 @@ def test_tolls_bad_input_is_one_line_error(tmp_path):
         (["claims", "add", "--source", "X", "--count", "5", "--event", "exploded"], "--event 'exploded': use one of"),
         (["claims", "add", "--source", "X", "--count", "5", "--qualifier", "roughly"], "qualifier 'roughly'"),
         (["claims", "reject", "999", "--why", "typo"], "no claim with id 999"),
+        (["claims", "add", "--source", "X", "--count", "5", "--where", "Narnia"],  # not Narita, Japan
+         "unknown place 'Narnia' (the nearest known name is Narita, JP)"),
     ]
     for args, message in cases:  # `tally` prints an InputError as "error: <message>" on one line (tally.cli.main)
         r = runner.invoke(app, ["--workspace", str(ws), *args])

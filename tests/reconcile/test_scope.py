@@ -67,6 +67,14 @@ def test_scope_build_rejects_unknown_place_and_bad_dates():
         Scope(victims="dogs")
 
 
+def test_a_near_name_is_forgiven_among_the_deployments_areas_only():
+    assert Scope.build(["Latakya"]).places == ("ocha:SY06",)  # a slip of spelling of a governorate
+    assert Scope.build(["Beirut"]).names == ("Bayrūt",)  # a town of the world, named exactly
+    # near a town of the world is another place: refused, with the nearest name to check
+    with pytest.raises(InputError, match=r"unknown place 'Narnia' \(the nearest known name is Narita, JP\)"):
+        Scope.build(["Narnia"])
+
+
 def test_relation_inside_bounds_outside():
     pl = default_places()
     scope = Scope(places=("ocha:SY06",), date_from=D(2025, 3, 6), victims="civilians")
