@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -51,11 +52,26 @@ def keep_answers_current() -> None:
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
     """A Rich table of *rows* under *columns*."""
     t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    # A figure is not broken ("1,771–1,77" over "7": a misread toll): columns of figures are kept on
+    # one line and the text columns give way, as long as the table still fits the console (else
+    # everything folds, rather than be cut off).
+    keep: list[int | None] = []
+    for i in range(len(columns)):
+        column = [r[i] for r in cells if i < len(r)]
+        figures = bool(column) and all(_FIGURES.fullmatch(v) for v in column)
+        keep.append(max(map(len, column)) if figures else None)
+    if sum(w if w is not None else _TEXT_MIN for w in keep) + 3 * len(columns) + 1 > console.width:
+        keep = [None] * len(columns)
+    for c, w in zip(columns, keep, strict=True):
+        t.add_column(c, overflow="fold", no_wrap=w is not None)
+    for r in cells:
+        t.add_row(*r)
     return t
+
+
+_FIGURES = re.compile(r"[\d.,%~<>+\-–\[\] ]*")  # numbers, ranges and intervals
+_TEXT_MIN = 8  # characters a text column is counted at when working out whether a table fits
 
 
 def progress_bar(transient: bool = True) -> Progress:

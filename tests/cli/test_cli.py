@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 import pytest
@@ -114,3 +115,25 @@ def test_cli_errors_are_one_line(tmp_path, args):
     p = subprocess.run([sys.executable, "-m", "tally", "--workspace", str(ws), *args], capture_output=True, text=True)
     assert p.returncode == 1
     assert p.stderr.strip().count("\n") == 0 and "no document with id 999" in p.stderr
+
+
+def test_a_table_never_breaks_a_figure_and_never_cuts_a_column(monkeypatch):
+    from rich.console import Console
+
+    from tally.cli import common
+
+    def render(columns, rows, width=80):
+        monkeypatch.setattr(common, "console", Console(width=width, record=True, file=open(os.devnull, "w")))
+        common.console.print(common.table("tolls", columns, rows))
+        return common.console.export_text()
+
+    columns = ["governorate", "reported", "documented", "best", "estimated", "sources", "grade"]
+    rows = [("Damascus", "1,771–1,777", "1,723", "1,723", "1,996 [1,881–2,165]", 8, "confirmed"),
+            ("Rural Damascus", "49", "529", "529", None, 7, "contested")]
+    out = render(columns, rows)
+    assert "1,771–1,777" in out and "1,996 [1,881–2,165]" in out  # figures whole, on one line
+    assert all(len(line) <= 80 for line in out.splitlines())
+    # too many columns of figures to keep whole: everything folds, nothing is cut off
+    wide = render([f"column {i}" for i in range(12)], [tuple(f"2025-03-{i + 10}" for i in range(12))])
+    lines = wide.splitlines()[1:]  # below the title
+    assert all(len(line) <= 80 and line[-1] in "┓┃┩│┘" for line in lines)  # its right edge is there
