@@ -69,6 +69,8 @@ for _cat, _words in {
     for _w in _words.split():
         VICTIM_NOUNS[_w] = _cat
 
+_CASE_ADJECTIVES = {"enforced", "arbitrary", "extrajudicial", "summary", "unlawful", "wilful", "willful", "targeted",
+                    "deliberate", "forced", "alleged", "confirmed", "documented", "verified", "further", "new"}
 _HOME_NOUNS = {"homes", "houses", "dwellings", "shelters", "home", "house", "apartments", "flats"}
 _NONVICTIM = set(
     "strikes airstrikes air-strikes attacks raids drones missiles rockets shells bombs mortars rounds shots explosions "
@@ -228,6 +230,23 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
         if i >= len(low):
             break
         w = low[i]
+        if w in ("cases", "case"):
+            # "111 named cases of civilians killed", "12 cases of enforced disappearance": the count is
+            # of the people or events after "of" (and nothing else: "cases of cholera" is no casualty);
+            # "111 named cases" are named victims.
+            if i + 1 < len(low) and low[i + 1] == "of":
+                j = i + 2
+                while j < min(i + 5, len(low)) and low[j] in _CASE_ADJECTIVES:
+                    j += 1
+                if j < len(low) and _LEFT_EVENT_VERBS.get(low[j], "other") not in ("other", "homes_destroyed") \
+                        and low[j] not in ("toll", "lives", "bodies", "forced"):
+                    return _LEFT_EVENT_VERBS[low[j]], adj_cat or "people", j + 1, None
+                kind, cat, end, _text = _head(toks, low, s, i + 2, q)
+                if kind in ("victim",) or kind in EVENT_WORDS.values() or kind.startswith("adj:"):
+                    return kind, adj_cat if cat == "people" and adj_cat else cat, end, _span(toks, first, end)
+            elif i > first and low[i - 1] in ("named", "verified", "identified"):
+                return "victim", adj_cat or "people", i + 1, _span(toks, first, i + 1)
+            return "reject", "people", i + 1, None
         if w in _NONVICTIM:
             return "reject", "people", i + 1, None
         if w in _HOME_NOUNS:

@@ -48,3 +48,26 @@ def test_attach_keeps_the_vague_quantity_and_its_event() -> None:
 def test_attach_reads_of_whom_breakdowns_and_hyphenated_event_adjectives() -> None:
     assert _attached("we received 132 wounded, 26 of whom died") == [("132", "injured", "people"), ("26", "killed", "people")]
     assert _attached("MSF treated more than 130 war-wounded patients.") == [("130", "injured", "other")]
+
+
+def test_attach_reads_cases_of_victims_and_of_events() -> None:
+    got = _attached("The office documented 111 named cases of civilians killed in Latakia since 6 March.")
+    assert got == [("111", "killed", "civilians")]
+    assert _attached("OHCHR verified 57 cases of civilian deaths in Idlib.") == [("57", "killed", "civilians")]
+    assert _attached("The group recorded 12 cases of enforced disappearance in Raqqa.") == [("12", "missing", "people")]
+    assert _attached("The network documented 45 cases of killing by government forces.") == [("45", "killed", "people")]
+    assert _attached("Officials reported 300 cases of cholera in Deir ez-Zor.")[0][1] is None  # no casualty
+    assert _attached("It named 111 verified cases killed in the shelling.") == [("111", "killed", "people")]
+
+
+def test_a_count_of_named_cases_is_a_count_of_named_victims() -> None:
+    import datetime as dt
+
+    from tally.core.quantities import counts_named
+    from tally.extract.claims import extract_claims
+
+    text = ("The UN Human Rights Office said it had documented 111 named cases of civilians killed in Latakia, "
+            "Tartus, Hama and Homs since 6 March, and expects the real toll to be significantly higher.")
+    [c] = extract_claims(text, published=dt.date(2025, 3, 11), outlet="UN Human Rights Office", country="SY").claims
+    assert (c.count, c.event, c.victims, c.source) == ("111", "killed", "civilians", "UN Human Rights Office")
+    assert counts_named(c.victims_text, c.quote)  # a floor (rule R5), never the whole toll
