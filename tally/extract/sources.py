@@ -38,6 +38,9 @@ _DESC_HEADS = (r"media|outlets|television|broadcaster|agencies|commissioner|coor
                r"prosecutors|mayor|chief|head|director|commander|lawyers|workers|volunteers|defence|defense|"
                r"watchdog|ngo|organisations|organizations|groups|ministries|services|leaders|elders|villagers|"
                r"spokespeople|statement|report|unit")
+# Heads of a description by which an outlet names itself ("the broadcaster reported"), when nothing
+# named before in the article fits it.
+_SELF_HEADS = {"broadcaster", "television", "channel", "station", "newspaper", "daily", "outlet", "website"}
 _CAP = r"(?:[A-Z][\w'’&.\-]*|[A-Z]{2,})"
 _CAPSEQ = _CAP + r"(?:\s+(?:(?:of|for|the|and|on|in|de|du|des|al|el|&)\s+){0,2}" + _CAP + r"){0,8}"
 _NP = re.compile(
@@ -301,8 +304,9 @@ class SourceResolver:
         self.entities.append(ent)
         return ent
 
-    def _resolve_description(self, m: str, k: str, pos: int, recent: list[Entity]) -> Entity:
-        """"the network", "the medical group", "the UN agency", "Gaza's health ministry" -> an entity."""
+    def _resolve_description(self, m: str, k: str, pos: int, recent: list[Entity]) -> Entity | None:
+        """"the network", "the medical group", "the UN agency", "Gaza's health ministry" -> an entity (None:
+        "the broadcaster", the outlet speaking of itself)."""
         words = re.findall(r"[\w'’\-]+", k)
         head = words[-1] if words else ""
         if head in ("statement", "report") and len(words) >= 2:
@@ -319,6 +323,8 @@ class SourceResolver:
             pick = next((e for e in recent if e.kind != "person"), None)
             if pick is not None:
                 return self._touch(pick, m, pos)  # type: ignore[return-value]
+        if head in _SELF_HEADS and [w for w in words if w not in ("the", "this")] == [head]:
+            return None  # "…, the broadcaster reported": the outlet of itself, its own (unattributed) figure
         kind = "person" if head in _PERSON_HEADS else "authority" if head in (
             "ministry", "authorities", "army", "military", "police") else "organisation"
         ent = Entity(re.sub(r"^(?:the|a|an)\s+", "", m, flags=re.I), [m], kind, pos, described=True)

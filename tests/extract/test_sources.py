@@ -32,6 +32,16 @@ def test_sources_relaying_outlet_is_not_the_source_and_unattributed_is_the_outle
     assert _sources("Twelve people were killed in the attack.") == ["Nile Dispatch"]
 
 
+def test_sources_an_outlet_naming_itself_is_the_outlet() -> None:
+    # "the broadcaster" with nothing named before it: the outlet's own figure, not a source called "broadcaster"
+    text = "About 230 security personnel and 250 fighters have been killed since 6 March, the broadcaster reported."
+    assert _sources(text, outlet="Sham Broadcaster") == ["Sham Broadcaster", "Sham Broadcaster"]
+    assert _sources("Five people were killed in Homs, the channel said.", outlet="Sham TV") == ["Sham TV"]
+    # another outlet, described: its own source
+    text = "The quake killed more than 2,000 people, according to the state broadcaster."
+    assert _sources(text, outlet="Sham TV") == ["state broadcaster"]
+
+
 def test_sources_attribution_in_the_neighbouring_sentence_is_used() -> None:
     text = "The Sudan Doctors Network said RSF fighters attacked the camp. At least 30 people were killed and 50 injured."
     assert _sources(text) == ["Sudan Doctors Network", "Sudan Doctors Network"]
