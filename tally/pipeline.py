@@ -752,6 +752,15 @@ def reject_claim(ws: Workspace, claim_id: int, why: str) -> None:
         audit.append(conn, ws.actor, "claim.reject", "claim", [claim_id], {"why": why, "before": before})
 
 
+def restore_claim(ws: Workspace, claim_id: int, why: str) -> None:
+    """Undo a rejection: the claim is counted again (with its relays); audited, with the reason."""
+    from tally.store.claims import restore_claim as _restore
+
+    with ws.begin() as conn:
+        before = _restore(conn, claim_id, why)
+        audit.append(conn, ws.actor, "claim.restore", "claim", [claim_id], {"why": why, "before": before})
+
+
 def _interpret(n: float, qualifier: str) -> tuple[float | None, float | None, float | None]:
     from tally.core.errors import InputError
 

@@ -1,4 +1,4 @@
-"""``tally tolls`` and ``tally claims`` (list, ``add`` a manual claim, ``reject`` one)."""
+"""``tally tolls`` and ``tally claims`` (list, ``add`` a manual claim, ``reject`` one, ``restore`` it)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def tolls(
             console.print(f"  [yellow]flag[/yellow] {head}{f}", highlight=False)
 
 
-claims_app = typer.Typer(help="Claims: list them, add a manual claim, reject one.", invoke_without_command=True)
+claims_app = typer.Typer(help="Claims: list them, add a manual claim, reject one, restore it.", invoke_without_command=True)
 app.add_typer(claims_app, name="claims")
 
 
@@ -145,3 +145,15 @@ def claims_reject(
 
     reject_claim(workspace(), id, why)
     console.print(f"claim {id} rejected")
+
+
+@claims_app.command("restore")
+def claims_restore(
+    id: Annotated[int, typer.Argument(help="Claim id.")],
+    why: Annotated[str, typer.Option("--why", help="Why the rejection is undone (kept in the audit log).")],
+) -> None:
+    """Undo a rejection made in error: the claim is counted again; audited."""
+    from tally.pipeline import restore_claim
+
+    restore_claim(workspace(), id, why)
+    console.print(f"claim {id} restored")

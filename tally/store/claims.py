@@ -134,16 +134,29 @@ def insert_claims(conn: Connection, document_id: int | None, items: Sequence[Cla
 
 def reject_claim(conn: Connection, claim_id: int, why: str) -> dict[str, Any]:
     """Mark a claim rejected with a reason (it stays visible, as discounted); returns the old status."""
+    return _set_status(conn, claim_id, "rejected", why)
+
+
+def restore_claim(conn: Connection, claim_id: int, why: str) -> dict[str, Any]:
+    """Make a rejected claim active again (a rejection made in error); returns the old status."""
+    return _set_status(conn, claim_id, "active", why)
+
+
+def _set_status(conn: Connection, claim_id: int, status: str, why: str) -> dict[str, Any]:
+    done = "rejected" if status == "rejected" else "restored"
     if not why or not why.strip():
-        raise InputError("say why the claim is rejected (--why)")
-    row = conn.execute(select(claims.c.id, claims.c.status, claims.c.status_reason)
-                       .where(claims.c.id == claim_id)).first()
+        raise InputError(f"say why the claim is {done} (--why)")
+    row = conn.execute(select(claims).where(claims.c.id == claim_id)).mappings().first()
     if row is None:
         raise NotFoundError(f"no claim with id {claim_id}")
-    # a rejected claim is never grouped with its relays: it takes a key of its own
+    if status == "active" and row["status"] == "active":
+        raise InputError(f"claim {claim_id} is not rejected: nothing to restore")
+    # A rejected claim is never grouped with its relays (it takes a key of its own); a restored one
+    # takes its relay key again, worked out from its columns as when it was written.
     conn.execute(update(claims).where(claims.c.id == claim_id).values(
-        status="rejected", status_reason=why.strip(), relay_key=relay_key({"status": "rejected"})))
-    return {"status": row.status, "status_reason": row.status_reason}
+        status=status, status_reason=why.strip() if status == "rejected" else None,
+        relay_key=relay_key({**row, "status": status})))
+    return {"status": row["status"], "status_reason": row["status_reason"]}
 
 
 _US, _RS = "\x1f", "\x1e"  # unit and record separators inside the aggregated member list

@@ -9,12 +9,12 @@ from sqlalchemy import insert, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.models import Claim
-from tally.pipeline import add_manual_claim, record_claims, reject_claim, run_tolls
+from tally.pipeline import add_manual_claim, record_claims, reject_claim, restore_claim, run_tolls
 from tally.reconcile.scope import Scope, claim_filter
 from tally.store import audit
 from tally.store.claims import claim_rows, get_claim, insert_claims, load_claims
 from tally.store.documents import insert_document, insert_records
-from tally.store.schema import estimates, link_runs, persons, victim_records
+from tally.store.schema import claims, estimates, link_runs, persons, victim_records
 from tally.store.scopes import documented_count, latest_estimate
 from tally.store.sources import get_or_create
 
@@ -85,6 +85,36 @@ def test_manual_claim_and_reject_are_audited_and_discounted(ws):
         reject_claim(ws, cid, " ")
     with pytest.raises(NotFoundError):
         reject_claim(ws, 999, "no such claim")
+
+
+def test_a_rejection_made_in_error_is_undone_and_the_relays_group_again(ws):
+    """On SQLite and PostgreSQL: a restored claim is counted again, with its relays, and both steps are audited."""
+    day = dict(source="Field team", count=12, qualifier="exact", victims="civilians", where=["Jablah"],
+               date_from="2025-03-07", date_to="2025-03-07", reported_at="2025-03-07")
+    first, relay = add_manual_claim(ws, **day), add_manual_claim(ws, **day)
+    scope = Scope.build(["Latakia"], "2025-03-06", None, victims="civilians")
+    [before] = run_tolls(ws, scope)
+    assert before.best == 12 and before.sources[0]["reports"] == 2
+    with ws.connect() as conn:
+        keys = {r["id"]: r["relay_key"] for r in conn.execute(claims.select()).mappings()}
+    reject_claim(ws, first, "typed into the wrong village")
+    [t] = run_tolls(ws, scope)
+    assert t.best == 12 and t.sources[0]["reports"] == 1 and [d["claim_id"] for d in t.discounted] == [first]
+    restore_claim(ws, first, "it was the right village after all")
+    [after] = run_tolls(ws, scope)
+    assert after.to_dict() == before.to_dict()
+    with ws.connect() as conn:
+        assert {r["id"]: r["relay_key"] for r in conn.execute(claims.select()).mappings()} == keys
+        assert [r["status_reason"] for r in claim_rows(conn)] == [None, None]
+        assert audit.verify(conn).ok
+        log = [r for r in conn.execute(audit.audit_events.select()).mappings()]
+    assert [e["action"] for e in log][-2:] == ["claim.reject", "claim.restore"]
+    with pytest.raises(InputError, match=f"claim {relay} is not rejected"):
+        restore_claim(ws, relay, "it was never rejected")
+    with pytest.raises(InputError, match="say why the claim is restored"):
+        restore_claim(ws, first, "")
+    with pytest.raises(NotFoundError):
+        restore_claim(ws, 999, "no such claim")
 
 
 def _records(conn, rows, source="UN"):
