@@ -323,8 +323,9 @@ def export(ws: Workspace, kind: str, fmt: str, out: Path | None) -> int:
 
     if kind not in exports.KINDS:
         raise InputError(f"unknown export kind {kind!r}; use {', '.join(exports.KINDS)}")
-    if kind == "tolls":
-        return exports.write(kind, fmt, compute_tolls(ws, None, None), out)
+    if kind == "tolls":  # the headline, then each governorate (as the report shows them)
+        tolls = [*compute_tolls(ws, None, None), *compute_tolls(ws, None, "governorate")]
+        return exports.write(kind, fmt, tolls, out)
     with ws.connect() as conn:
         rows: Iterable[dict[str, Any]] = {
             "records": lambda: docs.iter_records(conn),

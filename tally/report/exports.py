@@ -102,10 +102,17 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("records", "int", "#meta+records", "how many records were linked into the person"),
     ),
     "tolls": (
-        _c("scope", "str", "#adm1+code", "the area (code) or 'all'"),
-        _c("group", "str", "#affected+type", "the victim group, empty for everyone"),
+        _c("where", "str", "#loc+code", "the row's area codes, ';'-separated; empty for everywhere"),
+        _c("where_names", "str", "#loc+name", "their names, ';'-separated"),
+        _c("from", "date", "#date+start", "first day of the period; empty for from the start"),
+        _c("to", "date", "#date+end", "last day of the period; empty for to date"),
+        _c("victims", "str", "#affected+type", "victim category: all, civilians, women, children, security_forces, "
+                                               "fighters or unknown"),
+        _c("event", "str", "#event+type", "what is counted: killed, injured, …"),
+        _c("by", "str", "#meta+by", "the grouping the row belongs to (governorate, …); empty for the whole scope"),
         _c("low", "float", "#affected+killed+min", "lowest reported toll (UCDP low)"),
-        _c("best", "float", "#affected+killed+best", "best reported toll (UCDP best)"),
+        _c("best", "float", "#affected+killed+best", "best figure (UCDP best), raised to the documented count when "
+                                                      "below it"),
         _c("high", "float", "#affected+killed+max", "highest reported toll (UCDP high)"),
         _c("documented", "int", "#affected+killed+documented", "named victims documented"),
         _c("estimate", "float", "#affected+killed+estimated", "estimated total (multiple systems estimation)"),
@@ -175,17 +182,24 @@ def person_row(r: dict[str, Any]) -> dict[str, Any]:
 
 
 def toll_row(t: dict[str, Any]) -> dict[str, Any]:
-    """A ``Toll.to_dict()`` as a UCDP-style low/best/high row."""
+    """A ``Toll.to_dict()`` as a UCDP-style low/best/high row, its scope spelt out (places, period, victims, event)."""
     est = t.get("estimated") or {}
     claims = t.get("claims") or [s.get("claim_id") for s in t.get("sources") or []]
     claim_ids = [c.get("id", c.get("claim_id")) if isinstance(c, dict) else c for c in claims]
-    return {"scope": t.get("scope") or "all", "group": t.get("group"), "low": t.get("reported_low"),
+    scope = t.get("scope") or {}
+    return {"where": _join(scope.get("where")), "where_names": _join(scope.get("where_names")),
+            "from": _day(scope.get("from")), "to": _day(scope.get("to")), "victims": scope.get("victims"),
+            "event": scope.get("event"), "by": t.get("by"), "low": t.get("reported_low"),
             "best": t.get("best"), "high": t.get("reported_high"), "documented": t.get("documented"),
             "estimate": est.get("estimate"), "estimate_lower": est.get("lower"), "estimate_upper": est.get("upper"),
             "estimate_level": est.get("level"), "estimate_method": est.get("method"), "grade": t.get("grade"),
             "grade_reason": t.get("grade_reason"),
             "sources": _join(s.get("source") for s in t.get("sources") or []),
             "claims": _join(claim_ids), "flags": _join(t.get("flags"))}
+
+
+def _day(v: Any) -> dt.date | None:
+    return dt.date.fromisoformat(v) if isinstance(v, str) and v else v or None
 
 
 def estimate_row(e: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def test_export_every_kind_and_format(ws, tmp_path: Path, kind: str, fmt: str) -
     n = pipeline.export(ws, kind, fmt, out)
     header, rows, tags = read(out, fmt)
     assert header == [c.name for c in COLUMNS[kind]]
-    assert len(rows) == n == {"claims": 4, "records": 100, "estimates": 2, "tolls": 1}[kind]
+    assert len(rows) == n == {"claims": 4, "records": 100, "estimates": 2, "tolls": 2}[kind]  # tolls: all, Idleb
     if fmt == "hxl":
         assert tags == [c.hxl for c in COLUMNS[kind]]
         assert all(t.startswith("#") for t in tags)
@@ -64,8 +64,13 @@ def test_claims_export_follows_acled_and_hxl(ws, tmp_path: Path) -> None:
 
 def test_tolls_export_is_ucdp_low_best_high(ws, tmp_path: Path) -> None:
     pipeline.export(ws, "tolls", "json", tmp_path / "t.json")
-    [row] = read(tmp_path / "t.json", "json")[1]
+    row, idleb = read(tmp_path / "t.json", "json")[1]
     toll = pipeline.compute_tolls(ws)[0]
+    # the scope spelt out: the headline is everywhere, all dates; then one row per governorate
+    assert {k: row[k] for k in ("where", "where_names", "from", "to", "victims", "event", "by")} == {
+        "where": None, "where_names": None, "from": None, "to": None, "victims": "all", "event": "killed", "by": None}
+    assert (idleb["where"], idleb["where_names"], idleb["by"]) == ("ocha:SY07", "Idleb", "governorate")
+    assert idleb["best"] == pipeline.compute_tolls(ws, None, "governorate")[0]["best"]
     assert (row["low"], row["best"], row["high"]) == (toll["reported_low"], toll["best"], toll["reported_high"])
     assert row["estimate"] == toll["estimated"]["estimate"] and row["grade"] == toll["grade"]
     assert row["sources"] == ";".join(s["source"] for s in toll["sources"])
