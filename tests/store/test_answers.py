@@ -22,6 +22,13 @@ from tally.store.answers import Answers, Kept, fingerprint
 
 runner = CliRunner()
 COAST = "Latakia,Tartus,Hama,Homs"
+# the monitoring group's running toll of civilians on the coast (add_manual_claim's arguments but the figure)
+RUNNING = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
+               cumulative=True)
+
+
+def coast_civilians() -> Scope:
+    return Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
 
 
 def _run(ws, *args):
@@ -97,11 +104,9 @@ def test_a_workspace_that_cannot_keep_answers_still_answers(tmp_path):
 
 def test_kept_tolls_equal_worked_out_tolls(ws):
     """On SQLite and PostgreSQL: a kept answer is the worked-out one, and a write is seen at once."""
-    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
-                 cumulative=True)
-    add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08", **first)
-    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
-    scope = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08", **RUNNING)
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **RUNNING)
+    scope = coast_civilians()
     for by in (None, "governorate", "week"):
         fresh = run_tolls(ws, scope, by)
         kept = run_tolls(ws, scope, by, cached=True)
@@ -111,7 +116,7 @@ def test_kept_tolls_equal_worked_out_tolls(ws):
         assert [Toll.from_dict(t.to_dict()).to_dict() for t in fresh] == [t.to_dict() for t in fresh]
     assert len(list(ws.answers.root.glob("*.json"))) == 3
     assert run_tolls(ws, scope, cached=True)[0].best == 1383
-    late = add_manual_claim(ws, count=1500, date_to="2025-03-10", reported_at="2025-03-10", **first)
+    late = add_manual_claim(ws, count=1500, date_to="2025-03-10", reported_at="2025-03-10", **RUNNING)
     assert run_tolls(ws, scope, cached=True)[0].best == 1500
     reject_claim(ws, late, why="double entry")
     assert run_tolls(ws, scope, cached=True)[0].best == 1383
@@ -120,15 +125,13 @@ def test_kept_tolls_equal_worked_out_tolls(ws):
 def test_questions_asked_together_are_answered_as_asked_in_turn(ws):
     """On SQLite and PostgreSQL: one scope's claims loaded once for several groupings, another scope
     beside them, every group reconciled together; each answer is the one asked alone."""
-    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
-                 cumulative=True)
-    add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08", **first)
-    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
+    add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08", **RUNNING)
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **RUNNING)
     add_manual_claim(ws, source="Coast Media Centre", count=32, victims="civilians", where=["Homs"],
                      date_from="2025-03-07", date_to="2025-03-07", reported_at="2025-03-07")
     add_manual_claim(ws, source="Coast Media Centre", count=230, victims="security_forces", where=["Latakia"],
                      date_from="2025-03-07", date_to="2025-03-08", reported_at="2025-03-08")
-    coast = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    coast = coast_civilians()
     questions = [(coast, None), (coast, "governorate"), (coast.with_(victims="all"), "victims"),
                  (Scope.build(["Homs"]), "week"), (coast, "source")]
     alone = [[t.to_dict() for t in run_tolls(ws, scope, by)] for scope, by in questions]
@@ -144,16 +147,14 @@ def test_questions_asked_together_are_answered_as_asked_in_turn(ws):
 
 
 def test_a_question_that_cannot_be_answered_keeps_no_other_from_being_kept_current(ws):
-    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
-                 cumulative=True)
-    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **first)
-    scope = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **RUNNING)
+    scope = coast_civilians()
     run_tolls(ws, scope, cached=True)
     # a question that parses but cannot be answered (a grouping this version does not know)
     odd = {"scope": scope.to_dict(), "by": "planet"}
     ws.answers.put(Answers.key("tolls", odd, "0:0"), [], Kept("tolls", odd, "0:0", 5.0))
     run_tolls(ws, scope, "governorate", cached=True)
-    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **RUNNING)
     report = refresh_answers(ws, over=0)
     assert [q for q, _s in report.refreshed] == [
         "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06 by governorate",
@@ -262,14 +263,12 @@ def test_quick_answers_are_left_to_be_worked_out_when_asked(tmp_path, monkeypatc
 
 
 def test_refresh_answers_works_out_only_what_is_not_current(ws):
-    first = dict(source="Levant Observatory", victims="civilians", where=COAST.split(","), date_from="2025-03-06",
-                 cumulative=True)
-    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **first)
-    scope = Scope.build(COAST.split(","), "2025-03-06", None, victims="civilians")
+    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **RUNNING)
+    scope = coast_civilians()
     run_tolls(ws, scope, cached=True)
     run_tolls(ws, scope, "governorate", cached=True)
     assert refresh_answers(ws, over=0).refreshed == []  # both current
-    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **first)
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **RUNNING)
     seen = []
     report = refresh_answers(ws, over=0, progress=seen.append)
     assert [q for q, _s in report.refreshed] == seen == [
@@ -281,7 +280,7 @@ def test_refresh_answers_works_out_only_what_is_not_current(ws):
     assert [t.to_dict() for t in run_tolls(ws, scope, cached=True)] == [t.to_dict() for t in fresh]
     assert fresh[0].best == 1383
     # at most *limit* questions, the most recently answered first (the coast's, by the refresh above)
-    add_manual_claim(ws, count=1400, date_to="2025-03-10", reported_at="2025-03-10", **first)
+    add_manual_claim(ws, count=1400, date_to="2025-03-10", reported_at="2025-03-10", **RUNNING)
     assert refresh_answers(ws, over=0, limit=0).refreshed == []
     assert [q for q, _s in refresh_answers(ws, over=0, limit=1).refreshed] == [
         "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06"]
