@@ -112,7 +112,7 @@ _LEFT_EVENT_VERBS = {"killing": "killed", "killed": "killed", "wounding": "injur
                      "casualties": "other", "uprooted": "displaced", "uprooting": "displaced", "forced": "displaced",
                      "evacuated": "displaced", "evacuating": "displaced"}
 _TOLL = re.compile(
-    r"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:(?:civilians|people|persons|children|women|fighters|"
+    r"\b(?P<what>death\s+toll|toll|number\s+of\s+(?:the\s+)?(?:(?P<v>civilians|people|persons|children|women|fighters|"
     r"soldiers)\s+)?(?P<w>dead|deaths|people\s+killed|killed|fatalities|"
     r"victims|injured|wounded|displaced|people\s+displaced|detainees|detained|arrests|missing|people\s+missing|"
     r"injuries|casualties|internally\s+displaced(?:\s+people|\s+persons)?))\b[^.;]{0,90}?"
@@ -197,6 +197,8 @@ def attach(sentence: str, quantities: list[Quantity]) -> list[Attached]:
             event = _right(toks, low, head_end, qstart, heads, spans)
         if event is None:
             event = _left(sentence, toks, low, spans[k][0], q, spans, k)
+            if event is not None and kind == "none":  # "the number of civilians killed … has reached 214"
+                cat = _toll_victims(sentence, q) or cat
         if event is None and adj_event:
             event = adj_event
         parent = _parent(sentence, quantities, k)
@@ -469,6 +471,13 @@ def _left(sentence: str, toks: list[tuple[str, int, int]], low: list[str], i: in
             continue
         return None
     return None
+
+
+def _toll_victims(sentence: str, q: Quantity) -> str | None:
+    """The victims a toll phrase before count *q* names ("the number of civilians killed … reached"), if any."""
+    m = _TOLL.search(sentence[max(0, q.start - 140):q.start])
+    v = m.group("v") if m else None
+    return VICTIM_NOUNS.get(v.lower()) if v else None
 
 
 def _phrase_before(before: str) -> str | None:

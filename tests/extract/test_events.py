@@ -71,3 +71,10 @@ def test_a_count_of_named_cases_is_a_count_of_named_victims() -> None:
     [c] = extract_claims(text, published=dt.date(2025, 3, 11), outlet="UN Human Rights Office", country="SY").claims
     assert (c.count, c.event, c.victims, c.source) == ("111", "killed", "civilians", "UN Human Rights Office")
     assert counts_named(c.victims_text, c.quote)  # a floor (rule R5), never the whole toll
+
+
+def test_attach_takes_the_victims_a_toll_phrase_names() -> None:
+    got = _attached("The number of civilians killed in Tartus since Thursday has reached 214, the network said.")
+    assert got == [("214", "killed", "civilians")]
+    assert _attached("The number of people killed has risen to 52.") == [("52", "killed", "people")]
+    assert _attached("The death toll has risen to 1,400.") == [("1,400", "killed", "people")]
