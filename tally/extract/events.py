@@ -21,6 +21,7 @@ A count is attached to *its own* verb or noun by clause structure, not by proxim
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tally.extract.cues import folded
@@ -201,7 +202,7 @@ def attach(sentence: str, quantities: list[Quantity]) -> list[Attached]:
                 cat = _toll_victims(sentence, q) or cat
         if event is None and adj_event:
             event = adj_event
-        parent = _parent(sentence, quantities, k)
+        parent = _parent(sentence, quantities, k, lambda p: out[p].event is not None)
         if event is None and parent is not None:
             event = out[parent].event
         if event is None and k > 0 and out[k - 1].event and _gapped(low, spans[k - 1][1], spans[k][0]):
@@ -504,13 +505,16 @@ _PART_OF = re.compile(r"(?:\bincluding|\bamong\s+(?:them|whom|the\s+dead|those)|
 _WORDLIKE = re.compile(r"[\w'’-]+")
 
 
-def _parent(sentence: str, quantities: list[Quantity], k: int) -> int | None:
-    """Index of the count that count *k* is a part of ("… 12 people, including five children …")."""
+def _parent(sentence: str, quantities: list[Quantity], k: int, counts: Callable[[int], bool] = lambda p: True
+            ) -> int | None:
+    """Index of the count that count *k* is a part of ("… 12 people, including five children …"): the
+    nearest before it that *counts* something (so not the 6 of "803 people between 6 and 10 March,
+    including 39 children")."""
     for p in range(k - 1, -1, -1):
         between = sentence[quantities[p].end:quantities[k].start]
         if len(between) > 60:
             return None
-        if _PART_OF.search(between):
+        if _PART_OF.search(between) and counts(p):
             return p
     return None
 

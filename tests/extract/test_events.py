@@ -78,3 +78,9 @@ def test_attach_takes_the_victims_a_toll_phrase_names() -> None:
     assert got == [("214", "killed", "civilians")]
     assert _attached("The number of people killed has risen to 52.") == [("52", "killed", "people")]
     assert _attached("The death toll has risen to 1,400.") == [("1,400", "killed", "people")]
+
+
+def test_attach_gives_a_part_the_count_it_is_part_of_not_a_date_between() -> None:
+    got = _attached("SNHR documented the killing of 803 people between 6 and 10 March, including 39 children and 49 women.")
+    assert [g for g in got if g[1] is not None] == [("803", "killed", "people"), ("39", "killed", "children"),
+                                                    ("49", "killed", "women")]
