@@ -97,7 +97,7 @@ _SUBORD = set("after when while as because before but whereas who which that if 
 _GLUE = set("the a an some another other of to at lives life total has have had now reached rose risen climbed jumped "
             "stands stood stand increased is was had hit surpassed passed topped exceeded further additional more "
             "leaving left least claimed claiming taking took brought bringing raising raised put puts estimated "
-            "least than over about around nearly almost up as many much had been".split())
+            "least than over about around nearly almost up down as many much had been".split())
 _LEFT_EVENT_VERBS = {"killing": "killed", "killed": "killed", "wounding": "injured", "wounded": "injured",
                      "injuring": "injured", "injured": "injured", "displacing": "displaced", "displaced": "displaced",
                      "detained": "detained", "detaining": "detained", "arrested": "detained", "arresting": "detained",
@@ -118,7 +118,8 @@ _TOLL = re.compile(
     r"victims|injured|wounded|displaced|people\s+displaced|detainees|detained|arrests|missing|people\s+missing|"
     r"injuries|casualties|internally\s+displaced(?:\s+people|\s+persons)?))\b[^.;]{0,90}?"
     r"\b(?:rose|risen|climbed|reached|jumped|increased|stands|stood|stand|hit|is|was|now|surpassed|passed|topped|"
-    r"exceeded|grown|grew|swelled|totals?|totalled|totaled|reaching|rising|climbing|raising|bringing|taking|pushing)\b"
+    r"exceeded|grown|grew|swelled|totals?|totalled|totaled|reaching|rising|climbing|raising|bringing|taking|pushing|"
+    r"fell|fallen|dropped|decreased|declined|came|lowered|revised|corrected)\b"
     r"(?:\s+(?:[\w,]+\s+){0,6}?(?:to|at|by|of))?\s*$",
     re.IGNORECASE,
 )
@@ -127,7 +128,8 @@ _TOLL = re.compile(
 # space): text ending otherwise cannot match them (see tally.extract.cues).
 _TOLL_ENDS = tuple("rose risen climbed reached jumped increased stands stood stand hit is was now surpassed passed topped "
                    "exceeded grown grew swelled totals total totalled totaled reaching rising climbing raising bringing "
-                   "taking pushing to at by of".split())
+                   "taking pushing fell fallen dropped decreased declined came lowered revised corrected to at by "
+                   "of".split())
 _LEFT_ENDS = tuple("to at down least than about around some nearly almost over counts counted lists listed tallies tallied "
                    "registers registered names named verified confirmed recorded documented were was are".split())
 

@@ -84,3 +84,10 @@ def test_attach_gives_a_part_the_count_it_is_part_of_not_a_date_between() -> Non
     got = _attached("SNHR documented the killing of 803 people between 6 and 10 March, including 39 children and 49 women.")
     assert [g for g in got if g[1] is not None] == [("803", "killed", "people"), ("39", "killed", "children"),
                                                     ("49", "killed", "women")]
+
+
+def test_attach_reads_a_toll_revised_down() -> None:
+    # a correction is a figure too: reconciliation's R3 flags it (and discounts the higher earlier ones)
+    assert _attached("The group revised its toll down to 1,130 from 1,225.")[0] == ("1,130", "killed", "people")
+    assert _attached("The death toll fell to 1,130 after duplicates were removed.") == [("1,130", "killed", "people")]
+    assert all(event is None for _n, event, _v in _attached("Prices went down to 1,130 pounds."))
