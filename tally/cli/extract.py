@@ -77,11 +77,30 @@ def claims_command(
         for r in rows:
             print_json(r)
         return
-    console.print(table(f"{len(rows)} claims", ["id", "document", "event", "count", "qualifier", "victims", "admin1",
-                                                "from", "to", "source"],
-                        [[r["id"], r["document_id"], r["event"], r["count"] if r["count"] is not None else r["vague_word"],
-                          r["qualifier"], r["victims"], ",".join(r["admin1"]), r["date_from"], r["date_to"], r["source"]]
-                         for r in rows]))
+    console.print(table(f"{len(rows)} claims", ["id", "source", "figure", "victims", "event", "places", "period", "doc"],
+                        [[r["id"], r["source"], figure(r["count"] if r["count"] is not None else r["vague_word"],
+                                                       r["qualifier"]),
+                          r["victims"], r["event"], ", ".join(r["admin1"]), period(r["date_from"], r["date_to"]),
+                          r["document_id"]] for r in rows]))
+
+
+_QUALIFIER_WORDS = {"at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to",
+                    "fewer_than": "fewer than"}
+
+
+def figure(count: object, qualifier: str | None) -> str:
+    """A claim's figure as it reads: "at least 1,200", "about 230", "hundreds"."""
+    words = _QUALIFIER_WORDS.get(qualifier or "")
+    return f"{words} {count}" if words and count is not None else str(count or "")
+
+
+def period(date_from: object, date_to: object) -> str:
+    """A claim's period on one line: a day, "2025-03-06 to 2025-03-08", "to 2025-03-08", or nothing."""
+    if date_from and date_to and date_from != date_to:
+        return f"{date_from} to {date_to}"
+    if date_from or date_to:
+        return str(date_from or f"to {date_to}")
+    return ""
 
 
 @eval_app.command("extract")

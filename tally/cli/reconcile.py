@@ -102,10 +102,14 @@ def claims_list(
     if json_out:
         print_json(rows)
         return
-    console.print(table("claims", ["id", "source", "event", "count", "victims", "places", "from", "to", "status", "doc"],
-                        [(r["id"], r["source_name"], r["event"], r["count_text"], r["victims"], ", ".join(r["pcodes"] or []),
-                          r["date_from"], r["date_to"], r["status"] + (f" ({r['status_reason']})" if r["status_reason"] else ""),
-                          r["document_id"] if r["document_id"] is not None else "manual") for r in rows]))
+    from tally.cli.extract import figure, period
+
+    console.print(table(f"{len(rows)} claims", ["id", "source", "figure", "victims", "event", "places", "period", "doc",
+                                                "status"],
+                        [(r["id"], r["source_name"], figure(r["count_text"], r["qualifier"]), r["victims"], r["event"],
+                          ", ".join(r["pcodes"] or []), period(r["date_from"], r["date_to"]),
+                          r["document_id"] if r["document_id"] is not None else "manual",
+                          r["status"] + (f" ({r['status_reason']})" if r["status_reason"] else "")) for r in rows]))
 
 
 @claims_app.command("add")

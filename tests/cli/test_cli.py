@@ -137,3 +137,12 @@ def test_a_table_never_breaks_a_figure_and_never_cuts_a_column(monkeypatch):
     wide = render([f"column {i}" for i in range(12)], [tuple(f"2025-03-{i + 10}" for i in range(12))])
     lines = wide.splitlines()[1:]  # below the title
     assert all(len(line) <= 80 and line[-1] in "┓┃┩│┘" for line in lines)  # its right edge is there
+
+
+def test_a_claim_reads_as_its_figure_and_period():
+    from tally.cli.extract import figure, period
+
+    assert [figure("1,200", "at_least"), figure("230", "about"), figure("1,383", "exact"), figure("hundreds", "vague")] == [
+        "at least 1,200", "about 230", "1,383", "hundreds"]
+    assert [period("2025-03-06", "2025-03-08"), period("2025-03-07", "2025-03-07"), period(None, "2025-03-08"),
+            period(None, None)] == ["2025-03-06 to 2025-03-08", "2025-03-07", "to 2025-03-08", ""]
