@@ -84,8 +84,7 @@ def claims_command(
                           r["document_id"]] for r in rows]))
 
 
-_QUALIFIER_WORDS = {"at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to",
-                    "fewer_than": "fewer than"}
+_QUALIFIER_WORDS = {"at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to"}
 
 
 def figure(count: object, qualifier: str | None) -> str:
