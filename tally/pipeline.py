@@ -73,7 +73,8 @@ class ExtractReport:
 def run_extract(ws: Workspace, *, again: bool = False,
                 progress: Callable[[int, int], None] | None = None) -> ExtractReport:
     """Extract claims from every ingested article not yet extracted (*again*: from all, replacing
-    their extracted claims; claims entered by hand stay); one transaction per document."""
+    their extracted claims; claims entered by hand, and rejections, stay: see
+    ``tally.store.claims.save_claims``); one transaction per document."""
     from tally.extract import extract_claims
     from tally.extract.sources import proper_aliases
     from tally.store import claims as claim_store
@@ -87,12 +88,14 @@ def run_extract(ws: Workspace, *, again: bool = False,
         if result.notes and not result.claims:
             skipped[doc["id"]] = "; ".join(result.notes)
         with ws.begin() as conn:
+            carried: list[tuple[int, str]] = []
             stored = claim_store.save_claims(
                 conn, doc["id"], [c.model_dump(mode="json") for c in result.claims],
                 [{"name": s.name, "kind": s.kind, "aliases": proper_aliases(s)} for s in result.sources], actor=ws.actor,
-                reported_at=doc["published"])
+                reported_at=doc["published"], carried=carried)
             audit.append(conn, ws.actor, "extract", "document", [doc["id"]],
-                         {"claims": stored, "language": result.language, "notes": result.notes})
+                         {"claims": stored, "language": result.language, "notes": result.notes}
+                         | ({"rejections_kept": [{"claim": i, "why": why} for i, why in carried]} if carried else {}))
         total += stored
         if progress is not None:
             progress(n, len(todo))

@@ -41,14 +41,26 @@ def unextracted_articles(conn: Connection, *, again: bool = False) -> list[dict[
 
 
 def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, Any]],
-                found_sources: Iterable[dict[str, Any]], *, actor: str, reported_at: dt.datetime | None = None) -> int:
-    """Replace the extracted claims of *document_id* with *found* (claim JSON dicts) and mark it extracted."""
+                found_sources: Iterable[dict[str, Any]], *, actor: str, reported_at: dt.datetime | None = None,
+                carried: list[tuple[int, str]] | None = None) -> int:
+    """Replace the extracted claims of *document_id* with *found* (claim JSON dicts) and mark it extracted;
+    returns how many were found.
+
+    A rejection survives extracting the document again: a claim found again (the same figure of the
+    same event in the same sentence) stays rejected, with its reason, and one no longer found stays
+    as it was, rejected. Each carried rejection is appended to *carried* as ``(old id, reason)``.
+    """
     ids: dict[str, int] = {}
     now = dt.datetime.now(dt.UTC)
     for s in found_sources:
         ids[s["name"]] = get_or_create(conn, s["name"], kind=s.get("kind") or "unknown", aliases=s.get("aliases") or ())
-    conn.execute(delete(claims).where(claims.c.document_id == document_id, claims.c.manual.is_(False)))
+    extracted = (claims.c.document_id == document_id) & claims.c.manual.is_(False)
+    rejected = {(r.event, r.count_text, r.quote): (r.id, r.status_reason) for r in conn.execute(
+        select(claims.c.id, claims.c.event, claims.c.count_text, claims.c.quote, claims.c.status_reason)
+        .where(extracted, claims.c.status != "active").order_by(claims.c.id))}
+    conn.execute(delete(claims).where(extracted, claims.c.status == "active"))
     rows = []
+    replaced = []
     for c in found:
         row: dict[str, Any] = {_COLUMN.get(k, k): c.get(k) for k in CLAIM_KEYS}
         for k in ("date_from", "date_to"):
@@ -58,8 +70,16 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
         if name and name not in ids:
             ids[name] = get_or_create(conn, name)
         row.update(document_id=document_id, source_id=ids.get(name) if name else None, reported_at=reported_at,
-                   manual=False, status="active", created_at=now, created_by=actor)
+                   manual=False, status="active", status_reason=None, created_at=now, created_by=actor)
+        was = rejected.pop((row["event"], row["count_text"], row["quote"]), None)
+        if was is not None:  # the reviewer's decision stands for the same reading of the same sentence
+            row.update(status="rejected", status_reason=was[1])
+            replaced.append(was[0])
+            if carried is not None:
+                carried.append(was)
         rows.append(row)
+    if replaced:
+        conn.execute(delete(claims).where(claims.c.id.in_(replaced)))
     if rows:
         conn.execute(insert(claims), rows)
     conn.execute(update(documents).where(documents.c.id == document_id).values(extracted_at=now))

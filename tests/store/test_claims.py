@@ -57,3 +57,37 @@ def test_villages_the_gazetteer_lacks_keep_the_names_reports_give_them(ws) -> No
     [toll] = run_tolls(ws, Scope.build(["Raqqa"], victims="civilians"))
     assert (toll.reported_low, toll.reported_high) == (38, 40)  # Ain Zita 7–9, Tell al-Gharbi 31
     assert default_places().name("ocha:SY11/tell-ghrb") == "Tell al-Gharbi"
+
+
+def test_extracting_again_keeps_a_rejection(ws, tmp_path) -> None:
+    """A reviewer's rejection is not undone by extracting the document again (on SQLite and PostgreSQL)."""
+    from tally.pipeline import reject_claim, run_tolls
+    from tally.reconcile.scope import Scope
+    from tally.store import audit
+    from tally.store.claims import claim_rows
+
+    article = tmp_path / "day2.md"
+    article.write_text("---\nsource: Levant Observatory for Human Rights\npublished: 2025-03-10\n---\n"
+                       "The observatory said 1,383 civilians have been killed in Latakia since 6 March. "
+                       "Separately, 12 civilians were killed in Homs on Sunday, the observatory said.\n",
+                       encoding="utf-8")
+    run_ingest(ws, [article], country="SY")
+    run_extract(ws)
+    [misread] = [c for c in list_claims(ws) if c["count"] == "1,383"]
+    reject_claim(ws, misread["id"], "the figure is Homs and Latakia together")
+    was = misread["id"]
+    for _ in range(2):
+        assert run_extract(ws, again=True).claims == 2
+        with ws.connect() as conn:
+            rows = {r["count_text"]: r for r in claim_rows(conn, status=None)}
+            [kept] = [e["details"]["rejections_kept"] for e in conn.execute(audit.audit_events.select()).mappings()
+                      if e["action"] == "extract" and "rejections_kept" in e["details"]][-1:]
+        assert len(rows) == 2 and rows["12"]["status"] == "active"
+        assert (rows["1,383"]["status"], rows["1,383"]["status_reason"]) == (
+            "rejected", "the figure is Homs and Latakia together")
+        assert kept == [{"claim": was, "why": "the figure is Homs and Latakia together"}]  # audited, by the old id
+        was = rows["1,383"]["id"]
+    [toll] = run_tolls(ws, Scope.build(["Latakia"], "2025-03-06", None, victims="civilians"))
+    assert toll.best is None and [d["reason"] for d in toll.discounted] == [
+        "rejected: the figure is Homs and Latakia together"]
+    assert verify_audit(ws).ok
