@@ -712,12 +712,13 @@ def record_claims(ws: Workspace, document_id: int, claims: list[Claim]) -> list[
 def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "killed", victims: str = "people",
                      qualifier: str = "exact", where: Iterable[str] = (), date_from: object = None,
                      date_to: object = None, cumulative: bool | None = None, note: str = "",
-                     reported_at: object = None, low: float | None = None, high: float | None = None) -> int:
+                     reported_at: object = None, low: float | None = None, high: float | None = None,
+                     sensitivity: str = "public") -> int:
     """Add a claim that no article carries (a phone call, a field report); audited, marked manual."""
     import datetime as dt
 
     from tally.core.errors import InputError
-    from tally.core.types import EVENTS, VICTIM_CATEGORIES
+    from tally.core.types import EVENTS, SENSITIVITIES, VICTIM_CATEGORIES
     from tally.reconcile.scope import Scope, default_places
     from tally.store.claims import insert_claims
 
@@ -729,6 +730,8 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
         raise InputError(f"--victims {victims!r}: use one of {', '.join(VICTIM_CATEGORIES)}")
     if event not in EVENTS:
         raise InputError(f"--event {event!r}: use one of {', '.join(EVENTS)}")
+    if sensitivity not in SENSITIVITIES:
+        raise InputError(f"--sensitivity {sensitivity!r}: use one of {', '.join(SENSITIVITIES)}")
     lo, hi, best = _interpret(float(count), qualifier)
     lo = low if low is not None else lo
     hi = high if high is not None else hi
@@ -740,10 +743,11 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
                   admin1=admin1, pcodes=list(scope.places), date_from=scope.date_from, date_to=scope.date_to,
                   cumulative=cumulative, quote=note or "")
     with ws.begin() as conn:
-        [cid] = insert_claims(conn, None, [claim], actor=ws.actor, reported_at=when, manual=True)
+        [cid] = insert_claims(conn, None, [claim], actor=ws.actor, reported_at=when, manual=True, sensitivity=sensitivity)
         audit.append(conn, ws.actor, "claim.add", "claim", [cid],
                      {"source": source, "count": count, "qualifier": qualifier, "victims": victims, "event": event,
-                      "where": list(scope.places), "from": scope.date_from, "to": scope.date_to, "note": note})
+                      "where": list(scope.places), "from": scope.date_from, "to": scope.date_to, "note": note,
+                      "sensitivity": sensitivity})
     return cid
 
 

@@ -125,6 +125,8 @@ def claims_add(
     cumulative: Annotated[Optional[bool], typer.Option("--cumulative/--incident", help="A running toll, or one incident.")] = None,
     date: Annotated[Optional[str], typer.Option(help="When the figure was given (default: now).")] = None,
     note: Annotated[str, typer.Option(help="How it was obtained: 'phone call with …', 'field report …'.")] = "",
+    sensitivity: Annotated[str, typer.Option(help="public, restricted or protected (who may see it, its note "
+                                             "included: a witness's call may need protecting).")] = "public",
     json_out: JsonOpt = False,
 ) -> None:
     """Add a manual claim (a phone call, a field report); audited."""
@@ -132,7 +134,7 @@ def claims_add(
 
     cid = add_manual_claim(workspace(), source=source, count=count, qualifier=qualifier, victims=victims, event=event,
                            where=where or [], date_from=date_from, date_to=date_to, cumulative=cumulative,
-                           reported_at=date, note=note)
+                           reported_at=date, note=note, sensitivity=sensitivity)
     if json_out:
         print_json({"id": cid})
     else:

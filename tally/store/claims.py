@@ -54,6 +54,8 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
     now = dt.datetime.now(dt.UTC)
     for s in found_sources:
         ids[s["name"]] = get_or_create(conn, s["name"], kind=s.get("kind") or "unknown", aliases=s.get("aliases") or ())
+    # a claim is as sensitive as the document it was read from
+    sensitivity = conn.execute(select(documents.c.sensitivity).where(documents.c.id == document_id)).scalar()
     extracted = (claims.c.document_id == document_id) & claims.c.manual.is_(False)
     rejected = {(r.event, r.count_text, r.quote): (r.id, r.status_reason) for r in conn.execute(
         select(claims.c.id, claims.c.event, claims.c.count_text, claims.c.quote, claims.c.status_reason)
@@ -70,7 +72,8 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
         if name and name not in ids:
             ids[name] = get_or_create(conn, name)
         row.update(document_id=document_id, source_id=ids.get(name) if name else None, reported_at=reported_at,
-                   manual=False, status="active", status_reason=None, created_at=now, created_by=actor)
+                   manual=False, status="active", status_reason=None, sensitivity=sensitivity or "public",
+                   created_at=now, created_by=actor)
         was = rejected.pop((row["event"], row["count_text"], row["quote"]), None)
         if was is not None:  # the reviewer's decision stands for the same reading of the same sentence
             row.update(status="rejected", status_reason=was[1])

@@ -91,3 +91,28 @@ def test_extracting_again_keeps_a_rejection(ws, tmp_path) -> None:
     assert toll.best is None and [d["reason"] for d in toll.discounted] == [
         "rejected: the figure is Homs and Latakia together"]
     assert verify_audit(ws).ok
+
+
+def test_a_claim_is_as_sensitive_as_what_it_came_from(ws, tmp_path) -> None:
+    import pytest
+
+    from tally.core.errors import InputError
+    from sqlalchemy import select
+
+    from tally.pipeline import add_manual_claim
+    from tally.store.schema import claims
+
+    article = tmp_path / "testimony.md"
+    article.write_text("---\nsource: Field team\npublished: 2025-03-10\nsensitivity: protected\n---\n"
+                       "The witness said 14 civilians were killed in Baniyas on Friday.\n", encoding="utf-8")
+    run_ingest(ws, [article], country="SY")
+    run_extract(ws)
+    run_extract(ws, again=True)
+    call = add_manual_claim(ws, source="Field team", count=9, where=["Jablah"], note="phone call with a nurse",
+                            sensitivity="restricted")
+    with ws.connect() as conn:
+        got = {r.id: (r.count_text, r.sensitivity) for r in conn.execute(select(claims.c.id, claims.c.count_text,
+                                                                                 claims.c.sensitivity))}
+    assert sorted(got.values()) == [("14", "protected"), ("9", "restricted")] and got[call] == ("9", "restricted")
+    with pytest.raises(InputError, match="--sensitivity 'secret'"):
+        add_manual_claim(ws, source="Field team", count=9, sensitivity="secret")
