@@ -34,7 +34,7 @@ _ORG_WORDS = (r"Ministry|Network|Observatory|Monitor|Office|Agency|Committee|Cou
 _DESC_HEADS = (r"media|outlets|television|broadcaster|agencies|commissioner|coordinator|envoy|worker|doctor|leader|minister|ministry|network|observatory|monitor|group|office|agency|committee|council|organi[sz]ation|authority|"
                r"authorities|army|military|police|governor|administration|coalition|union|syndicate|hospital|mission|"
                r"service|department|spokesman|spokesperson|spokeswoman|official|officials|commission|programme|fund|"
-               r"charity|body|team|medics|doctors|residents|witnesses|activists|rescuers|sources|prosecutor|"
+               r"charity|body|team|medics|medic|doctors|nurse|nurses|paramedic|paramedics|residents|witnesses|activists|rescuers|sources|prosecutor|"
                r"prosecutors|mayor|chief|head|director|commander|lawyers|workers|volunteers|defence|defense|"
                r"watchdog|ngo|organisations|organizations|groups|ministries|services|leaders|elders|villagers|"
                r"spokespeople|statement|report|unit")
@@ -47,7 +47,8 @@ _NP = re.compile(
     r"(?:(?P<pron>\b(?:he|she|it|they)\b)"
     r"|(?P<desc>\b(?:the\s+|a\s+|an\s+|its\s+|local\s+|(?:[A-Z][\w\-]*(?:'s|’s)\s+))?"
     r"(?:[\w\-']+\s+){0,3}?(?:" + _DESC_HEADS + r")s?\b(?:\s+(?:of|for|in)\s+(?:the\s+)?" + _CAPSEQ + r")?"
-    r"(?:\s+" + _CAPSEQ + r")?(?:\s+(?:in|at|of)\s+the\s+(?:city|town|hospital|camp|area|region|village|state|province))?)"
+    r"(?:\s+" + _CAPSEQ + r")?(?:\s+(?:in|at|of)\s+the\s+(?:[A-Z][\w'’\-]*\s+){0,2}"
+    r"(?:city|town|hospital|camp|area|region|village|state|province))?)"
     r"|(?P<name>\b(?:the\s+)?" + _CAPSEQ + r"))$"
 )
 # Every character a match of _NP can hold: none begins before the last character of another kind.

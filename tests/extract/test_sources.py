@@ -63,3 +63,8 @@ def test_sources_statements_and_releases_name_their_author() -> None:
     text = "The figures, released by the Office of the UN High Commissioner for Human Rights, show that 300 civilians were killed."
     assert _sources(text) == ["Office of the UN High Commissioner for Human Rights"]
     assert _sources("Twelve people were killed in the strike, said Mohammed Ali, a doctor at the hospital.") == ["Mohammed Ali"]
+
+
+def test_sources_a_nurse_at_a_named_hospital_is_the_whole_description() -> None:
+    text = "The nurse at the Baniyas hospital said 14 civilians were killed in Baniyas on Friday."
+    assert _sources(text) == ["nurse at the Baniyas hospital"]  # not "at the Baniyas hospital"
