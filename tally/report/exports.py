@@ -83,10 +83,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("outlet", "str", "#org+outlet", "the outlet that published the document"),
         _c("date_reported", "date", "#date+reported", "when the claim was reported"),
         _c("timestamp", "int", "#date+timestamp", "reported time as Unix seconds (ACLED timestamp)"),
-        _c("notes", "str", "#description+quote", "the sentence quoted (ACLED notes)"),
+        _c("notes", "str", "#description+quote", "the sentence quoted (ACLED notes); withheld unless the claim is "
+                                                    "public"),
         _c("document_id", "int", "#meta+document+id", "the document the claim was read from"),
-        _c("url", "str", "#meta+url", "the document's address"),
+        _c("url", "str", "#meta+url", "the document's address; withheld unless the claim is public"),
         _c("status", "str", "#status", "active, superseded, retracted, ... (review status)"),
+        _c("sensitivity", "str", "#meta+sensitivity", "public, restricted or protected"),
     ),
     "persons": (
         _c("id", "int", "#meta+person+id", "person id"),
@@ -153,6 +155,13 @@ def record_row(r: dict[str, Any]) -> dict[str, Any]:
             **{c.name: r.get(c.name) for c in COLUMNS["records"][3:]}}
 
 
+def withheld(claim: dict[str, Any], value: Any) -> Any:
+    """*value* (a claim's sentence, its document's address or title) as it may be published: withheld unless
+    the claim is public (read from a restricted or protected document, a witness's call …); its figure counts."""
+    level = claim.get("sensitivity") or "public"
+    return value if level == "public" or value in (None, "") else f"withheld ({level})"
+
+
 def claim_row(r: dict[str, Any]) -> dict[str, Any]:
     """A store claim (with source, outlet, url) as an ACLED-shaped export row."""
     date_from = r.get("date_from")
@@ -169,7 +178,8 @@ def claim_row(r: dict[str, Any]) -> dict[str, Any]:
         "date_reported": reported.date() if isinstance(reported, dt.datetime) else reported,
         "timestamp": int(reported.replace(tzinfo=reported.tzinfo or dt.UTC).timestamp())
         if isinstance(reported, dt.datetime) else None,
-        "notes": r.get("quote"), "document_id": r.get("document_id"), "url": r.get("url"), "status": r.get("status"),
+        "notes": withheld(r, r.get("quote")), "document_id": r.get("document_id"), "url": withheld(r, r.get("url")),
+        "status": r.get("status"), "sensitivity": r.get("sensitivity") or "public",
     }
 
 

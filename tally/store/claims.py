@@ -49,13 +49,18 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
     A rejection survives extracting the document again: a claim found again (the same figure of the
     same event in the same sentence) stays rejected, with its reason, and one no longer found stays
     as it was, rejected. Each carried rejection is appended to *carried* as ``(old id, reason)``.
+
+    A claim is as sensitive as the document it was read from. Read from a document that is not public
+    (a witness's account), it is filed under the document's own source, never under the people the
+    text names ("the nurse at the Baniyas hospital said …" could identify her): their words stay in
+    ``source_text``, and no source is made of them.
     """
     ids: dict[str, int] = {}
     now = dt.datetime.now(dt.UTC)
-    for s in found_sources:
+    sensitivity = conn.execute(select(documents.c.sensitivity).where(documents.c.id == document_id)).scalar() or "public"
+    public = sensitivity == "public"
+    for s in found_sources if public else ():
         ids[s["name"]] = get_or_create(conn, s["name"], kind=s.get("kind") or "unknown", aliases=s.get("aliases") or ())
-    # a claim is as sensitive as the document it was read from
-    sensitivity = conn.execute(select(documents.c.sensitivity).where(documents.c.id == document_id)).scalar()
     extracted = (claims.c.document_id == document_id) & claims.c.manual.is_(False)
     rejected = {(r.event, r.count_text, r.quote): (r.id, r.status_reason) for r in conn.execute(
         select(claims.c.id, claims.c.event, claims.c.count_text, claims.c.quote, claims.c.status_reason)
@@ -68,12 +73,12 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
         for k in ("date_from", "date_to"):
             if isinstance(row[k], str):
                 row[k] = dt.date.fromisoformat(row[k])
-        name = c.get("source")
+        name = c.get("source") if public else None
         if name and name not in ids:
             ids[name] = get_or_create(conn, name)
         row.update(document_id=document_id, source_id=ids.get(name) if name else None, reported_at=reported_at,
-                   manual=False, status="active", status_reason=None, sensitivity=sensitivity or "public",
-                   created_at=now, created_by=actor)
+                   manual=False, status="active", status_reason=None, sensitivity=sensitivity, created_at=now,
+                   created_by=actor)
         was = rejected.pop((row["event"], row["count_text"], row["quote"]), None)
         if was is not None:  # the reviewer's decision stands for the same reading of the same sentence
             row.update(status="rejected", status_reason=was[1])

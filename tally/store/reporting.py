@@ -108,13 +108,24 @@ def daily_counts_by_list(conn: Connection, scope: str | None = None) -> dict[str
     return out
 
 
+_doc_sources = sources.alias("doc_sources")
+# Who gives a claim's figure: its own source, else its document's (an unattributed figure is the document's).
+_SOURCE = func.coalesce(sources.c.name, _doc_sources.c.name).label("source")
+
+
+def _with_documents() -> Any:
+    return (claims.outerjoin(sources, claims.c.source_id == sources.c.id)
+            .outerjoin(documents, claims.c.document_id == documents.c.id)
+            .outerjoin(_doc_sources, documents.c.source_id == _doc_sources.c.id))
+
+
 def list_claims(conn: Connection, *, event: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """Claims with their source name and document (title, outlet, url, published), in id order."""
-    q = (select(claims, sources.c.name.label("source"), documents.c.title.label("document_title"),
+    """Claims with their source name (their document's when they name none) and document (title, outlet, url,
+    published), in id order."""
+    q = (select(claims, _SOURCE, documents.c.title.label("document_title"),
                 documents.c.outlet.label("outlet"), documents.c.url.label("url"),
                 documents.c.published.label("published"))
-         .select_from(claims.outerjoin(sources, claims.c.source_id == sources.c.id)
-                      .outerjoin(documents, claims.c.document_id == documents.c.id))
+         .select_from(_with_documents())
          .order_by(claims.c.id))
     if event:
         q = q.where(claims.c.event == event)
@@ -125,10 +136,9 @@ def list_claims(conn: Connection, *, event: str | None = None, limit: int | None
 
 def iter_claims(conn: Connection, batch: int = 5000) -> Iterator[dict[str, Any]]:
     """Every claim (see :func:`list_claims`), streamed."""
-    q = (select(claims, sources.c.name.label("source"), documents.c.outlet.label("outlet"),
+    q = (select(claims, _SOURCE, documents.c.outlet.label("outlet"),
                 documents.c.url.label("url"), documents.c.title.label("document_title"))
-         .select_from(claims.outerjoin(sources, claims.c.source_id == sources.c.id)
-                      .outerjoin(documents, claims.c.document_id == documents.c.id))
+         .select_from(_with_documents())
          .order_by(claims.c.id))
     for r in conn.execution_options(yield_per=batch).execute(q).mappings():
         yield dict(r)

@@ -81,3 +81,29 @@ def test_report_scope_keeps_only_that_area(ws, tmp_path: Path) -> None:
     assert 'id="place-ocha:SY02"' not in html
     assert re.search(rf'<tr id="place-ocha:SY07"[^>]*>.*?data-value="{n}"', html, re.S)
 
+
+
+def test_a_protected_claim_counts_but_its_words_are_not_published(tmp_path: Path) -> None:
+    """A witness's account (a protected article) is counted, but neither the report nor the claims export
+    prints its sentence, title or address; a public article's are printed as before."""
+    import json
+
+    pub, prot = tmp_path / "wire.md", tmp_path / "testimony.md"
+    pub.write_text("---\nsource: Coastal Wire\npublished: 2025-03-09\nurl: https://example.org/wire\n---\n"
+                   "At least 20 civilians were killed in Jableh on Friday, the wire said.\n", encoding="utf-8")
+    prot.write_text("---\ntitle: Account of a nurse\nsource: Field team\npublished: 2025-03-10\n"
+                    "url: https://example.org/internal/7\nsensitivity: protected\n---\n"
+                    "The nurse at the Baniyas hospital said 14 civilians were killed in Baniyas on Friday.\n",
+                    encoding="utf-8")
+    ws = pipeline.init_workspace(tmp_path / "ws", actor="test")
+    pipeline.run_ingest(ws, [pub, prot], country="SY")
+    pipeline.run_extract(ws)
+    html = pipeline.run_report(ws, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "At least 20 civilians were killed in Jableh" in html and "https://example.org/wire" in html
+    assert "nurse" not in html and "example.org/internal" not in html and "sentence and document withheld (protected)" in html
+    assert pipeline.compute_tolls(ws)[0]["best"] == 34  # both count
+    pipeline.export(ws, "claims", "json", tmp_path / "c.json")
+    rows = {r["source"]: r for r in map(json.loads, (tmp_path / "c.json").read_text(encoding="utf-8").splitlines())}
+    assert rows["Field team"]["notes"] == rows["Field team"]["url"] == "withheld (protected)"
+    assert rows["Field team"]["sensitivity"] == "protected" and rows["Field team"]["best"] == 14
+    assert rows["Coastal Wire"]["notes"].startswith("At least 20 civilians") and rows["Coastal Wire"]["sensitivity"] == "public"
