@@ -738,6 +738,11 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
     admin1 = sorted({a for a in (pl.admin1(c) for c in scope.places) if a})
     countries = sorted({c.split(":")[1][:2] for c in (*admin1, *scope.places) if ":" in c and c.split(":")[1][:2].isalpha()})
     when = _as_datetime(reported_at) or dt.datetime.now(dt.UTC)
+    # A figure of killings to come is a typing slip (2027 for 2025); a day ahead is allowed for time zones.
+    latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    for flag, day in (("--from", scope.date_from), ("--to", scope.date_to), ("--date", when.date())):
+        if day is not None and day > latest:
+            raise InputError(f"{flag} {day} is in the future (today is {latest - dt.timedelta(days=1)})")
     claim = Claim(event=event, count=f"{count:g}", qualifier=qualifier, low=lo, high=hi, best=best,  # type: ignore[arg-type]
                   victims=victims, source=source, places=list(scope.names), country=countries[0] if countries else None,  # type: ignore[arg-type]
                   admin1=admin1, pcodes=list(scope.places), date_from=scope.date_from, date_to=scope.date_to,

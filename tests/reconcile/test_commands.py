@@ -77,6 +77,8 @@ def test_tolls_bad_input_is_one_line_error(tmp_path):
         (["claims", "reject", "999", "--why", "typo"], "no claim with id 999"),
         (["claims", "add", "--source", "X", "--count", "5", "--where", "Narnia"],  # not Narita, Japan
          "unknown place 'Narnia' (the nearest known name is Narita, JP)"),
+        (["claims", "add", "--source", "X", "--count", "5", "--from", "2999-03-01"], "--from 2999-03-01 is in the future"),
+        (["claims", "add", "--source", "X", "--count", "5", "--date", "2999-03-01"], "--date 2999-03-01 is in the future"),
     ]
     for args, message in cases:  # `tally` prints an InputError as "error: <message>" on one line (tally.cli.main)
         r = runner.invoke(app, ["--workspace", str(ws), *args])
