@@ -80,6 +80,7 @@ def counts_named(victims_text: str | None, quote: str | None) -> bool:
     return bool((victims_text or quote) and _NAMED.search(f"{victims_text or ''} {quote or ''}"))
 
 
+_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _DIGITS = re.compile(r"^(\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+|\d+)(?:\.(\d+))?$")
 
 
@@ -94,6 +95,8 @@ def parse_number(text: str) -> float:
         raise ValueError(f"not a number: {text!r}")
     if s in _SPECIAL and s not in {"a", "an", "half", "a half"}:
         return float(_SPECIAL[s])
+    if _DOT_GROUPS.match(s):  # "1.200": thousands grouped by dots (a count is never 1.2 people)
+        return float(s.replace(".", ""))
     m = _DIGITS.match(s)
     if m:
         return _digits(m)

@@ -23,7 +23,10 @@ _W = "|".join(_WORDNUM)
 _SCALE = r"(?:hundred|thousand|million|billion)"
 _NUMBER = re.compile(
     r"(?<![\w.,])(?:"
-    r"(?P<digits>\d{1,3}(?:,\d{3})++(?:\.\d+)?|\d++(?:\.\d+)?)(?:\s?(?P<dscale>million|billion|thousand|m\b|bn\b))?(?P<plus>\+)?"
+    r"(?P<digits>\d{1,3}(?:,\d{3})++(?:\.\d+)?"
+    # thousands grouped by dots ("1.200": a count of people is never 1.2) or by thin or no-break spaces
+    r"|\d{1,3}(?:\.\d{3})++(?![\d.,]|\s?(?:million|billion|thousand|m\b|bn\b))|\d{1,3}(?:[\u202f\u00a0]\d{3})++"
+    r"|\d++(?:\.\d+)?)(?:\s?(?P<dscale>million|billion|thousand|m\b|bn\b))?(?P<plus>\+)?"
     r"|(?P<words>(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen"
     r"|(?:" + _W + r")(?:[\s\-](?:and\s)?(?:" + _W + r"|" + _SCALE + r")){0,5}+"
     r"|a\s+(?:hundred|thousand|million|dozen))"

@@ -49,3 +49,13 @@ def test_number_scan_finds_what_finditer_finds() -> None:
               "x3 3x 12th ,5 .5 (12) -3 A Dozen ſeven İ ın", "several hundreds of thousands; a handful of a number",
               "twelve-year-old ninety-nine one-hundred ONE", "1,00 12,3456 1,000,000.5 3bn 5m"]:
         assert [(m.span(), m.lastgroup) for m in _numbers(s)] == [(m.span(), m.lastgroup) for m in _NUMBER.finditer(s)], s
+
+
+def test_thousands_grouped_by_dots_or_thin_spaces_are_thousands() -> None:
+    from tally.core.quantities import parse_number
+
+    # "1.200 civilians" (a translation's grouping) is 1,200 people, never 1.2; "1.2 million" stays 1.2 million
+    assert [parse_number(t) for t in ("1.200", "12.000", "1.234.567", "1\u202f200", "1.2 million", "12.5")] == [
+        1200, 12000, 1234567, 1200, 1_200_000, 12.5]
+    got = [(q.count, q.qualifier) for q in find_quantities("At least 1.200 civilians and 1\u202f300 others")]
+    assert got == [("1.200", "at_least"), ("1\u202f300", "exact")]
