@@ -743,7 +743,7 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
     for flag, day in (("--from", scope.date_from), ("--to", scope.date_to), ("--date", when.date())):
         if day is not None and day > latest:
             raise InputError(f"{flag} {day} is in the future (today is {latest - dt.timedelta(days=1)})")
-    claim = Claim(event=event, count=f"{count:g}", qualifier=qualifier, low=lo, high=hi, best=best,  # type: ignore[arg-type]
+    claim = Claim(event=event, count=f"{count:.15g}", qualifier=qualifier, low=lo, high=hi, best=best,  # type: ignore[arg-type]
                   victims=victims, source=source, places=list(scope.names), country=countries[0] if countries else None,  # type: ignore[arg-type]
                   admin1=admin1, pcodes=list(scope.places), date_from=scope.date_from, date_to=scope.date_to,
                   cumulative=cumulative, quote=note or "")
@@ -775,13 +775,15 @@ def restore_claim(ws: Workspace, claim_id: int, why: str) -> None:
 
 
 def _interpret(n: float, qualifier: str) -> tuple[float | None, float | None, float | None]:
+    """A typed figure read as an extracted one is (``tally.core.quantities.interpret``): "more than 1,200"
+    is the same claim whether it came in a phone call or an article."""
     from tally.core.errors import InputError
+    from tally.core.quantities import interpret
 
-    table = {"exact": (n, n, n), "about": (n, n, n), "at_least": (n, None, n), "more_than": (n + 1, None, n + 1),
-             "up_to": (0.0, n, n)}
-    if qualifier not in table:
-        raise InputError(f"qualifier {qualifier!r}: use one of {', '.join(table)}")
-    return table[qualifier]
+    typed = ("exact", "about", "at_least", "more_than", "up_to")  # a range is --low and --high
+    if qualifier not in typed:
+        raise InputError(f"qualifier {qualifier!r}: use one of {', '.join(typed)}")
+    return interpret(f"{n:.15g}", qualifier)  # type: ignore[arg-type]
 
 
 def _as_datetime(v: object) -> object:

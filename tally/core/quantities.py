@@ -80,6 +80,7 @@ def counts_named(victims_text: str | None, quote: str | None) -> bool:
     return bool((victims_text or quote) and _NAMED.search(f"{victims_text or ''} {quote or ''}"))
 
 
+RANGE_DASH = "–"  # between the two ends of a range's count text ("1,200–1,500", qualifier "between")
 _DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _DIGITS = re.compile(r"^(\d{1,3}(?:[,\u202f\u00a0 ]\d{3})+|\d+)(?:\.(\d+))?$")
 
@@ -175,6 +176,12 @@ def interpret(count_text: str | None, qualifier: Qualifier, vague_word: str | No
         if value is None:
             raise ValueError(f"unknown vague quantity: {vague_word!r}")
         return value, None, value
+    if qualifier == "between":  # "1,200–1,500": the range; best its low end (conservative, as "at least")
+        low_text, sep, high_text = count_text.partition(RANGE_DASH)
+        if not sep:
+            raise ValueError(f"a range is written low{RANGE_DASH}high: {count_text!r}")
+        lo, hi = parse_number(low_text), parse_number(high_text)
+        return lo, hi, lo
     n = parse_number(count_text)
     if qualifier == "exact":
         return n, n, n

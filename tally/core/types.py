@@ -14,7 +14,7 @@ Status = Literal["civilian", "security_forces", "fighter", "unknown"]
 Event = Literal[
     "killed", "injured", "executed", "displaced", "detained", "missing", "homes_destroyed", "other"
 ]
-Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "vague"]
+Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "between", "vague"]
 VictimCategory = Literal[
     "civilians", "security_forces", "fighters", "children", "women", "families", "people", "other"
 ]

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from tally.core.quantities import RANGE_DASH, read_number
 from tally.extract.cues import folded, words_to_try
 
 _UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
@@ -156,6 +157,36 @@ def find_quantities(sentence: str) -> list[Quantity]:
         count = word
         qual = q or ("at_least" if m.group("plus") else "exact")
         out.append(Quantity(count, qual, None, qs, e, s, e))
+    return _ranges(sentence, out)
+
+
+_RANGE_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_RANGE_AND = re.compile(r"^\s+and\s+$", re.IGNORECASE)
+_RANGE_TO = re.compile(r"^\s+to\s+$", re.IGNORECASE)
+_RANGE_FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+
+
+def _ranges(sentence: str, found: list[Quantity]) -> list[Quantity]:
+    """Two counts that are the ends of one range made one quantity: "between 1,200 and 1,500", "1,200 to
+    1,500" (not "from 1,200 to 1,500", a change), the second larger, neither qualified."""
+    out: list[Quantity] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if b is not None and a.count and b.count and a.qualifier == b.qualifier == "exact":
+            gap, before = sentence[a.end:b.start], sentence[max(0, a.start - 12):a.start]
+            between = _RANGE_BETWEEN.search(before) is not None and _RANGE_AND.match(gap) is not None
+            to = _RANGE_TO.match(gap) is not None and _RANGE_FROM.search(before) is None
+            lo, hi = read_number(a.count), read_number(b.count)
+            if (between or to) and lo is not None and hi is not None and lo < hi:
+                start = a.start - (len(before) - _RANGE_BETWEEN.search(before).start()) if between else a.start  # type: ignore[union-attr]
+                out.append(Quantity(f"{a.count}{RANGE_DASH}{b.count}", "between", None, start, b.end, a.num_start,
+                                    b.num_end))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
     return out
 
 

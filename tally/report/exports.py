@@ -70,7 +70,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         _c("low", "float", "#affected+min", "lowest figure the wording allows"),
         _c("best", "float", "#affected+best", "best figure"),
         _c("high", "float", "#affected+max", "highest figure the wording allows (empty: unbounded)"),
-        _c("qualifier", "str", "#meta+qualifier", "exact, at_least, more_than, about, up_to, vague"),
+        _c("qualifier", "str", "#meta+qualifier", "exact, at_least, more_than, about, up_to, between, vague"),
         _c("count_text", "str", "#meta+count+text", "the number as written"),
         _c("victims", "str", "#affected+type", "civilians, children, women, fighters, ..."),
         _c("cumulative", "bool", "#meta+cumulative", "true when the figure is a running total"),

@@ -59,3 +59,18 @@ def test_thousands_grouped_by_dots_or_thin_spaces_are_thousands() -> None:
         1200, 12000, 1234567, 1200, 1_200_000, 12.5]
     got = [(q.count, q.qualifier) for q in find_quantities("At least 1.200 civilians and 1\u202f300 others")]
     assert got == [("1.200", "at_least"), ("1\u202f300", "exact")]
+
+
+def test_the_ends_of_a_range_are_one_quantity() -> None:
+    from tally.core.quantities import interpret
+
+    def found(s: str) -> list[tuple[str | None, str]]:
+        return [(q.count, q.qualifier) for q in find_quantities(s)]
+
+    assert found("Between 1,200 and 1,500 civilians were killed.") == [("1,200–1,500", "between")]
+    assert found("Ten to fifteen people were killed.") == [("Ten–fifteen", "between")]
+    assert found("The toll rose from 1,200 to 1,383.") == [("1,200", "exact"), ("1,383", "exact")]  # a change
+    assert found("Between 40 and 30 were killed.") == [("40", "exact"), ("30", "exact")]  # not a range
+    assert interpret("1,200–1,500", "between") == (1200, 1500, 1200)  # best: the low end, conservative
+    with pytest.raises(ValueError):
+        interpret("1,200", "between")

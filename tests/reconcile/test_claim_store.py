@@ -201,3 +201,29 @@ def test_record_claims_marks_the_document_extracted_and_audits(ws):
     with ws.connect() as conn:
         assert get_claim(conn, ids[0])["document_id"] == doc
         assert audit.verify(conn).ok
+
+
+def test_a_range_is_one_claim_and_its_toll_is_the_range(ws, tmp_path):
+    """"Between 1,200 and 1,500 civilians" was two claims, 1,200 people and 1,500 civilians, and the toll of
+    civilians (1,500) came out above the toll of everyone (1,200)."""
+    from tally.pipeline import run_extract, run_ingest
+
+    article = tmp_path / "estimate.md"
+    article.write_text("---\nsource: Rights Watch Levant\npublished: 2025-03-12\n---\n"
+                       "Rights groups estimate that between 1,200 and 1,500 civilians were killed in Latakia and "
+                       "Tartus since 6 March.\n", encoding="utf-8")
+    run_ingest(ws, [article], country="SY")
+    assert run_extract(ws).claims == 1
+    for victims in ("all", "civilians"):
+        [t] = run_tolls(ws, Scope.build(["Latakia", "Tartus"], victims=victims))
+        assert (t.reported_low, t.best, t.reported_high) == (1200, 1200, 1500), victims
+
+
+def test_a_typed_figure_reads_as_an_extracted_one(ws):
+    cid = add_manual_claim(ws, source="Field team", count=1_200_000, event="displaced", qualifier="more_than")
+    with ws.connect() as conn:
+        [row] = [r for r in claim_rows(conn) if r["id"] == cid]
+    from tally.core.quantities import interpret
+
+    assert row["count_text"] == "1200000"  # not "1.2e+06"
+    assert (row["low"], row["high"], row["best"]) == interpret("1200000", "more_than") == (1_200_001, None, 1_200_000)
