@@ -53,7 +53,8 @@ R3 Running tolls. A source's cumulative figures for the same event, victims, pla
    figure below an earlier one is a correction: flagged, and the higher earlier figures are
    discounted as contradicted by the same source. A vague figure ("hundreds", coded 100) never
    lowers a series, nor does a round figure the text hedges within its rounding unit ("over
-   1,200" or "nearly 1,200" after 1,209): below an earlier figure they are consistent with it, and
+   1,200" or "nearly 1,200" after 1,209), nor a range that holds the earlier figure ("between
+   1,200 and 1,500" after 1,383): below an earlier figure they are consistent with it, and
    the latest figure they do not contradict stands, they are listed as superseded.
 R4 Sums within a source. A source's figures are taken largest extent first (places, then days,
    then victim category) and a figure is added only if it overlaps none already counted in place,
@@ -368,13 +369,16 @@ def apply_series(figures: list[Figure], places: Places) -> tuple[list[Figure], l
 
 
 def _consistent_below(c: ClaimRow, top: float) -> bool:
-    """True if *c*'s figure is below *top* without contradicting it (R3): a vague figure, or a round one
-    the text hedges ("over 1,200", "nearly 3,900", "some 1,200") within its rounding unit of *top*."""
+    """True if *c*'s figure is below *top* without contradicting it (R3): a vague figure, a range that holds
+    *top*, or a round one the text hedges ("over 1,200", "nearly 3,900", "some 1,200") within its rounding
+    unit of *top*."""
     value = c.value or 0
     if value >= top:
         return False
     if c.qualifier == "vague":
         return True
+    if c.qualifier == "between":  # "between 1,200 and 1,500" after 1,383 holds it
+        return c.upper is not None and top <= c.upper
     if c.qualifier not in ("about", "at_least", "more_than") or value <= 0 or value != int(value):
         return False  # exact, or "up to 1,200": a ceiling below 1,209 does contradict it
     unit = 1

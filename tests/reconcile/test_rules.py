@@ -84,6 +84,13 @@ def test_series_a_hedged_round_figure_within_its_rounding_unit_is_no_correction(
         assert [f.claim.id for f in current] == [lower.id] and current[0].correction
     current, _d, _f = apply_series(collapse_relays([row("A", 500, id=5), row("A", 420, id=6, reported=D(2025, 3, 10))], PL), PL)
     assert current[0].correction
+    # a range holding the earlier figure is consistent with it; one below it corrects it
+    held = row("A", 1200, id=8, qualifier="between", high=1500, reported=D(2025, 1, 13))
+    current, discounted, flags = apply_series(collapse_relays([a, held], PL), PL)
+    assert [(f.claim.id, f.correction) for f in current] == [(1, False)] and not discounted and not flags
+    below = row("A", 1000, id=9, qualifier="between", high=1100, reported=D(2025, 1, 13))
+    current, _d, _f = apply_series(collapse_relays([a, below], PL), PL)
+    assert [f.claim.id for f in current] == [9] and current[0].correction
 
 
 def test_combine_never_adds_a_daily_figure_to_a_running_toll_that_includes_that_day():
