@@ -118,10 +118,20 @@ def find_quantities(sentence: str) -> list[Quantity]:
     """Every quantity in *sentence* that could count people, in order."""
     out: list[Quantity] = []
     prev_age_end = -10
+    taken = -1  # the end of a range's high end, read with its low end
     for m in _numbers(sentence):
         s, e = m.start(), m.end()
+        if s < taken:
+            continue
         after = sentence[e:e + 40]
         before = sentence[max(0, s - 25):s]
+        dash = _dash_range(sentence, m) if m.group("digits") and not m.group("dscale") else None
+        if dash is not None and not _before_blocks(before, m):  # "30-40 people", "1,200–1,500 civilians"
+            _q, qs = _qualifier(sentence, s)
+            out.append(Quantity(f"{m.group('digits')}{RANGE_DASH}{dash.group(1)}", "between", None, qs, dash.end(), s,
+                                dash.end()))
+            taken = dash.end()
+            continue
         if m.group("digits") or m.group("words"):
             if _AFTER_SKIP.match(after) or _before_blocks(before, m):
                 if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after):
@@ -158,6 +168,21 @@ def find_quantities(sentence: str) -> list[Quantity]:
         qual = q or ("at_least" if m.group("plus") else "exact")
         out.append(Quantity(count, qual, None, qs, e, s, e))
     return _ranges(sentence, out)
+
+
+_DASH = re.compile(r"\s?[-–]\s?(\d{1,3}(?:,\d{3})+|\d+)(?![\w.,])")
+
+
+def _dash_range(sentence: str, m: re.Match[str]) -> re.Match[str] | None:
+    """The high end of a range written with a dash after the number *m* ("30-40 people"), or None: the
+    second number larger, neither a year, and no unit or month after it ("20-30 km", "10-12 March")."""
+    d = _DASH.match(sentence, m.end())
+    if d is None:
+        return None
+    lo, hi = read_number(m.group("digits")), read_number(d.group(1))
+    if lo is None or hi is None or lo >= hi or _YEAR.match(m.group("digits")) or _YEAR.match(d.group(1)):
+        return None
+    return None if _AFTER_SKIP.match(sentence[d.end():d.end() + 40]) else d
 
 
 _RANGE_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)

@@ -71,6 +71,11 @@ def test_the_ends_of_a_range_are_one_quantity() -> None:
     assert found("Ten to fifteen people were killed.") == [("Ten–fifteen", "between")]
     assert found("The toll rose from 1,200 to 1,383.") == [("1,200", "exact"), ("1,383", "exact")]  # a change
     assert found("Between 40 and 30 were killed.") == [("40", "exact"), ("30", "exact")]  # not a range
+    # with a dash (both numbers were dropped with a hyphen; with an en dash only the high end was kept)
+    assert found("The strike killed 30-40 people.") == [("30–40", "between")]
+    assert found("An estimated 1,200–1,500 civilians were killed.") == [("1,200–1,500", "between")]
+    assert found("Between 2011-2015, 12 were killed; the score was 3-1; a 20-30 km convoy; on 10-12 March.") == [
+        ("12", "exact")]
     assert interpret("1,200–1,500", "between") == (1200, 1500, 1200)  # best: the low end, conservative
     with pytest.raises(ValueError):
         interpret("1,200", "between")
