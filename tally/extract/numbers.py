@@ -192,14 +192,14 @@ _RANGE_FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 
 
 def _ranges(sentence: str, found: list[Quantity]) -> list[Quantity]:
-    """Two counts that are the ends of one range made one quantity: "between 1,200 and 1,500", "1,200 to
-    1,500" (not "from 1,200 to 1,500", a change), the second larger, neither qualified."""
+    """Two counts that are the ends of one range made one quantity: "between 1,200 and 1,500", "(some) 200
+    to 300" (not "from 1,200 to 1,500", a change), the second larger and unqualified."""
     out: list[Quantity] = []
     i = 0
     while i < len(found):
         a = found[i]
         b = found[i + 1] if i + 1 < len(found) else None
-        if b is not None and a.count and b.count and a.qualifier == b.qualifier == "exact":
+        if b is not None and a.count and b.count and a.qualifier in ("exact", "about") and b.qualifier == "exact":
             gap, before = sentence[a.end:b.start], sentence[max(0, a.start - 12):a.start]
             between = _RANGE_BETWEEN.search(before) is not None and _RANGE_AND.match(gap) is not None
             to = _RANGE_TO.match(gap) is not None and _RANGE_FROM.search(before) is None

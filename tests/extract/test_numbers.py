@@ -69,6 +69,7 @@ def test_the_ends_of_a_range_are_one_quantity() -> None:
 
     assert found("Between 1,200 and 1,500 civilians were killed.") == [("1,200–1,500", "between")]
     assert found("Ten to fifteen people were killed.") == [("Ten–fifteen", "between")]
+    assert found("Some 200 to 300 civilians were killed.") == [("200–300", "between")]  # the high end alone was kept
     assert found("The toll rose from 1,200 to 1,383.") == [("1,200", "exact"), ("1,383", "exact")]  # a change
     assert found("Between 40 and 30 were killed.") == [("40", "exact"), ("30", "exact")]  # not a range
     # with a dash (both numbers were dropped with a hyphen; with an en dash only the high end was kept)
