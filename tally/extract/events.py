@@ -209,8 +209,9 @@ def attach(sentence: str, quantities: list[Quantity]) -> list[Attached]:
             event = out[parent].event
         if event is None and k > 0 and out[k - 1].event and _gapped(low, spans[k - 1][1], spans[k][0]):
             event = out[k - 1].event
+        if kind == "none" and cat == "people":  # "… 973 were civilians": the predicate names them
+            cat = _predicate_victims(low, head_end) or cat
         if event is None and kind in ("none", "victim"):
-            cat = (_predicate_victims(low, head_end) if kind == "none" else None) or cat
             if _BACKREF.match(sentence):  # "That amounts to 469 people", "Of those, 3 were civilians"
                 event = PREVIOUS
         if kind == "home":
@@ -295,6 +296,10 @@ def _head(toks: list[tuple[str, int, int]], low: list[str], s: int, e: int, q: Q
             return ("adj:" + adj_event[0]) if adj_event else "victim", cat, end, _span(toks, first, end2 if appos else end)
         if w in ("security", "military", "army", "government", "regime", "police"):
             adj_cat = "security_forces"
+            nxt = low[i + 1] if i + 1 < len(low) else ""
+            if nxt in ("security", "military", "army", "police", "forces"):
+                i += 1  # "125 government security personnel": two modifiers before the noun
+                continue
         if toks[i][0][:1].isupper() and toks[i][0].endswith(("s", "ese", "ze")) and step == 0 and not toks[i][0].isupper() and \
                 (i + 1 >= len(low) or not toks[i + 1][0][:1].isupper()):
             if w.endswith("ns") or w.endswith("is") or w.endswith("tes") or w.endswith("ese") or w in ("druze", "kurds", "rohingya"):

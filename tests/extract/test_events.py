@@ -91,3 +91,10 @@ def test_attach_reads_a_toll_revised_down() -> None:
     assert _attached("The group revised its toll down to 1,130 from 1,225.")[0] == ("1,130", "killed", "people")
     assert _attached("The death toll fell to 1,130 after duplicates were removed.") == [("1,130", "killed", "people")]
     assert all(event is None for _n, event, _v in _attached("Prices went down to 1,130 pounds."))
+
+
+def test_attach_reads_stacked_modifiers_and_a_predicate_naming_the_victims() -> None:
+    assert _attached("At least 125 government security personnel were among the dead.") == [
+        ("125", "killed", "security_forces")]  # "government" before "security" made it an unknown noun
+    assert _attached("Of the 1,383 killed, 973 were civilians.")[1] == ("973", "killed", "civilians")
+    assert _attached("Twelve government buildings were destroyed.")[0][1] is None
