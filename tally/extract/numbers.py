@@ -94,6 +94,9 @@ _BEFORE_ENDS = tuple(
     "resolution route brigade division article page level phase grade unit block building street road highway flight "
     "zone sector district ward camp kilometre km mile chapter section covid mh top rank ranked first last past next "
     "previous $ £ € # -".split())
+# "between March 6 and 10", "March 6-10": the second number is a day too
+_DAY_AFTER_DAY = re.compile(r"\b" + _MONTHS + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|until|through|-|–)\s*$",
+                            re.IGNORECASE)
 _AGE_BEFORE = re.compile(r"\bage[sd]?\s*(?:between\s+)?$|\bages?\s+of\s+$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"^\s?-?\s?years?[\s-]old|-year", re.IGNORECASE)
 _AGE_LIST_GAP = re.compile(r"\s*(?:,|and|or|to|,\s*and)\s*")  # "ages 3 and 9", "aged 4, 7 and 9"
@@ -133,7 +136,8 @@ def find_quantities(sentence: str) -> list[Quantity]:
             taken = dash.end()
             continue
         if m.group("digits") or m.group("words"):
-            if _AFTER_SKIP.match(after) or _before_blocks(before, m):
+            if _AFTER_SKIP.match(after) or _before_blocks(before, m) or (
+                    m.group("digits") and _DAY_AFTER_DAY.search(before) and not _people_like(after)):
                 if _AGE_BEFORE.search(before) or _AGE_AFTER.match(after):
                     prev_age_end = e
                 continue

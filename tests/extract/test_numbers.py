@@ -80,3 +80,10 @@ def test_the_ends_of_a_range_are_one_quantity() -> None:
     assert interpret("1,200–1,500", "between") == (1200, 1500, 1200)  # best: the low end, conservative
     with pytest.raises(ValueError):
         interpret("1,200", "between")
+
+
+def test_the_second_day_of_a_span_is_no_count() -> None:
+    # "between March 6 and 10" was read as 10 more killings
+    got = [q.count for q in find_quantities("It documented 803 killings between March 6 and 10.")]
+    assert got == ["803"]
+    assert [q.count for q in find_quantities("On March 7 and 12 more were killed.")] == ["12"]  # a count after all
