@@ -155,11 +155,16 @@ def record_row(r: dict[str, Any]) -> dict[str, Any]:
             **{c.name: r.get(c.name) for c in COLUMNS["records"][3:]}}
 
 
+def publishable(claim: dict[str, Any]) -> bool:
+    """True if a claim's words and origin (its sentence, its document's title and address) may be published:
+    it is public. One read from a restricted or protected document (a witness's account), or a manual
+    one so marked, still counts; only its words are withheld (the report and the exports)."""
+    return (claim.get("sensitivity") or "public") == "public"
+
+
 def withheld(claim: dict[str, Any], value: Any) -> Any:
-    """*value* (a claim's sentence, its document's address or title) as it may be published: withheld unless
-    the claim is public (read from a restricted or protected document, a witness's call …); its figure counts."""
-    level = claim.get("sensitivity") or "public"
-    return value if level == "public" or value in (None, "") else f"withheld ({level})"
+    """*value* (a claim's sentence or its document's address) as it may be published (:func:`publishable`)."""
+    return value if publishable(claim) or value in (None, "") else f"withheld ({claim.get('sensitivity')})"
 
 
 def claim_row(r: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from tally import __version__
 from tally.core.errors import ReportError
 from tally.core.quantities import format_count
 from tally.report import charts, geo
+from tally.report.exports import publishable
 from tally.report.model import EstimateRow, ReportData
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +40,7 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.ChainableUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(fmt=fmt, jsonnum=_jsonnum, tojson_plain=_tojson_plain)
+    env.filters.update(fmt=fmt, jsonnum=_jsonnum, tojson_plain=_tojson_plain, publishable=publishable)
     return env
 
 
