@@ -67,7 +67,7 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
         .where(extracted, claims.c.status != "active").order_by(claims.c.id))}
     conn.execute(delete(claims).where(extracted, claims.c.status == "active"))
     rows = []
-    replaced = []
+    kept: list[tuple[int, str]] = []  # the rejections found again: (old id, reason)
     for c in found:
         row: dict[str, Any] = {_COLUMN.get(k, k): c.get(k) for k in CLAIM_KEYS}
         for k in ("date_from", "date_to"):
@@ -82,12 +82,12 @@ def save_claims(conn: Connection, document_id: int, found: Iterable[dict[str, An
         was = rejected.pop((row["event"], row["count_text"], row["quote"]), None)
         if was is not None:  # the reviewer's decision stands for the same reading of the same sentence
             row.update(status="rejected", status_reason=was[1])
-            replaced.append(was[0])
-            if carried is not None:
-                carried.append(was)
+            kept.append(was)
         rows.append(row)
-    if replaced:
-        conn.execute(delete(claims).where(claims.c.id.in_(replaced)))
+    if kept:
+        conn.execute(delete(claims).where(claims.c.id.in_([i for i, _why in kept])))
+        if carried is not None:
+            carried += kept
     if rows:
         conn.execute(insert(claims), rows)
     conn.execute(update(documents).where(documents.c.id == document_id).values(extracted_at=now))
@@ -212,7 +212,7 @@ def _columns(fast: bool = False, lean: bool = False) -> list[Any]:
             c(claims.c.admin1), c(claims.c.pcodes), c(claims.c.date_from), c(claims.c.date_to), claims.c.cumulative,
             c(claims.c.reported_at), claims.c.manual, claims.c.status, claims.c.status_reason,
             _QUOTE_IF_UNKNOWN if lean else claims.c.quote, claims.c.named,
-            c(documents.c.published), documents.c.outlet, _doc_sources.c.name.label("document_source")]
+            c(documents.c.published), documents.c.outlet, document_sources.c.name.label("document_source")]
 
 
 # Reconciliation reads a claim's sentence only to tell whether it counts named victims, which the
@@ -305,13 +305,14 @@ class _Tuples(dict[Any, Any]):
         return got
 
 
-_doc_sources = sources.alias("doc_sources")
+document_sources = sources.alias("doc_sources")  # the source of a claim's document
 
 
-def _joined() -> Any:
+def with_documents() -> Any:
+    """Claims joined to their source, their document and their document's source (:data:`document_sources`)."""
     return claims.outerjoin(sources, claims.c.source_id == sources.c.id).outerjoin(
         documents, claims.c.document_id == documents.c.id).outerjoin(
-        _doc_sources, documents.c.source_id == _doc_sources.c.id)
+        document_sources, documents.c.source_id == document_sources.c.id)
 
 
 def load_claims(conn: Connection, *, events: Iterable[str] = (), victims: Iterable[str] = (),
@@ -490,7 +491,7 @@ def _claims_query(*, events: Iterable[str] = (), victims: Iterable[str] = (), da
                   area_keys: list[str] | None = None) -> Any:
     """The pre-filter query (see :func:`load_claims`); with *area_keys* (:func:`_by_area_key`), its place
     condition as the stored area keys it admits."""
-    q = select(*(columns or _columns(fast=True, lean=lean))).select_from(_joined())
+    q = select(*(columns or _columns(fast=True, lean=lean))).select_from(with_documents())
     ev, vi = list(events), list(victims)
     if ev:
         # With area keys, the claims are found by that index: without statistics SQLite would take
@@ -553,7 +554,7 @@ def _by_area_key(conn: Connection, filters: dict[str, Any]) -> dict[str, Any]:
 
 def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Claims of any status as stored rows with their source, newest first."""
-    q = select(*_columns()).select_from(_joined()).order_by(claims.c.id.desc())
+    q = select(*_columns()).select_from(with_documents()).order_by(claims.c.id.desc())
     if status:
         q = q.where(claims.c.status == status)
     if limit:
@@ -563,7 +564,7 @@ def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None
 
 def get_claim(conn: Connection, claim_id: int) -> dict[str, Any]:
     """One claim with its source; NotFoundError if absent."""
-    row = conn.execute(select(*_columns()).select_from(_joined()).where(claims.c.id == claim_id)).mappings().first()
+    row = conn.execute(select(*_columns()).select_from(with_documents()).where(claims.c.id == claim_id)).mappings().first()
     if row is None:
         raise NotFoundError(f"no claim with id {claim_id}")
     return dict(row)

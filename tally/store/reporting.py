@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, case, cast, distinct, func, literal, select
 
+from tally.store.claims import document_sources, with_documents
 from tally.store.schema import claims, documents, estimates, link_runs, persons, sources, victim_records
 
 AGE_GROUPS = (("0-17", 0, 17), ("18-59", 18, 59), ("60+", 60, 200))
@@ -108,15 +109,8 @@ def daily_counts_by_list(conn: Connection, scope: str | None = None) -> dict[str
     return out
 
 
-_doc_sources = sources.alias("doc_sources")
 # Who gives a claim's figure: its own source, else its document's (an unattributed figure is the document's).
-_SOURCE = func.coalesce(sources.c.name, _doc_sources.c.name).label("source")
-
-
-def _with_documents() -> Any:
-    return (claims.outerjoin(sources, claims.c.source_id == sources.c.id)
-            .outerjoin(documents, claims.c.document_id == documents.c.id)
-            .outerjoin(_doc_sources, documents.c.source_id == _doc_sources.c.id))
+_SOURCE = func.coalesce(sources.c.name, document_sources.c.name).label("source")
 
 
 def list_claims(conn: Connection, *, event: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
@@ -125,7 +119,7 @@ def list_claims(conn: Connection, *, event: str | None = None, limit: int | None
     q = (select(claims, _SOURCE, documents.c.title.label("document_title"),
                 documents.c.outlet.label("outlet"), documents.c.url.label("url"),
                 documents.c.published.label("published"))
-         .select_from(_with_documents())
+         .select_from(with_documents())
          .order_by(claims.c.id))
     if event:
         q = q.where(claims.c.event == event)
@@ -138,7 +132,7 @@ def iter_claims(conn: Connection, batch: int = 5000) -> Iterator[dict[str, Any]]
     """Every claim (see :func:`list_claims`), streamed."""
     q = (select(claims, _SOURCE, documents.c.outlet.label("outlet"),
                 documents.c.url.label("url"), documents.c.title.label("document_title"))
-         .select_from(_with_documents())
+         .select_from(with_documents())
          .order_by(claims.c.id))
     for r in conn.execution_options(yield_per=batch).execute(q).mappings():
         yield dict(r)
