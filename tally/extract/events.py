@@ -512,8 +512,7 @@ _PART_OF = re.compile(r"(?:\bincluding|\bamong\s+(?:them|whom|the\s+dead|those)|
 _WORDLIKE = re.compile(r"[\w'’-]+")
 
 
-def _parent(sentence: str, quantities: list[Quantity], k: int, counts: Callable[[int], bool] = lambda p: True
-            ) -> int | None:
+def _parent(sentence: str, quantities: list[Quantity], k: int, counts: Callable[[int], bool]) -> int | None:
     """Index of the count that count *k* is a part of ("… 12 people, including five children …"): the
     nearest before it that *counts* something (so not the 6 of "803 people between 6 and 10 March,
     including 39 children")."""

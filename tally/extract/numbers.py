@@ -205,11 +205,11 @@ def _ranges(sentence: str, found: list[Quantity]) -> list[Quantity]:
         b = found[i + 1] if i + 1 < len(found) else None
         if b is not None and a.count and b.count and a.qualifier in ("exact", "about") and b.qualifier == "exact":
             gap, before = sentence[a.end:b.start], sentence[max(0, a.start - 12):a.start]
-            between = _RANGE_BETWEEN.search(before) is not None and _RANGE_AND.match(gap) is not None
+            word = _RANGE_BETWEEN.search(before) if _RANGE_AND.match(gap) else None  # "between … and …"
             to = _RANGE_TO.match(gap) is not None and _RANGE_FROM.search(before) is None
             lo, hi = read_number(a.count), read_number(b.count)
-            if (between or to) and lo is not None and hi is not None and lo < hi:
-                start = a.start - (len(before) - _RANGE_BETWEEN.search(before).start()) if between else a.start  # type: ignore[union-attr]
+            if (word or to) and lo is not None and hi is not None and lo < hi:
+                start = a.start - (len(before) - word.start()) if word else a.start  # from "between" on
                 out.append(Quantity(f"{a.count}{RANGE_DASH}{b.count}", "between", None, start, b.end, a.num_start,
                                     b.num_end))
                 i += 2
