@@ -74,6 +74,24 @@ _FIGURES = re.compile(r"[\d.,%~<>+\-–\[\] ]*")  # numbers, ranges and interval
 _TEXT_MIN = 8  # characters a text column is counted at when working out whether a table fits
 
 
+_QUALIFIER_WORDS = {"at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to"}
+
+
+def figure(count: object, qualifier: str | None) -> str:
+    """A claim's figure as it reads: "at least 1,200", "about 230", "hundreds"."""
+    words = _QUALIFIER_WORDS.get(qualifier or "")
+    return f"{words} {count}" if words and count is not None else str(count or "")
+
+
+def period(date_from: object, date_to: object) -> str:
+    """A claim's period on one line: a day, "2025-03-06 to 2025-03-08", "to 2025-03-08", or nothing."""
+    if date_from and date_to and date_from != date_to:
+        return f"{date_from} to {date_to}"
+    if date_from or date_to:
+        return str(date_from or f"to {date_to}")
+    return ""
+
+
 def progress_bar(transient: bool = True) -> Progress:
     """A Rich progress display on stderr-like console for long work."""
     return Progress(SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),

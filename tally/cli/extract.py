@@ -69,7 +69,7 @@ def claims_command(
     event: Annotated[Optional[str], typer.Option("--event", help="Only claims of this event (killed, injured, …).")] = None,
 ) -> None:
     """List the claims extracted into the workspace."""
-    from tally.cli.common import table, workspace
+    from tally.cli.common import figure, period, table, workspace
     from tally.pipeline import list_claims
 
     rows = list_claims(workspace(), event=event)
@@ -82,24 +82,6 @@ def claims_command(
                                                        r["qualifier"]),
                           r["victims"], r["event"], ", ".join(r["admin1"]), period(r["date_from"], r["date_to"]),
                           r["document_id"]] for r in rows]))
-
-
-_QUALIFIER_WORDS = {"at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to"}
-
-
-def figure(count: object, qualifier: str | None) -> str:
-    """A claim's figure as it reads: "at least 1,200", "about 230", "hundreds"."""
-    words = _QUALIFIER_WORDS.get(qualifier or "")
-    return f"{words} {count}" if words and count is not None else str(count or "")
-
-
-def period(date_from: object, date_to: object) -> str:
-    """A claim's period on one line: a day, "2025-03-06 to 2025-03-08", "to 2025-03-08", or nothing."""
-    if date_from and date_to and date_from != date_to:
-        return f"{date_from} to {date_to}"
-    if date_from or date_to:
-        return str(date_from or f"to {date_to}")
-    return ""
 
 
 @eval_app.command("extract")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from tally.cli.app import JsonOpt, app, console, print_json
-from tally.cli.common import table, workspace
+from tally.cli.common import figure, period, table, workspace
 from tally.core.quantities import format_count, format_range
 
 WhereOpt = Annotated[Optional[list[str]], typer.Option(
@@ -102,8 +102,6 @@ def claims_list(
     if json_out:
         print_json(rows)
         return
-    from tally.cli.extract import figure, period
-
     console.print(table(f"{len(rows)} claims", ["id", "source", "figure", "victims", "event", "places", "period", "doc",
                                                 "status"],
                         [(r["id"], r["source_name"], figure(r["count_text"], r["qualifier"]), r["victims"], r["event"],

@@ -140,7 +140,7 @@ def test_a_table_never_breaks_a_figure_and_never_cuts_a_column(monkeypatch):
 
 
 def test_a_claim_reads_as_its_figure_and_period():
-    from tally.cli.extract import figure, period
+    from tally.cli.common import figure, period
 
     assert [figure("1,200", "at_least"), figure("230", "about"), figure("1,383", "exact"), figure("hundreds", "vague")] == [
         "at least 1,200", "about 230", "1,383", "hundreds"]
