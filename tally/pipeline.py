@@ -732,7 +732,8 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
         raise InputError(f"--event {event!r}: use one of {', '.join(EVENTS)}")
     if sensitivity not in SENSITIVITIES:
         raise InputError(f"--sensitivity {sensitivity!r}: use one of {', '.join(SENSITIVITIES)}")
-    lo, hi, best = _interpret(float(count), qualifier)
+    text = f"{count:.15g}"  # the figure as written (1200000, never 1.2e+06)
+    lo, hi, best = _interpret(text, qualifier)
     lo = low if low is not None else lo
     hi = high if high is not None else hi
     admin1 = sorted({a for a in (pl.admin1(c) for c in scope.places) if a})
@@ -743,7 +744,7 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
     for flag, day in (("--from", scope.date_from), ("--to", scope.date_to), ("--date", when.date())):
         if day is not None and day > latest:
             raise InputError(f"{flag} {day} is in the future (today is {latest - dt.timedelta(days=1)})")
-    claim = Claim(event=event, count=f"{count:.15g}", qualifier=qualifier, low=lo, high=hi, best=best,  # type: ignore[arg-type]
+    claim = Claim(event=event, count=text, qualifier=qualifier, low=lo, high=hi, best=best,  # type: ignore[arg-type]
                   victims=victims, source=source, places=list(scope.names), country=countries[0] if countries else None,  # type: ignore[arg-type]
                   admin1=admin1, pcodes=list(scope.places), date_from=scope.date_from, date_to=scope.date_to,
                   cumulative=cumulative, quote=note or "")
@@ -774,16 +775,16 @@ def restore_claim(ws: Workspace, claim_id: int, why: str) -> None:
         audit.append(conn, ws.actor, "claim.restore", "claim", [claim_id], {"why": why, "before": before})
 
 
-def _interpret(n: float, qualifier: str) -> tuple[float | None, float | None, float | None]:
+def _interpret(text: str, qualifier: str) -> tuple[float | None, float | None, float | None]:
     """A typed figure read as an extracted one is (``tally.core.quantities.interpret``): "more than 1,200"
     is the same claim whether it came in a phone call or an article."""
     from tally.core.errors import InputError
     from tally.core.quantities import interpret
 
-    typed = ("exact", "about", "at_least", "more_than", "up_to")  # a range is --low and --high
+    typed = ("exact", "about", "at_least", "more_than", "up_to")  # a range: add_manual_claim's low and high
     if qualifier not in typed:
         raise InputError(f"qualifier {qualifier!r}: use one of {', '.join(typed)}")
-    return interpret(f"{n:.15g}", qualifier)  # type: ignore[arg-type]
+    return interpret(text, qualifier)  # type: ignore[arg-type]
 
 
 def _as_datetime(v: object) -> object:
