@@ -6,11 +6,13 @@ monitoring groups, relayed; national running tolls.  Run::
 
     /work/main/.venv/bin/python bench/tolls.py [--claims 100000] [--keep DIR]
 
-Prints the build time, then each query's wall time: the library call on an open workspace, and
-the ``tally tolls`` command in a fresh process, worked out (``--fresh``, as the first time a
-question is ever asked) and read back (the workspace's kept answer, ``tally.store.answers``);
-then a write through tally (``tally claims add``, which works the slow kept answers out again
-before it returns) and the first ask of each query after it.
+Prints the build time, then each query's wall time: the library call on an open workspace (claims
+from the database), and the ``tally tolls`` command in a fresh process three ways: from the
+database (``--fresh``), worked out (a question never asked before: no kept answer, the claims
+read from the rows a write keeps, ``tally.store.kept_rows``; its JSON is checked against the
+library's) and read back (the workspace's kept answer, ``tally.store.answers``); then a write
+through tally (``tally claims add``, which keeps the rows and works the slow kept answers out
+again before it returns) and the first ask of each query after it.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tally.core.gazetteer import Gazetteer  # noqa: E402
-from tally.pipeline import init_workspace, run_tolls  # noqa: E402
+from tally.pipeline import init_workspace, keep_rows, run_tolls  # noqa: E402
 from tally.reconcile.scope import Scope  # noqa: E402
+from tally.store.answers import Answers  # noqa: E402
 from tally.store.schema import claims, documents, sources  # noqa: E402
 
 START = dt.date(2024, 12, 1)
@@ -151,6 +154,7 @@ def main() -> None:
 
     ws = open_workspace(home)
     Scope.build(["Latakia"])  # load the gazetteer outside the timings
+    library: dict[str, list[dict]] = {}
     for label, query, by in QUERIES:
         kw = dict(query)
         scope = Scope.build(kw.pop("where"), kw.pop("date_from", None), kw.pop("date_to", None), **kw)
@@ -161,28 +165,54 @@ def main() -> None:
             times.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
         best = out[0]
+        library[label] = json.loads(json.dumps([t.to_dict() for t in out], default=str))
         if args.dump:
             args.dump.mkdir(parents=True, exist_ok=True)
             text = json.dumps([t.to_dict() for t in out], sort_keys=True, ensure_ascii=False, indent=1, default=str)
             (args.dump / f"{label.replace(' ', '_').replace(',', '')}.json").write_text(text + "\n", encoding="utf-8")
         print(f"  {label:<34} {min(times) * 1000:6.0f} ms wall {min(cpu) * 1000:6.0f} ms cpu  ({len(out)} row(s); "
               f"first: best {best.best}, {len(best.claims)} claims used, {len(best.sources)} sources)")
-    ws.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for label, kw, by in QUERIES:  # the same queries as `tally tolls` commands, each in a fresh process
-        cmd = [sys.executable, "-m", "tally", "--workspace", str(home), "tolls", *_options(kw, by), "--json"]
-        # worked out (--fresh: as the first time the workspace is asked after a write), then read back
-        walls: dict[str, list[float]] = {"worked out": [], "read back": []}
-        for kind, extra in (("worked out", ["--fresh"]), ("read back", [])):
-            for _ in range(3):
-                t = time.perf_counter()
-                subprocess.run([*cmd, *extra], check=True, env=env, stdout=subprocess.DEVNULL)
-                walls[kind].append(time.perf_counter() - t)
-        print(f"  tally tolls in a fresh process, {label:<34} worked out {min(walls['worked out']):.2f} s, "
-              f"read back {min(walls['read back']):.2f} s wall (best of 3)")
+    # The same queries as `tally tolls` commands, each in a fresh process, best of 3 wall: first from
+    # the database (--fresh, which also drops the kept rows) ...
+    walls: dict[str, dict[str, list[float]]] = {label: {} for label, _kw, _by in QUERIES}
+    for label, kw, by in QUERIES:
+        walls[label]["database"] = _ask(home, kw, by, env, ["--fresh"])
+    # ... then kept rows, as a write through tally keeps them; worked out (no kept answer), read back
+    t = time.perf_counter()
+    kept = keep_rows(ws, over=0)
+    print(f"  rows kept (as every write through tally keeps them): {kept}, {time.perf_counter() - t:.2f} s")
+    ws.close()
+    for label, kw, by in QUERIES:
+        walls[label]["worked out"] = _ask(home, kw, by, env, [], forget=True, expect=library[label])
+        walls[label]["read back"] = _ask(home, kw, by, env, [])
+        w = {k: min(v) for k, v in walls[label].items()}
+        print(f"  tally tolls in a fresh process, {label:<34} from the database {w['database']:.2f} s, "
+              f"worked out {w['worked out']:.2f} s, read back {w['read back']:.2f} s wall (best of 3)")
     after_a_write(home, env)
     load = os.getloadavg()[0]
     print(f"  machine: {os.cpu_count()} cpus, load average {load:.1f} during the run")
+
+
+def _ask(home: Path, kw: dict, by: str | None, env: dict[str, str], extra: list[str], *, forget: bool = False,
+         expect: list[dict] | None = None) -> list[float]:
+    """Wall times of three ``tally tolls`` commands asking *kw* (with *forget*: each after removing the
+    kept answers, as for a question never asked); with *expect*, each answer must be that JSON."""
+    cmd = [sys.executable, "-m", "tally", "--workspace", str(home), "tolls", *_options(kw, by), "--json", *extra]
+    out = []
+    for _ in range(3):
+        if forget:  # this question's kept answer (its key starts with the question's digest)
+            kw2 = dict(kw)
+            scope = Scope.build(kw2.pop("where"), kw2.pop("date_from", None), kw2.pop("date_to", None), **kw2)
+            asked = Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, "").partition("-")[0]
+            for p in (home / "answers").glob(f"{asked}-*.json"):
+                p.unlink()
+        t = time.perf_counter()
+        done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
+        out.append(time.perf_counter() - t)
+        if expect is not None and json.loads(done.stdout) != expect:
+            raise SystemExit(f"tally tolls {' '.join(cmd[5:])} answered otherwise than the library from the database")
+    return out
 
 
 def _options(kw: dict, by: str | None) -> list[str]:
@@ -197,9 +227,10 @@ def _options(kw: dict, by: str | None) -> list[str]:
 def after_a_write(home: Path, env: dict[str, str]) -> None:
     """A write through tally (``claims add``, in a copy of the workspace), then each query once.
 
-    The workspace keeps the answers the queries above gave; the write works out again those that
-    were slow to work out (``tally.pipeline.refresh_answers``) before it returns, so the first
-    ask after it reads them back.  Prints the write's time, what it kept current, and each ask's.
+    The workspace keeps the answers the queries above gave; the write keeps the rows and works out
+    again the answers that were slow to work out (``tally.pipeline.refresh_answers``) before it
+    returns, so the first ask after it reads them back.  Prints the write's time, what it kept
+    current, and each ask's.
     """
     import shutil
 
@@ -214,7 +245,9 @@ def after_a_write(home: Path, env: dict[str, str]) -> None:
                               check=True, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - t
         kept = [line for line in done.stderr.splitlines() if line.startswith("kept current:")]
-        print(f"  a write (tally claims add) in a fresh process: {wall:.2f} s wall, keeping {len(kept)} slow answer(s) current:")
+        answers = sum(1 for line in kept if line.startswith("kept current: tolls"))
+        print(f"  a write (tally claims add) in a fresh process: {wall:.2f} s wall, keeping the rows and {answers} slow "
+              f"answer(s) current:")
         for line in kept:
             print(f"    {line}")
         for label, kw, by in QUERIES:

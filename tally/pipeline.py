@@ -509,8 +509,11 @@ def run_tolls(ws: Workspace, scope: Scope, by: str | None = None, *, cached: boo
     """Reconciled tolls for *scope*, one per group when *by* is given (see ``tally.reconcile``).
 
     With *cached*, an answer the workspace gave to the same question since its last write is read
-    back instead of worked out again (unless *fresh*), and a new answer is kept
-    (``tally.store.answers``).
+    back instead of worked out again, and a new answer is kept (``tally.store.answers``); the
+    claims are read from the rows the workspace keeps when they are current
+    (``tally.store.kept_rows``).  With *fresh*, neither: the answer is worked out from the
+    database (and kept, with *cached*), and the kept rows are dropped, as after writes made
+    around tally they may be stale.
     """
     return run_tolls_many(ws, [(scope, by)], cached=cached, fresh=fresh)[0].tolls
 
@@ -527,12 +530,13 @@ class TollAnswer:
 
 
 def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]], *, cached: bool = False,
-                   fresh: bool = False) -> list[TollAnswer]:
+                   fresh: bool = False, rows: bool | None = None) -> list[TollAnswer]:
     """:func:`run_tolls` for several ``(scope, by)`` questions at once, answered in their order.
 
     The claims of a scope are loaded once for all the questions about it, and the groups of every
     question are reconciled together (shared among the CPUs, as the groups of one ``--by`` are), so
-    asking together is quicker than asking in turn; each answer is the same.
+    asking together is quicker than asking in turn; each answer is the same.  *rows*: read the
+    claims from the kept rows when current (default: with *cached* and not *fresh*).
     """
     from tally.reconcile.estimates import scope_estimate, week_origin
     from tally.reconcile.figures import ClaimRow
@@ -545,8 +549,11 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
     pl = default_places()
     out: list[TollAnswer | None] = [None] * len(questions)
     asked = [{"scope": scope.to_dict(), "by": by} for scope, by in questions]
+    use_rows = cached and not fresh if rows is None else rows
+    if fresh and rows is None:
+        ws.kept_rows.drop()
     with _gc_paused(), ws.connect() as conn:
-        rev = revision(conn) if cached else ""
+        rev = revision(conn) if cached or use_rows else ""
         keys = [ws.answers.key("tolls", q, rev) if cached else "" for q in asked]
         for i, key in enumerate(keys):
             kept = ws.answers.get(key) if cached and not fresh else None
@@ -567,7 +574,8 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
             if fkey not in loaded:
-                loaded[fkey] = (ClaimRow.from_rows(*load_claim_rows(conn, **wanted), places=pl),
+                raw = ws.kept_rows.load(conn, rev, wanted) if use_rows else None
+                loaded[fkey] = (ClaimRow.from_rows(*(raw or load_claim_rows(conn, **wanted)), places=pl),
                                 time.perf_counter() - started)
                 started = time.perf_counter()
             rows, load_seconds = loaded[fkey]
@@ -608,14 +616,17 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
 
 @dataclass(frozen=True)
 class RefreshReport:
-    """What :func:`refresh_answers` did: each question worked out again, with the seconds it took."""
+    """What :func:`refresh_answers` did: each question worked out again, with the seconds it took, and
+    the seconds keeping the claim rows took (None: not kept)."""
 
     refreshed: list[tuple[str, float]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    rows: float | None = None
 
     def summary(self) -> str:
-        """One line per question."""
-        lines = [f"kept current: {q} ({s:.1f} s)" for q, s in self.refreshed]
+        """One line per question (and one for the rows)."""
+        lines = [] if self.rows is None else [f"kept current: the claim rows, for fast loading ({self.rows:.1f} s)"]
+        lines += [f"kept current: {q} ({s:.1f} s)" for q, s in self.refreshed]
         return "\n".join(lines + [f"could not keep current: {q}: {why}" for q, why in self.failed])
 
 
@@ -623,17 +634,21 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
                     progress: Callable[[str], None] | None = None) -> RefreshReport:
     """Work out again the kept answers that took at least *over* seconds (default: the setting
     ``answers_refresh_over``) and are not current, the *limit* most recently asked first, so that
-    the next ask reads them back (``tally.store.answers``).  The CLI calls it at the end of every
-    command that wrote; *progress* is told each question before they are worked out (together)."""
+    the next ask reads them back (``tally.store.answers``); first it keeps the claim rows
+    (:func:`keep_rows`), which those and later questions load from.  The CLI calls it at the end
+    of every command that wrote; *progress* is told each question before they are worked out
+    (together)."""
     from tally.reconcile.scope import Scope
     from tally.store.answers import Answers
     from tally.store.audit import revision
 
     over = ws.settings.answers_refresh_over if over is None else over
     limit = ws.settings.answers_refresh_max if limit is None else limit
+    started = time.perf_counter()
+    rows = time.perf_counter() - started if keep_rows(ws) else None
     slow = ws.answers.slow(over, limit)
     if not slow:
-        return RefreshReport()
+        return RefreshReport(rows=rows)
     with ws.connect() as conn:
         rev = revision(conn)
     failed: list[tuple[str, str]] = []
@@ -649,12 +664,21 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
             continue
         stale.append((f"tolls for {scope.label()}" + (f" by {by}" if by else ""), scope, by))
     if not stale:
-        return RefreshReport([], failed)
+        return RefreshReport([], failed, rows)
     for what, _scope, _by in stale:
         if progress is not None:
             progress(what)
     done, unanswered = _work_out_again(ws, stale)
-    return RefreshReport(done, failed + unanswered)
+    return RefreshReport(done, failed + unanswered, rows)
+
+
+def keep_rows(ws: Workspace, *, over: int | None = None) -> bool:
+    """Keep the workspace's claim rows in a file (``tally.store.kept_rows``) if it holds at least
+    *over* claims (default: the setting ``answers_rows_over``), so that the questions asked until its
+    next write load their claims from there; True if they were kept.  :func:`refresh_answers` calls it."""
+    over = ws.settings.answers_rows_over if over is None else over
+    with ws.connect() as conn:
+        return ws.kept_rows.save(conn, at_least=over)
 
 
 def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]]
@@ -664,7 +688,8 @@ def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]
     question that cannot be answered keeps no other from its answer.  Returns (what, seconds) of
     each question answered and (what, why) of each that was not."""
     try:
-        answers = run_tolls_many(ws, [(scope, by) for _what, scope, by in questions], cached=True, fresh=True)
+        answers = run_tolls_many(ws, [(scope, by) for _what, scope, by in questions], cached=True, fresh=True,
+                                 rows=True)
     except (TallyError, KeyError, TypeError, ValueError) as exc:  # e.g. a place the gazetteer no longer has
         if len(questions) == 1:
             return [], [(questions[0][0], (str(exc) or type(exc).__name__).splitlines()[0])]

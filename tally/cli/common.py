@@ -45,7 +45,7 @@ def keep_answers_current() -> None:
             err_console.print(f"[yellow]warning:[/yellow] could not keep answers current: {exc}".splitlines()[0],
                               highlight=False, soft_wrap=True)
             continue
-        if report.refreshed or report.failed:
+        if report.refreshed or report.failed or report.rows is not None:
             err_console.print(report.summary(), highlight=False, soft_wrap=True)
 
 

@@ -30,9 +30,10 @@ def tolls(
     event: Annotated[str, typer.Option(help="Event counted (killed, injured, …).")] = "killed",
     by: Annotated[Optional[str], typer.Option(help="One row per governorate, district, day, week, source or victims.")] = None,
     rules: Annotated[bool, typer.Option("--rules", help="Print the reconciliation rules and grades, then stop.")] = False,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Work the tolls out again, and keep them, even if the workspace "
-                                        "has not changed since it last answered the same question (needed only after "
-                                        "writes made around tally, in plain SQL).")] = False,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Work the tolls out again from the database, and keep them, even if "
+                                        "the workspace has not changed since it last answered the same question; "
+                                        "drops the claim rows kept for fast loading (needed only after writes made "
+                                        "around tally, in plain SQL).")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Reconciled tolls: reported low/best/high across sources, documented, estimated, grade, flags.

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         default=0.3, ge=0, description="Seconds: answers that took at least this long to work out are refreshed."
     )
     answers_refresh_max: int = Field(default=8, ge=0, description="At most this many answers are refreshed per write, the most recently asked first.")
+    answers_rows_over: int = Field(
+        default=20_000, ge=0, description="Claims: a command that writes keeps the claim rows in a file when the "
+        "workspace holds at least this many, so that large scopes load without the database (tally.store.kept_rows).",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -532,12 +532,26 @@ def _by_area_key(conn: Connection, filters: dict[str, Any]) -> dict[str, Any]:
     LIKE is matched without regard to case (SQLite's way; PostgreSQL's is stricter, so a few more
     claims may pass there than with the patterns: the pre-filter is loose either way).
     """
-    patterns = _area_patterns(filters.get("area_prefixes", ()), filters.get("area_exact", ()))
-    if not patterns:
+    if not _area_patterns(filters.get("area_prefixes", ()), filters.get("area_exact", ())):
         return filters
     keys = [k for (k,) in conn.execute(select(claims.c.area_key).distinct())]
     if None in keys:
         return filters
+    admitted = admitted_area_keys(keys, filters)
+    if len(admitted) == len(keys):
+        return {**filters, "area_prefixes": (), "area_exact": ()}
+    if len(admitted) > _CHUNK:
+        return filters
+    return {**filters, "area_keys": admitted}
+
+
+def admitted_area_keys(keys: Iterable[str], filters: dict[str, Any]) -> list[str]:
+    """The area keys among *keys* whose claims the place condition of *filters* admits, in order
+    (all of them without a place condition): the LIKE patterns matched as the database matches
+    them, without regard to case."""
+    patterns = _area_patterns(filters.get("area_prefixes", ()), filters.get("area_exact", ()))
+    if not patterns:
+        return list(keys)
     like = [re.compile("".join(".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in p),
                        re.IGNORECASE | re.DOTALL) for p in patterns]
     admitted = []
@@ -545,11 +559,7 @@ def _by_area_key(conn: Connection, filters: dict[str, Any]) -> dict[str, Any]:
         texts = area_texts(key)
         if texts is None or texts == ("[]", "[]") or any(m.fullmatch(t) for m in like for t in texts):
             admitted.append(key)
-    if len(admitted) == len(keys):
-        return {**filters, "area_prefixes": (), "area_exact": ()}
-    if len(admitted) > _CHUNK:
-        return filters
-    return {**filters, "area_keys": admitted}
+    return admitted
 
 
 def claim_rows(conn: Connection, *, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

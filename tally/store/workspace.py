@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -22,6 +23,8 @@ from tally.store.migrations import HEAD
 
 if TYPE_CHECKING:
     import sqlite3
+
+    from tally.store.kept_rows import KeptRows
 
     from alembic.config import Config
     from sqlalchemy.pool import ConnectionPoolEntry
@@ -106,6 +109,13 @@ class Workspace:
                               f"there, or name the workspace with --workspace or TALLY_HOME")
         self.engine = self._make_engine()
         self.upgrade()
+
+    @cached_property
+    def kept_rows(self) -> KeptRows:
+        """The claim rows kept for fast loading (``tally.store.kept_rows``), beside the kept answers."""
+        from tally.store.kept_rows import KeptRows
+
+        return KeptRows(self.answers.root)
 
     @classmethod
     def open(cls, home: Path | str | None = None, *, create: bool = False, **overrides: object) -> Workspace:

@@ -1,0 +1,193 @@
+"""Claim rows kept in a file: the same rows the database gives, never read once stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import delete, insert, select, update
+from typer.testing import CliRunner
+
+from tally.cli import app
+from tally.core.models import Claim
+from tally.pipeline import keep_rows, open_workspace, run_tolls, run_tolls_many
+from tally.reconcile.scope import Scope, claim_filter
+from tally.store.audit import append, revision
+from tally.store.claims import insert_claims, load_claim_rows, reject_claim
+from tally.store.documents import insert_document
+from tally.store.schema import claims
+from tally.store.sources import get_or_create
+from tally.store.workspace import Workspace
+
+D = dt.date
+UTC = dt.UTC
+# governorates, a district, a village the gazetteer lacks (coded under its district), the country
+PLACES = [["ocha:SY06"], ["ocha:SY10"], ["ocha:SY04"], ["ocha:SY0400"], ["ocha:SY01"], ["ocha:SY06", "ocha:SY05"],
+          ["iso:SY"], []]
+VICTIMS = ["civilians", "children", "women", "security_forces", "fighters", "people"]
+SCOPES = [Scope(), Scope.build(["iso:SY"]), Scope.build(["iso:SY"], victims="civilians"),
+          Scope.build(["Latakia", "Tartus", "Hama", "Homs"], victims="civilians"),
+          Scope.build(["Homs"]), Scope.build(["Latakia"], None, "2025-03-10", victims="children"),
+          Scope.build([], victims="fighters"), Scope.build(["Damascus"], event="injured")]
+
+
+def _fill(ws: Workspace, seed: int = 3, n: int = 60) -> None:
+    """*n* figures of several sources on several places, categories, events and days, each relayed
+    by up to three outlets (some a day later), a few rejected; the write audited."""
+    rng = random.Random(seed)
+    with ws.begin() as conn:
+        outlets = [get_or_create(conn, f"Outlet {i}", kind="outlet") for i in range(4)]
+        docs = 0
+        for i in range(n):
+            day = D(2025, 3, 1) + dt.timedelta(days=rng.randrange(20))
+            cumulative = rng.random() < 0.3
+            value = rng.randint(1, 400)
+            fig = Claim(event=rng.choice(["killed", "killed", "killed", "injured"]), count=str(value),
+                        qualifier=rng.choice(["exact", "at_least", "about"]), low=value, best=value,
+                        victims=rng.choice(VICTIMS), source=rng.choice(["Levant Observatory", "Rescuers", None]),
+                        pcodes=rng.choice(PLACES), date_from=D(2025, 3, 1) if cumulative else day, date_to=day,
+                        cumulative=cumulative)
+            ids = []
+            for k in range(rng.randint(1, 3)):
+                docs += 1
+                doc = insert_document(conn, {
+                    "sha256": f"{docs:064x}", "kind": "article", "media_type": "text/markdown", "size": 1,
+                    "outlet": f"Outlet {k}", "published": dt.datetime.combine(day, dt.time(8 + i % 12), UTC)
+                    + dt.timedelta(days=rng.randint(0, 1)), "source_id": outlets[k], "text": "…", "meta": {},
+                    "ingested_at": dt.datetime.now(UTC), "ingested_by": "tester"})
+                ids += insert_claims(conn, doc, [fig], actor="tester")
+            if rng.random() < 0.1:
+                reject_claim(conn, ids[0], "a test")
+        append(conn, "tester", "claims.add", "claim", [])
+
+
+def _rev(ws: Workspace) -> str:
+    with ws.connect() as conn:
+        return revision(conn)
+
+
+def _both(ws: Workspace, scope: Scope):
+    with ws.connect() as conn:
+        rev = revision(conn)
+        return load_claim_rows(conn, **claim_filter(scope)), ws.kept_rows.load(conn, rev, claim_filter(scope))
+
+
+def test_kept_rows_are_the_rows_the_database_gives(ws):
+    _fill(ws)
+    assert keep_rows(ws, over=0)
+    for scope in SCOPES:
+        db, kept = _both(ws, scope)
+        assert kept == db, scope.label()
+    # a start date filters the reports of a figure one by one: the database answers those
+    with ws.connect() as conn:
+        assert ws.kept_rows.load(conn, revision(conn), claim_filter(Scope.build(["Homs"], "2025-03-05", None))) is None
+
+
+_SHARED: dict[str, Workspace] = {}
+
+
+def _shared_ws(tmp_path_factory) -> Workspace:
+    if "ws" not in _SHARED:
+        w = Workspace.open(tmp_path_factory.mktemp("kept") / "ws", create=True, actor="tester")
+        _fill(w, seed=11, n=120)
+        keep_rows(w, over=0)
+        _SHARED["ws"] = w
+    return _SHARED["ws"]
+
+
+AREAS = ["Latakia", "Tartus", "Hama", "Homs", "Damascus", "Aleppo", "iso:SY"]
+
+
+@given(st.lists(st.sampled_from(AREAS), max_size=3, unique=True),
+       st.sampled_from(["all", "civilians", "children", "women", "security_forces", "fighters", "unknown"]),
+       st.sampled_from(["killed", "injured"]), st.one_of(st.none(), st.integers(0, 25)))
+def test_any_scope_loads_the_same_from_kept_rows(tmp_path_factory, where, victims, event, until):
+    ws = _shared_ws(tmp_path_factory)
+    to = None if until is None else (D(2025, 3, 1) + dt.timedelta(days=until)).isoformat()
+    db, kept = _both(ws, Scope.build(where, None, to, victims=victims, event=event))
+    assert kept == db
+
+
+def test_rows_of_another_revision_or_claims_changed_around_tally_are_not_read(ws):
+    _fill(ws)
+    assert keep_rows(ws, over=0)
+    old = _rev(ws)
+    # a write through tally moves the revision: the kept rows are filed under the old one
+    with ws.begin() as conn:
+        reject_claim(conn, 1, "a test")
+        append(conn, "tester", "claims.reject", "claim", [1])
+    assert _both(ws, Scope())[1] is None
+    with ws.connect() as conn:
+        assert ws.kept_rows.load(conn, old, {}) is not None  # (still on disk until the next keep)
+    assert keep_rows(ws, over=0)
+    assert [p.name for p in ws.kept_rows.root.glob("*.rows")] == [ws.kept_rows.path(_rev(ws)).name]
+    # claims inserted or deleted in plain SQL, without an audit event, are noticed all the same
+    with ws.begin() as conn:
+        row = dict(conn.execute(select(claims).where(claims.c.id == 2)).mappings().one())
+        conn.execute(insert(claims).values({**row, "id": 10_000}))
+    assert _both(ws, Scope())[1] is None
+    with ws.begin() as conn:
+        conn.execute(delete(claims).where(claims.c.id == 10_000))
+    assert _both(ws, Scope())[1] is not None
+    with ws.begin() as conn:
+        conn.execute(delete(claims).where(claims.c.id == 2))
+    assert _both(ws, Scope())[1] is None
+
+
+def test_an_unreadable_file_is_ignored_and_replaced(ws):
+    _fill(ws)
+    assert keep_rows(ws, over=0)
+    path = ws.kept_rows.path(_rev(ws))
+    data = path.read_bytes()
+    for broken in (b"", b"not rows at all", data[: len(data) // 2], data[:40] + b"\x00" * 40 + data[80:]):
+        path.write_bytes(broken)
+        db, kept = _both(ws, Scope())
+        assert kept is None and db[1]
+    assert keep_rows(ws, over=0)
+    assert _both(ws, Scope())[1] == _both(ws, Scope())[0]
+
+
+def test_small_workspaces_keep_no_rows_and_claims_without_keys_none(ws):
+    _fill(ws, n=5)
+    assert not keep_rows(ws)  # fewer claims than the setting's 20,000
+    assert not list(ws.kept_rows.root.glob("*.rows"))
+    with ws.begin() as conn:  # written around the store: no area keys
+        conn.execute(update(claims).where(claims.c.id == 1).values(area_key=None))
+    assert not keep_rows(ws, over=0)
+
+
+def test_tolls_from_kept_rows_equal_those_from_the_database(ws):
+    _fill(ws)
+    questions = [(s, None) for s in SCOPES] + [(Scope.build(["iso:SY"], victims="civilians"), "governorate"),
+                                               (Scope.build(["Latakia"]), "week")]
+    from_db = [[t.to_dict() for t in a.tolls] for a in run_tolls_many(ws, questions, rows=False)]
+    assert keep_rows(ws, over=0)
+    from_rows = [[t.to_dict() for t in a.tolls] for a in run_tolls_many(ws, questions, rows=True)]
+    assert from_rows == from_db
+    # asked afresh, the tolls come from the database, and the rows (perhaps stale) are dropped
+    assert [t.to_dict() for t in run_tolls(ws, SCOPES[1], cached=True, fresh=True)] == from_db[1]
+    assert not list(ws.kept_rows.root.glob("*.rows"))
+
+
+def test_a_write_through_the_cli_keeps_the_rows(tmp_path, monkeypatch):
+    monkeypatch.setenv("TALLY_ANSWERS_ROWS_OVER", "1")
+    home = tmp_path / "ws"
+    runner = CliRunner()
+
+    def run(*args):
+        r = runner.invoke(app, ["--workspace", str(home), *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return r
+
+    run("init")
+    r = run("claims", "add", "--source", "Levant Observatory", "--count", "1200", "--victims", "civilians", "--where",
+            "Latakia", "--from", "2025-03-06", "--to", "2025-03-08", "--cumulative", "--date", "2025-03-08")
+    assert "kept current: the claim rows, for fast loading" in r.stderr
+    ws = open_workspace(home)
+    assert ws.kept_rows.path(_rev(ws)).exists()
+    [row] = json.loads(run("tolls", "--where", "Latakia", "--victims", "civilians", "--json").stdout)
+    assert row["best"] == 1200
+    ws.close()
