@@ -161,13 +161,14 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         toll.flags.append(f"{len({d.claim_id for d in discounted})} claim(s) discounted")
     toll.discounted = [{"claim_id": d.claim_id, "reason": d.reason} for d in sorted(discounted, key=lambda d: d.claim_id)]
     toll.claims = sorted(ids)  # every f.ids of the chosen figures
-    contested = [cl for cl in cls if cl.complete and cl.ratio == max(c.ratio for c in cls)]
+    top_ratio = max((cl.ratio for cl in cls), default=1.0)
+    contested = [cl for cl in cls if cl.complete and cl.ratio == top_ratio]
     est_ok = bool(estimate and toll.best is not None and estimate.get("lower") is not None
                   and estimate["lower"] <= toll.best <= estimate["upper"])
     ev = Evidence(
         active=len(chosen), discounted=len(discounted), sources=tuple(sorted(by_source)),
         corroborated_clusters=sum(1 for cl in cls if len(cl.sources) >= 2), clusters=len(cls),
-        max_ratio=max((cl.ratio for cl in cls), default=1.0),
+        max_ratio=top_ratio,
         contested_between=tuple(contested[0].complete) if contested else (),
         documented=toll.documented, estimate_contains_best=est_ok,
     )

@@ -14,9 +14,10 @@ unreadable; it also records how many claims there were and the largest claim id,
 inserted or deleted around tally, in plain SQL, are noticed.  (Claims *changed* in plain SQL are
 not: ``tally tolls --fresh`` works from the database and keeps the rows again.)
 
-Only the place, event and victim filters and an end date are served from the file; a start date
-filters the reports of one figure one by one (by each report's date), so such loads go to the
-database.  An unreadable file is ignored and replaced.
+The place, event and victim filters and the dates are served from the file, but for one case: a
+start date tests a figure without an end date report by report (by each report's time), so a
+load with a start date that needs such a figure reported more than once goes to the database.
+An unreadable file is ignored and replaced.
 """
 
 from __future__ import annotations
@@ -74,11 +75,15 @@ class KeptRows:
         for r in rows:
             shards.setdefault((str(area[r[0]]), r[i_event], r[i_victims]), []).append(r)
         blobs = []
-        index: dict[tuple[str, str | None, str | None], tuple[int, int]] = {}
+        index: dict[tuple[str, str | None, str | None], tuple[int, int, bool]] = {}
         at = 0
+        i_to = keys.index("date_to")
         for k in sorted(shards, key=lambda k: tuple((v is not None, v or "") for v in k)):
             blob = pickle.dumps(shards[k], protocol=pickle.HIGHEST_PROTOCOL)
-            index[k] = (at, len(blob))
+            # whether a start date can be tested on the rows (see the module): no figure without an
+            # end date reported more than once
+            dated = all(r[i_to] is not None or len(r[-1]) == 1 for r in shards[k])
+            index[k] = (at, len(blob), dated)
             at += len(blob)
             blobs.append(blob)
         head = pickle.dumps({"keys": keys, "stamp": stamp, "index": index}, protocol=pickle.HIGHEST_PROTOCOL)
@@ -111,8 +116,9 @@ class KeptRows:
         """The rows ``load_claim_rows(conn, **filters)`` gives, read from the rows kept at revision
         *rev*; None when there are none for it, they are unreadable, claims were inserted or deleted
         since, or *filters* are not ones the file serves (see the module)."""
-        if filters.get("date_from") is not None or not _SERVED.issuperset(filters):
+        if not _SERVED.issuperset(filters):
             return None
+        date_from: dt.date | None = filters.get("date_from")
         try:
             with self.path(rev).open("rb") as f:
                 if f.read(len(_MAGIC)) != _MAGIC:
@@ -122,25 +128,30 @@ class KeptRows:
                 if head["stamp"] != _stamp(conn):
                     return None
                 keys: list[str] = head["keys"]
-                index: dict[tuple[str, str | None, str | None], tuple[int, int]] = head["index"]
+                index: dict[tuple[str, str | None, str | None], tuple[int, int, bool]] = head["index"]
                 start = f.tell()
                 # the database's conditions on place, event and victims (_claims_query), shard by shard
                 places = set(admitted_area_keys(dict.fromkeys(k[0] for k in index), filters))
                 events = set(filters.get("events") or ())
                 victims = set(filters.get("victims") or ())
+                chosen = [(at, n, dated) for (area, event, kind), (at, n, dated) in index.items()
+                          if area in places and (not events or event in events) and (not victims or kind in victims)]
+                if date_from is not None and not all(dated for _at, _n, dated in chosen):
+                    return None
                 parts = []
-                for (area, event, kind), (at, n) in index.items():
-                    if area in places and (not events or event in events) and (not victims or kind in victims):
-                        f.seek(start + at)
-                        parts.append(pickle.loads(f.read(n)))
+                for at, n, _dated in chosen:
+                    f.seek(start + at)
+                    parts.append(pickle.loads(f.read(n)))
         except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
             return None
+        rows = [r for part in parts for r in part]
         date_to: dt.date | None = filters.get("date_to")
-        if date_to is None:
-            rows = [r for part in parts for r in part]
-        else:  # as the database's: a claim without a start, or one starting by then
-            i_from = keys.index("date_from")
-            rows = [r for part in parts for r in part if r[i_from] is None or r[i_from] <= date_to]
+        i_from, i_to, i_reported = keys.index("date_from"), keys.index("date_to"), keys.index("reported_at")
+        if date_to is not None:  # as the database's: a claim without a start, or one starting by then
+            rows = [r for r in rows if r[i_from] is None or r[i_from] <= date_to]
+        if date_from is not None:  # ... a claim whose end, else report, else start is unknown or then or later
+            rows = [r for r in rows if (d := r[i_to] if r[i_to] is not None else r[i_reported] if r[i_reported]
+                                        is not None else r[i_from]) is None or d >= date_from]
         if len(parts) > 1:
             rows.sort(key=itemgetter(0))  # the database's order: by each figure's first claim id
         return keys, rows
