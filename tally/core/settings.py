@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         "were slow to work out, so that the next ask reads them back.",
     )
     answers_refresh_over: float = Field(
-        default=0.3, ge=0, description="Seconds: answers that took at least this long to work out are refreshed."
+        default=0.2, ge=0, description="Seconds: answers that took at least this long to work out are refreshed."
     )
     answers_refresh_max: int = Field(default=8, ge=0, description="At most this many answers are refreshed per write, the most recently asked first.")
     answers_rows_over: int = Field(

@@ -252,7 +252,7 @@ def test_a_command_that_writes_keeps_slow_answers_current(tmp_path, monkeypatch)
 
 
 def test_quick_answers_are_left_to_be_worked_out_when_asked(tmp_path, monkeypatch):
-    ws, kept = _answered(tmp_path)  # tiny: worked out in far less than the default 0.3 s
+    ws, kept = _answered(tmp_path)  # tiny: worked out in far less than the default 0.2 s
     _add(ws, 1383, "--to", "2025-03-09", "--date", "2025-03-09")
     assert _kept(ws) == [kept]  # not refreshed: still the answer of the first revision
     monkeypatch.setenv("TALLY_ANSWERS_REFRESH_OVER", "0")
