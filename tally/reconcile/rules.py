@@ -18,7 +18,6 @@ from tally.reconcile.figures import ClaimRow
 from tally.reconcile.scope import (
     Places,
     Scope,
-    category_branch,
     category_overlap,
     category_rank,
     category_within,
@@ -445,11 +444,6 @@ class _Index:
     Only figures sharing a bucket (or a wide figure: country-level, unplaced or undated) can
     overlap, so the pairwise tests stay near-linear on large scopes.  An item is a figure or its
     position in a list; the caller works out each figure's :meth:`where` once and passes it.
-
-    An item added with a *cell* (its district and victim branch, :meth:`cell`) is also filed under
-    it, and the others of its governorate and day under :attr:`coarse`, so that R5's incidents look
-    only at the figures of their own district and branch (and the coarse ones) on their day:
-    figures of other districts or branches never overlap them.
     """
 
     LONG = 31  # days; longer figures are kept per governorate, not per day
@@ -461,15 +455,6 @@ class _Index:
         self.long: dict[str, list[Any]] = defaultdict(list)
         self.wide: list[Any] = []
         self.all: list[Any] = []
-        self.coarse: dict[tuple[str, int], list[Any]] = defaultdict(list)
-        self.fine: dict[tuple[str, int, str], dict[str, list[Any]]] = {}
-
-    def cell(self, f: Figure, anchors: tuple[str, ...] | None) -> tuple[str, str] | None:
-        """*f*'s district and victim branch when it lies in one district of one governorate, else None."""
-        if anchors is None or len(anchors) != 1:
-            return None
-        district = self.places.cell(f.claim.areas)
-        return None if district is None else (district, category_branch(f.claim.victims))
 
     def where(self, f: Figure) -> tuple[tuple[str, ...] | None, range | None]:
         """The governorates (None: wide) and, for a figure of at most :attr:`LONG` days, the days of *f*."""
@@ -480,10 +465,8 @@ class _Index:
         lo, hi = start.toordinal(), end.toordinal()
         return anchors, (range(lo, hi + 1) if hi - lo <= self.LONG else None)
 
-    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool,
-            cell: tuple[str, str] | None = None) -> list[list[Any]]:
-        """Register *item*, a figure with these :meth:`where`, cumulative flag and :meth:`cell`; returns the
-        buckets it went in."""
+    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool) -> list[list[Any]]:
+        """Register *item*, a figure with these :meth:`where` and cumulative flag; returns the buckets it went in."""
         self.all.append(item)
         if anchors is None:
             self.wide.append(item)
@@ -501,30 +484,6 @@ class _Index:
                     bucket = self.days[(a, d)]
                     bucket.append(item)
                     out.append(bucket)
-                    if cell is None:
-                        bucket = self.coarse[(a, d)]
-                    else:
-                        branches = self.fine.get((a, d, cell[0]))
-                        if branches is None:
-                            branches = self.fine[(a, d, cell[0])] = {}
-                        bucket = branches.get(cell[1])  # type: ignore[assignment]
-                        if bucket is None:
-                            bucket = branches[cell[1]] = []
-                    bucket.append(item)
-                    out.append(bucket)
-        return out
-
-    def near(self, a: str, day: int, cell: tuple[str, str]) -> list[list[Any]]:
-        """The buckets of governorate *a* on *day* that may hold figures overlapping one of this *cell*
-        (besides :attr:`wide` and :attr:`long`): the coarse ones, and those of its district in its
-        branch or in ``all`` (every branch for ``all``)."""
-        out = [self.coarse[(a, day)]]
-        branches = self.fine.get((a, day, cell[0]))
-        if branches:
-            if cell[1] == "all":
-                out += branches.values()
-            else:
-                out += [b for b in (branches.get(cell[1]), branches.get("all")) if b is not None]
         return out
 
     @staticmethod
@@ -627,7 +586,6 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
 
     index = _Index(places, INCIDENT_SLACK)
     where = [index.where(f) for f in figures]
-    cells = [index.cell(f, anchors) for f, (anchors, _span) in zip(figures, where)]
     # Wide and long figures first: the incidents inside one then join its cluster with one test
     # each.  The clusters (connected components) do not depend on the order; their order and
     # members' order below follow the figures' order.  The index holds positions, not figures.
@@ -640,14 +598,9 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
         f = figures[i]
         anchors, span = where[i]
         root = find(i)
-        cell = cells[i]
         if anchors is not None and span is not None and len(anchors) == 1 and len(span) == 1:
             a = anchors[0]  # the common case: an incident in one governorate on one day
-            buckets: tuple[list[int] | None, ...]
-            if cell is None:
-                buckets = (index.wide, index.long.get(a), index.days.get((a, span[0])))
-            else:  # ... in one district: its own district's and branch's figures, and the coarse ones
-                buckets = (index.wide, index.long.get(a), *index.near(a, span[0], cell))
+            buckets: tuple[list[int] | None, ...] = (index.wide, index.long.get(a), index.days.get((a, span[0])))
             kept = True
         else:
             buckets, kept = (index.candidates(anchors, span),), False  # a list made for this figure
@@ -675,7 +628,7 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
                     alike = False
             if kept and alike:
                 same[id(bucket)] = root
-        for bucket in index.add(i, anchors, span, f.claim.cumulative, cell):
+        for bucket in index.add(i, anchors, span, f.claim.cumulative):
             if len(bucket) == 1:
                 same[id(bucket)] = root
             else:

@@ -64,14 +64,6 @@ def category_overlap(a: str, b: str) -> bool:
     return "families" in (a, b) and category_within(a, "civilians") and category_within(b, "civilians")
 
 
-@functools.cache
-def category_branch(cat: str) -> str:
-    """The category right below ``all`` that *cat* lies in (``all`` itself for all): categories of
-    different branches never overlap (:func:`category_overlap`), but ``all`` overlaps every one."""
-    chain = category_chain(cat)
-    return chain[-2] if len(chain) > 1 and chain[-1] == "all" else chain[-1]
-
-
 def category_rank(cat: str) -> int:
     """How broad a category is: 2 for all, 1 for civilians, 0 for a leaf."""
     return _RANK.get(cat, 0)
@@ -104,7 +96,6 @@ class Places:
         self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
         self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._weight: dict[tuple[str, ...], int] = {}
-        self._cell: dict[tuple[str, ...], str | None] = {}
         self._made: dict[str, Area] = {}  # unlisted localities met so far
         self._written: dict[str, str] = {}  # ... and their names as reports write them
         self.met_localities = False  # an unlisted locality's code has been read (its name may be wanted)
@@ -219,14 +210,6 @@ class Places:
                     break
                 out.add(self.admin1(a) or a)  # type: ignore[union-attr]
             got = self._anchor[areas] = tuple(sorted(out)) if out else None
-        return got  # type: ignore[return-value]
-
-    def cell(self, areas: tuple[str, ...]) -> str | None:
-        """The district of *areas* when they are one area in a district (the district itself or a place
-        in it), else None.  Two areas of different districts never overlap (:meth:`overlap`)."""
-        got = self._cell.get(areas, False)
-        if got is False:
-            got = self._cell[areas] = self.district(areas[0]) if len(areas) == 1 else None
         return got  # type: ignore[return-value]
 
     def weight(self, areas: tuple[str, ...]) -> int:

@@ -242,7 +242,7 @@ def test_clusters_are_the_connected_figures_whatever_the_index_skips(seed):
     figs = [(rng.choice("ABCD"), rng.randint(1, 50), rng.choice(_CATEGORIES), rng.choice(_PLACES),
              rng.random() < 0.3, rng.randint(0, 8), rng.choice(["killed", "killed", "injured"]))
             for _ in range(rng.randint(10, 40))]
-    # R5's index looks an incident's candidates up by governorate, day, district and victim branch:
+    # R5 looks an incident's candidates up by governorate and day and skips buckets of one cluster:
     # its clusters must be exactly the groups of figures linked by overlaps, every pair tested
     rows = [row(src, n, victims=victims, qualifier="exact", areas=areas, cumulative=cumulative,
                 date_from=D(2025, 3, 1) if cumulative else None, reported=D(2025, 3, 2) + dt.timedelta(days=day),
