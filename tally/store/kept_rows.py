@@ -14,6 +14,10 @@ unreadable; it also records how many claims there were and the largest claim id,
 inserted or deleted around tally, in plain SQL, are noticed.  (Claims *changed* in plain SQL are
 not: ``tally tolls --fresh`` works from the database and keeps the rows again.)
 
+The file is read with an unpickler that builds nothing but plain values and dates (a file
+crafted to run code when read, in a workspace copied from elsewhere, fails to load and is
+ignored).
+
 The place, event and victim filters and the dates are served from the file, but for one case: a
 start date tests a figure without an end date report by report (by each report's time), so a
 load with a start date that needs such a figure reported more than once goes to the database.
@@ -23,6 +27,7 @@ An unreadable file is ignored and replaced.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import pickle
 import struct
@@ -124,7 +129,7 @@ class KeptRows:
                 if f.read(len(_MAGIC)) != _MAGIC:
                     return None
                 (size,) = struct.unpack(">Q", f.read(8))
-                head = pickle.loads(f.read(size))
+                head = _loads(f.read(size))
                 if head["stamp"] != _stamp(conn):
                     return None
                 keys: list[str] = head["keys"]
@@ -141,7 +146,7 @@ class KeptRows:
                 parts = []
                 for at, n, _dated in chosen:
                     f.seek(start + at)
-                    parts.append(pickle.loads(f.read(n)))
+                    parts.append(_loads(f.read(n)))
         except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
             return None
         rows = [r for part in parts for r in part]
@@ -155,6 +160,19 @@ class KeptRows:
         if len(parts) > 1:
             rows.sort(key=itemgetter(0))  # the database's order: by each figure's first claim id
         return keys, rows
+
+
+class _Unpickler(pickle.Unpickler):
+    """Plain values and dates only: any other class a file names is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) == ("datetime", "date"):
+            return dt.date
+        raise pickle.UnpicklingError(f"kept rows may not hold {module}.{name}")
+
+
+def _loads(data: bytes) -> Any:
+    return _Unpickler(io.BytesIO(data)).load()
 
 
 def _stamp(conn: Connection) -> tuple[int, int]:

@@ -165,6 +165,18 @@ def test_an_unreadable_file_is_ignored_and_replaced(ws):
         path.write_bytes(broken)
         db, kept = _both(ws, Scope())
         assert kept is None and db[1]
+    # a file made to run code when read (a workspace copied from elsewhere) is refused, not run
+    import os
+    import pickle
+    import struct
+
+    class Payload:
+        def __reduce__(self):
+            return (os.system, ("touch " + str(ws.kept_rows.root / "pwned"),))
+
+    head = pickle.dumps(Payload())
+    path.write_bytes(b"tally-rows 1\n" + struct.pack(">Q", len(head)) + head)
+    assert _both(ws, Scope())[1] is None and not (ws.kept_rows.root / "pwned").exists()
     assert keep_rows(ws, over=0)
     assert _both(ws, Scope())[1] == _both(ws, Scope())[0]
 
