@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tally.cli.app import JsonOpt, app, console, print_json
+from tally.cli.app import JsonOpt, app, console, err_console, print_json
 from tally.cli.common import figure, period, table, workspace
 from tally.core.quantities import format_count, format_range
 
@@ -49,7 +49,10 @@ def tolls(
     from tally.reconcile.scope import Scope
 
     scope = Scope.build(where or [], date_from, date_to, victims=victims, event=event)
-    result = run_tolls(workspace(), scope, by, cached=True, fresh=fresh)
+    ws = workspace()
+    # a country-wide question asked for the first time takes seconds on 100,000 claims: say what is worked on
+    with err_console.status(f"tolls for {scope.label()}{f' by {by}' if by else ''} …"):
+        result = run_tolls(ws, scope, by, cached=True, fresh=fresh)
     if json_out:
         print_json([t.to_dict() for t in result])
         return
