@@ -549,7 +549,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
     pl = default_places()
     out: list[TollAnswer | None] = [None] * len(questions)
     asked = [{"scope": scope.to_dict(), "by": by} for scope, by in questions]
-    use_rows = cached and not fresh if rows is None else rows
+    use_rows = (cached and not fresh) if rows is None else rows
     if fresh and rows is None:
         ws.kept_rows.drop()
     with _gc_paused(), ws.connect() as conn:
@@ -645,7 +645,8 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     over = ws.settings.answers_refresh_over if over is None else over
     limit = ws.settings.answers_refresh_max if limit is None else limit
     started = time.perf_counter()
-    rows = time.perf_counter() - started if keep_rows(ws) else None
+    kept_rows = keep_rows(ws)
+    rows = time.perf_counter() - started if kept_rows else None
     slow = ws.answers.slow(over, limit)
     if not slow:
         return RefreshReport(rows=rows)
