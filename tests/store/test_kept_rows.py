@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pickle
 import random
+import struct
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -166,10 +169,6 @@ def test_an_unreadable_file_is_ignored_and_replaced(ws):
         db, kept = _both(ws, Scope())
         assert kept is None and db[1]
     # a file made to run code when read (a workspace copied from elsewhere) is refused, not run
-    import os
-    import pickle
-    import struct
-
     class Payload:
         def __reduce__(self):
             return (os.system, ("touch " + str(ws.kept_rows.root / "pwned"),))
