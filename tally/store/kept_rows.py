@@ -10,9 +10,12 @@ less.
 The rows are exactly what ``load_claim_rows`` gives for the same filters (the tests compare them),
 and the file is filed under a key made, as the kept answers are (``tally.store.answers``), of the
 workspace's revision and the code's fingerprint, so a write through tally or new code makes it
-unreadable; it also records how many claims there were and the largest claim id, so claims
-inserted or deleted around tally, in plain SQL, are noticed.  (Claims *changed* in plain SQL are
-not: ``tally tolls --fresh`` works from the database and keeps the rows again.)
+unreadable.  A write that changes no claim, document or source (an estimate, a linkage run or
+decision: :data:`ROWS_UNCHANGED`) does not: the next keeping files the same file under the new
+revision, as long as the audit log still holds the revision it was kept at (the same history).
+The file also records how many claims there were and the largest claim id, so claims inserted or
+deleted around tally, in plain SQL, are noticed.  (Claims *changed* in plain SQL are not:
+``tally tolls --fresh`` works from the database and drops the rows.)
 
 The file is read with an unpickler that builds nothing but plain values and dates (a file
 crafted to run code when read, in a workspace copied from elsewhere, fails to load and is
@@ -34,16 +37,18 @@ import struct
 import tempfile
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import Connection, func, select
 
-from tally.store.answers import Answers
-from tally.store.audit import revision
+from tally.store.answers import Answers, code_fingerprint
+from tally.store.audit import GENESIS, revision
 from tally.store.claims import admitted_area_keys, load_claim_rows
-from tally.store.schema import claims
+from tally.store.schema import audit_events, claims
 
 _MAGIC = b"tally-rows 1\n"
+# audited actions that change no claim, document or source: rows kept before them still hold
+ROWS_UNCHANGED = frozenset({"estimate", "link.run", "link.decide"})
 _SERVED = frozenset({"events", "victims", "date_from", "date_to", "area_prefixes", "area_exact"})
 
 
@@ -70,6 +75,8 @@ class KeptRows:
         stamp = _stamp(conn)
         if stamp[0] < at_least:
             return False
+        if self._refile(conn, rev, stamp):
+            return True
         keys, rows = load_claim_rows(conn)
         area = dict(_pairs(conn))
         if revision(conn) != rev or _stamp(conn) != stamp or any(area.get(r[0]) is None for r in rows):
@@ -91,7 +98,8 @@ class KeptRows:
             index[k] = (at, len(blob), dated)
             at += len(blob)
             blobs.append(blob)
-        head = pickle.dumps({"keys": keys, "stamp": stamp, "index": index}, protocol=pickle.HIGHEST_PROTOCOL)
+        head = pickle.dumps({"keys": keys, "stamp": stamp, "index": index, "revision": rev, "code": code_fingerprint(),
+                             "bytes": at}, protocol=pickle.HIGHEST_PROTOCOL)
         target = self.path(rev)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -112,6 +120,29 @@ class KeptRows:
             return False
         return True
 
+    def _refile(self, conn: Connection, rev: str, stamp: tuple[int, int]) -> bool:
+        """File rows kept at an earlier revision under *rev* if nothing written since can change them:
+        the audit log still holds that revision's event (the same history), and every event after it
+        is one of :data:`ROWS_UNCHANGED`.  True if some were."""
+        for p in self.root.glob("*.rows"):
+            head = _head(p)
+            if head is None or head.get("code") != code_fingerprint() or head.get("stamp") != stamp:
+                continue
+            last, _sep, digest = str(head.get("revision", "")).partition(":")
+            if not last.isdigit():
+                continue
+            same = (digest == GENESIS if int(last) == 0 else
+                    conn.execute(select(audit_events.c.hash).where(audit_events.c.id == int(last))).scalar() == digest)
+            since = {a for (a,) in conn.execute(select(audit_events.c.action).where(audit_events.c.id > int(last))
+                                                .distinct())}
+            if same and since <= ROWS_UNCHANGED:
+                try:
+                    os.replace(p, self.path(rev))
+                except OSError:
+                    return False
+                return True
+        return False
+
     def drop(self) -> None:
         """Forget the kept rows (of every revision)."""
         for p in self.root.glob("*.rows"):
@@ -126,11 +157,8 @@ class KeptRows:
         date_from: dt.date | None = filters.get("date_from")
         try:
             with self.path(rev).open("rb") as f:
-                if f.read(len(_MAGIC)) != _MAGIC:
-                    return None
-                (size,) = struct.unpack(">Q", f.read(8))
-                head = _loads(f.read(size))
-                if head["stamp"] != _stamp(conn):
+                head = _read_head(f)
+                if head is None or head["stamp"] != _stamp(conn):
                     return None
                 keys: list[str] = head["keys"]
                 index: dict[tuple[str, str | None, str | None], tuple[int, int, bool]] = head["index"]
@@ -173,6 +201,26 @@ class _Unpickler(pickle.Unpickler):
 
 def _loads(data: bytes) -> Any:
     return _Unpickler(io.BytesIO(data)).load()
+
+
+def _read_head(f: BinaryIO) -> dict[str, Any] | None:
+    """The header of a rows file open at its start (left at the end of the header), or None if the
+    file is not one, or not whole."""
+    if f.read(len(_MAGIC)) != _MAGIC:
+        return None
+    (size,) = struct.unpack(">Q", f.read(8))
+    head = _loads(f.read(size))
+    if not isinstance(head, dict) or f.tell() + head.get("bytes", -1) != os.fstat(f.fileno()).st_size:
+        return None
+    return head
+
+
+def _head(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as f:
+            return _read_head(f)
+    except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
+        return None
 
 
 def _stamp(conn: Connection) -> tuple[int, int]:

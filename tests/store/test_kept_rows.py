@@ -21,7 +21,7 @@ from tally.reconcile.scope import Scope, claim_filter
 from tally.store.audit import append, revision
 from tally.store.claims import insert_claims, load_claim_rows, reject_claim
 from tally.store.documents import insert_document
-from tally.store.schema import claims
+from tally.store.schema import audit_events, claims
 from tally.store.sources import get_or_create
 from tally.store.workspace import Workspace
 
@@ -221,3 +221,36 @@ def test_a_write_through_the_cli_keeps_the_rows(tmp_path, monkeypatch):
     [row] = json.loads(run("tolls", "--where", "Latakia", "--victims", "civilians", "--json").stdout)
     assert row["best"] == 1200
     ws.close()
+
+
+def test_rows_outlive_writes_that_change_no_claim(ws):
+    _fill(ws)
+    assert keep_rows(ws, over=0)
+    before = ws.kept_rows.path(_rev(ws)).stat().st_ino
+    # an estimate or a linkage decision moves the revision but changes no claim: the same file is
+    # filed under the new revision, not written again
+    with ws.begin() as conn:
+        append(conn, "tester", "estimate", "estimate", [1])
+        append(conn, "tester", "link.decide", "victim_record", [1, 2])
+    assert keep_rows(ws, over=0)
+    [path] = ws.kept_rows.root.glob("*.rows")
+    assert path == ws.kept_rows.path(_rev(ws)) and path.stat().st_ino == before
+    assert _both(ws, Scope.build(["iso:SY"]))[1] == _both(ws, Scope.build(["iso:SY"]))[0]
+    # a write that may change claims: written again
+    with ws.begin() as conn:
+        reject_claim(conn, 3, "a test")
+        append(conn, "tester", "claim.reject", "claim", [3])
+    assert keep_rows(ws, over=0)
+    [path] = ws.kept_rows.root.glob("*.rows")
+    assert path == ws.kept_rows.path(_rev(ws)) and path.stat().st_ino != before
+    db, kept = _both(ws, Scope())
+    assert kept == db and any(r[db[0].index("status")] == "rejected" and r[0] == 3 for r in db[1])
+    # another history (the event the rows were kept at is not the log's any more): written again
+    before = path.stat().st_ino
+    last = int(_rev(ws).partition(":")[0])
+    with ws.begin() as conn:
+        conn.execute(update(audit_events).where(audit_events.c.id == last).values(hash="f" * 64))
+        append(conn, "tester", "estimate", "estimate", [2])
+    assert keep_rows(ws, over=0)
+    [path] = ws.kept_rows.root.glob("*.rows")
+    assert path.stat().st_ino != before
