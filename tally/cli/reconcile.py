@@ -47,6 +47,7 @@ def tolls(
         return
     from tally.pipeline import run_tolls
     from tally.reconcile.scope import Scope
+    from tally.core.flags import summarise_flags
 
     scope = Scope.build(where or [], date_from, date_to, victims=victims, event=event)
     ws = workspace()
@@ -75,8 +76,12 @@ def tolls(
                               + (f", supersedes {len(s['superseded'])}" if s["superseded"] else "")
                               + (" — correction" if s["correction"] else ""), highlight=False)
             console.print(f"  grade {t.grade}: {t.grade_reason}", highlight=False)
-        for f in t.flags:
-            console.print(f"  [yellow]flag[/yellow] {head}{f}", highlight=False)
+        for g in summarise_flags(t.flags):
+            for f in g.shown:
+                console.print(f"  [yellow]flag[/yellow] {head}{f}", highlight=False)
+            if g.more:
+                console.print(f"  [yellow]flag[/yellow] {head}… and {g.more:,} more “{g.kind}” flags (--json lists "
+                              f"them all)", highlight=False)
 
 
 claims_app = typer.Typer(help="Claims: list them, add a manual claim, reject one, restore it.", invoke_without_command=True)

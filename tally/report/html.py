@@ -15,6 +15,7 @@ import jinja2
 
 from tally import __version__
 from tally.core.errors import ReportError
+from tally.core.flags import summarise_flags
 from tally.core.quantities import format_count
 from tally.report import charts, geo
 from tally.report.exports import publishable
@@ -40,7 +41,8 @@ def _env() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.ChainableUndefined,
                              trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(fmt=fmt, jsonnum=_jsonnum, tojson_plain=_tojson_plain, publishable=publishable)
+    env.filters.update(fmt=fmt, jsonnum=_jsonnum, tojson_plain=_tojson_plain, publishable=publishable,
+                       summarise_flags=summarise_flags)
     return env
 
 
