@@ -45,9 +45,9 @@ def tolls(
 
         console.print(RULES + "\n" + GRADE_RULE, highlight=False, soft_wrap=True)  # as written, not re-wrapped
         return
+    from tally.core.flags import summarise_flags
     from tally.pipeline import run_tolls
     from tally.reconcile.scope import Scope
-    from tally.core.flags import summarise_flags
 
     scope = Scope.build(where or [], date_from, date_to, victims=victims, event=event)
     ws = workspace()
