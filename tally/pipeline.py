@@ -673,10 +673,12 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     return RefreshReport(done, failed + unanswered, rows)
 
 
-def keep_rows(ws: Workspace, *, over: int | None = None) -> bool:
+def keep_rows(ws: Workspace, *, over: int | None = None) -> str | None:
     """Keep the workspace's claim rows in a file (``tally.store.kept_rows``) if it holds at least
     *over* claims (default: the setting ``answers_rows_over``), so that the questions asked until its
-    next write load their claims from there; True if they were kept.  :func:`refresh_answers` calls it."""
+    next write load their claims from there; how they were kept (``"written"``, ``"patched"`` or
+    ``"refiled"``: :meth:`~tally.store.kept_rows.KeptRows.save`), None if they were not.
+    :func:`refresh_answers` calls it."""
     over = ws.settings.answers_rows_over if over is None else over
     with ws.connect() as conn:
         return ws.kept_rows.save(conn, at_least=over)

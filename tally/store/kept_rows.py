@@ -49,6 +49,10 @@ from tally.store.schema import audit_events, claims
 _MAGIC = b"tally-rows 1\n"
 # audited actions that change no claim, document or source: rows kept before them still hold
 ROWS_UNCHANGED = frozenset({"estimate", "link.run", "link.decide"})
+# audited actions on single claims (their ids in the event): the rows of their shards are read again
+CLAIM_ACTIONS = frozenset({"claim.add", "claim.reject", "claim.restore"})
+_CHUNK = 900  # ids per query (SQLite before 3.32 allows 999 parameters)
+_Shard = tuple[str, str | None, str | None]  # (area key, event, victims)
 _SERVED = frozenset({"events", "victims", "date_from", "date_to", "area_prefixes", "area_exact"})
 
 
@@ -67,37 +71,107 @@ class KeptRows:
         """Where the rows of revision *rev* are kept."""
         return self.root / f"{self.key(rev)}.rows"
 
-    def save(self, conn: Connection, *, at_least: int = 0) -> bool:
-        """Keep the rows of every claim the workspace holds now, if there are *at_least* that many;
-        False when they are not kept (fewer claims, the workspace changed while they were read,
-        claims lack area keys, or the directory cannot be written)."""
+    def save(self, conn: Connection, *, at_least: int = 0) -> str | None:
+        """Keep the rows of every claim the workspace holds now, if there are *at_least* that many.
+
+        Returns how: ``"refiled"`` (the rows kept before a write that changed no claim, filed under
+        the new revision), ``"patched"`` (the rows kept before writes that added, rejected or
+        restored claims, with the shards of those claims read again: :data:`CLAIM_ACTIONS`) or
+        ``"written"`` (every row read); None when they are not kept (fewer claims, the workspace
+        changed while they were read, claims lack area keys, or the directory cannot be written).
+        """
         rev = revision(conn)
         stamp = _stamp(conn)
         if stamp[0] < at_least:
-            return False
-        if self._refile(conn, rev, stamp):
-            return True
+            return None
+        for p in self.root.glob("*.rows"):
+            head = _head(p)
+            events = None if head is None or head.get("code") != code_fingerprint() else _since(conn, head)
+            if events is None:
+                continue
+            assert head is not None
+            if head.get("stamp") == stamp and all(action in ROWS_UNCHANGED for action, _ids in events):
+                try:
+                    os.replace(p, self.path(rev))
+                except OSError:
+                    return None
+                return "refiled"
+            if all(action in ROWS_UNCHANGED or action in CLAIM_ACTIONS for action, _ids in events):
+                return "patched" if self._patch(conn, rev, stamp, p, head, events) else self._write_all(conn, rev, stamp)
+        return self._write_all(conn, rev, stamp)
+
+    def _write_all(self, conn: Connection, rev: str, stamp: tuple[int, int]) -> str | None:
+        """Keep every claim's rows, read from the database (see :meth:`save`)."""
         keys, rows = load_claim_rows(conn)
         area = dict(_pairs(conn))
         if revision(conn) != rev or _stamp(conn) != stamp or any(area.get(r[0]) is None for r in rows):
-            return False
+            return None
         # One shard per place, event and victims: what the filters select by
         i_event, i_victims = keys.index("event"), keys.index("victims")
-        shards: dict[tuple[str, str | None, str | None], list[list[Any]]] = {}
+        shards: dict[_Shard, list[list[Any]]] = {}
         for r in rows:
             shards.setdefault((str(area[r[0]]), r[i_event], r[i_victims]), []).append(r)
-        blobs = []
-        index: dict[tuple[str, str | None, str | None], tuple[int, int, bool]] = {}
+        blobs = {k: _blob(keys, part) for k, part in shards.items()}
+        return "written" if self._write(rev, keys, stamp, blobs) else None
+
+    def _patch(self, conn: Connection, rev: str, stamp: tuple[int, int], path: Path, head: dict[str, Any],
+               events: list[tuple[str, list[int]]]) -> bool:
+        """Keep the rows kept in *path* (at an earlier revision of the same history) with the shards of
+        the claims that *events* added, rejected or restored read again from the database, if
+        nothing else changed the claims: there are as many claims more as were added, and no other
+        largest id.  True if they were kept so."""
+        ids = sorted({i for _action, got in events for i in got})
+        added = {i for action, got in events if action == "claim.add" for i in got}
+        count, top = head["stamp"]
+        if stamp != (count + len(added), max([top, *added])) or head.get("keys") is None:
+            return False
+        affected: set[_Shard] = set()
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i:i + _CHUNK]
+            found = conn.execute(select(claims.c.area_key, claims.c.event, claims.c.victims)
+                                 .where(claims.c.id.in_(chunk))).all()
+            if len(found) != len(chunk) or any(None in tuple(r) for r in found):
+                return False  # a claim gone, or one without an area key, event or victims
+            affected.update((str(a), str(e), str(v)) for a, e, v in found)
+        keys: list[str] = head["keys"]
+        blobs: dict[_Shard, tuple[bytes, bool]] = {}
+        for shard in affected:
+            area, event, victims = shard
+            got_keys, rows = load_claim_rows(conn, area_keys=[area], events=[event], victims=[victims])
+            if got_keys != keys:
+                return False
+            blobs[shard] = _blob(keys, rows)
+        if revision(conn) != rev or _stamp(conn) != stamp:
+            return False
+        index: dict[_Shard, tuple[int, int, bool]] = head["index"]
+        try:  # the other shards' bytes, as they are
+            with path.open("rb") as f:
+                if _read_head(f) is None:
+                    return False
+                start = f.tell()
+                for shard, (at, n, dated) in index.items():
+                    if shard not in blobs:
+                        f.seek(start + at)
+                        data = f.read(n)
+                        if len(data) != n:
+                            return False
+                        blobs[shard] = (data, dated)
+        except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
+            return False
+        return self._write(rev, keys, stamp, blobs)
+
+    def _write(self, rev: str, keys: list[str], stamp: tuple[int, int],
+               blobs: dict[_Shard, tuple[bytes, bool]]) -> bool:
+        """Write the rows file of revision *rev* from each shard's pickled rows and whether a start
+        date can be tested on them, and remove the files of other revisions; False if it cannot be
+        written."""
+        index: dict[_Shard, tuple[int, int, bool]] = {}
         at = 0
-        i_to = keys.index("date_to")
-        for k in sorted(shards, key=lambda k: tuple((v is not None, v or "") for v in k)):
-            blob = pickle.dumps(shards[k], protocol=pickle.HIGHEST_PROTOCOL)
-            # whether a start date can be tested on the rows (see the module): no figure without an
-            # end date reported more than once
-            dated = all(r[i_to] is not None or len(r[-1]) == 1 for r in shards[k])
-            index[k] = (at, len(blob), dated)
-            at += len(blob)
-            blobs.append(blob)
+        order = sorted(blobs, key=lambda k: tuple((v is not None, v or "") for v in k))
+        for k in order:
+            data, dated = blobs[k]
+            index[k] = (at, len(data), dated)
+            at += len(data)
         head = pickle.dumps({"keys": keys, "stamp": stamp, "index": index, "revision": rev, "code": code_fingerprint(),
                              "bytes": at}, protocol=pickle.HIGHEST_PROTOCOL)
         target = self.path(rev)
@@ -107,8 +181,8 @@ class KeptRows:
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(_MAGIC + struct.pack(">Q", len(head)) + head)
-                    for blob in blobs:
-                        out.write(blob)
+                    for k in order:
+                        out.write(blobs[k][0])
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
@@ -119,29 +193,6 @@ class KeptRows:
         except OSError:
             return False
         return True
-
-    def _refile(self, conn: Connection, rev: str, stamp: tuple[int, int]) -> bool:
-        """File rows kept at an earlier revision under *rev* if nothing written since can change them:
-        the audit log still holds that revision's event (the same history), and every event after it
-        is one of :data:`ROWS_UNCHANGED`.  True if some were."""
-        for p in self.root.glob("*.rows"):
-            head = _head(p)
-            if head is None or head.get("code") != code_fingerprint() or head.get("stamp") != stamp:
-                continue
-            last, _sep, digest = str(head.get("revision", "")).partition(":")
-            if not last.isdigit():
-                continue
-            same = (digest == GENESIS if int(last) == 0 else
-                    conn.execute(select(audit_events.c.hash).where(audit_events.c.id == int(last))).scalar() == digest)
-            since = {a for (a,) in conn.execute(select(audit_events.c.action).where(audit_events.c.id > int(last))
-                                                .distinct())}
-            if same and since <= ROWS_UNCHANGED:
-                try:
-                    os.replace(p, self.path(rev))
-                except OSError:
-                    return False
-                return True
-        return False
 
     def drop(self) -> None:
         """Forget the kept rows (of every revision)."""
@@ -221,6 +272,35 @@ def _head(path: Path) -> dict[str, Any] | None:
             return _read_head(f)
     except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
         return None
+
+
+def _blob(keys: list[str], rows: list[list[Any]]) -> tuple[bytes, bool]:
+    """One shard's rows pickled, and whether a start date can be tested on them (see the module): no
+    figure without an end date reported more than once."""
+    i_to = keys.index("date_to")
+    dated = all(r[i_to] is not None or len(r[-1]) == 1 for r in rows)
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), dated
+
+
+def _since(conn: Connection, head: dict[str, Any]) -> list[tuple[str, list[int]]] | None:
+    """The audited actions, with their objects' ids, written since the rows of *head* were kept, or
+    None if the audit log no longer holds the event they were kept at (another history)."""
+    last, _sep, digest = str(head.get("revision", "")).partition(":")
+    if not last.isdigit():
+        return None
+    same = (digest == GENESIS if int(last) == 0 else
+            conn.execute(select(audit_events.c.hash).where(audit_events.c.id == int(last))).scalar() == digest)
+    if not same:
+        return None
+    q = select(audit_events.c.action, audit_events.c.object_type, audit_events.c.object_ids).where(
+        audit_events.c.id > int(last)).order_by(audit_events.c.id)
+    out = []
+    for action, kind, ids in conn.execute(q):
+        if action in CLAIM_ACTIONS and (kind != "claim" or not isinstance(ids, list)
+                                        or not all(isinstance(i, int) for i in ids)):
+            action = f"{action} (of {kind})"  # not a claim's: nothing :meth:`KeptRows.save` can patch
+        out.append((str(action), list(ids) if isinstance(ids, list) else []))
+    return out
 
 
 def _stamp(conn: Connection) -> tuple[int, int]:

@@ -254,3 +254,66 @@ def test_rows_outlive_writes_that_change_no_claim(ws):
     assert keep_rows(ws, over=0)
     [path] = ws.kept_rows.root.glob("*.rows")
     assert path.stat().st_ino != before
+
+
+def _same_everywhere(ws: Workspace) -> None:
+    for scope in [*SCOPES, Scope.build(["Homs"], "2025-03-05", None), Scope.build(["Hama"], victims="women")]:
+        db, kept = _both(ws, scope)
+        assert kept == db, scope.label()
+
+
+def test_claims_added_rejected_or_restored_patch_their_shards(ws):
+    from tally.pipeline import add_manual_claim
+    from tally.pipeline import reject_claim as reject
+    from tally.pipeline import restore_claim as restore
+
+    _fill(ws)
+    assert keep_rows(ws, over=0) == "written"
+    # a figure where there were claims, one in a shard of its own, and a relay of the first
+    # (manual claims identical in all but their document are one figure with two reports)
+    first = add_manual_claim(ws, source="Field team", count=7, victims="civilians", where=["ocha:SY06"],
+                             date_from="2025-03-04", date_to="2025-03-04", reported_at="2025-03-05")
+    assert keep_rows(ws, over=0) == "patched"
+    _same_everywhere(ws)
+    add_manual_claim(ws, source="Field team", count=3, victims="women", where=["ocha:SY05"],
+                     date_from="2025-03-06", date_to="2025-03-06", reported_at="2025-03-06")
+    add_manual_claim(ws, source="Field team", count=7, victims="civilians", where=["ocha:SY06"],
+                     date_from="2025-03-04", date_to="2025-03-04", reported_at="2025-03-06")
+    assert keep_rows(ws, over=0) == "patched"
+    _same_everywhere(ws)
+    db, _kept = _both(ws, Scope())
+    assert [len(r[-1]) for r in db[1] if r[0] == first] == [2]
+    # a rejection takes a claim out of its relays, a restoration puts it back
+    with ws.connect() as conn:
+        relayed = next(r for r in load_claim_rows(conn)[1] if len(r[-1]) > 1)
+    reject(ws, relayed[-1][1][0], "a test")
+    assert keep_rows(ws, over=0) == "patched"
+    _same_everywhere(ws)
+    restore(ws, relayed[-1][1][0], "a test")
+    assert keep_rows(ws, over=0) == "patched"
+    _same_everywhere(ws)
+    # nothing written since: the same rows, filed again
+    assert keep_rows(ws, over=0) == "refiled"
+
+
+def test_other_writes_or_claims_inserted_around_tally_read_every_row(ws):
+    from tally.pipeline import add_manual_claim
+
+    _fill(ws)
+    assert keep_rows(ws, over=0) == "written"
+    add_manual_claim(ws, source="Field team", count=2, victims="children", where=["ocha:SY10"],
+                     date_from="2025-03-02", date_to="2025-03-02")
+    with ws.begin() as conn:  # a claim written in plain SQL beside the audited one
+        [doc] = conn.execute(select(claims.c.document_id).where(claims.c.document_id.is_not(None)).limit(1)).one()
+        insert_claims(conn, doc, [Claim(event="killed", count="5", low=5, best=5, victims="fighters",
+                                        pcodes=["ocha:SY04"], date_from=D(2025, 3, 3), date_to=D(2025, 3, 3))],
+                      actor="tester")
+    assert keep_rows(ws, over=0) == "written"
+    _same_everywhere(ws)
+    # an action that may change any claim (an extraction) reads every row too
+    add_manual_claim(ws, source="Field team", count=4, victims="children", where=["ocha:SY10"],
+                     date_from="2025-03-02", date_to="2025-03-02")
+    with ws.begin() as conn:
+        append(conn, "tester", "extract", "document", [1])
+    assert keep_rows(ws, over=0) == "written"
+    _same_everywhere(ws)
