@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from rich import box
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -50,28 +51,51 @@ def keep_answers_current() -> None:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
-    """A Rich table of *rows* under *columns*."""
-    t = Table(title=title, show_lines=False, header_style="bold")
+    """A Rich table of *rows* under *columns*, laid out so that no figure and no word is broken.
+
+    A figure broken over two lines ("1,771–1,77" over "7") is a misread toll, and "conf/irme/d" is
+    hard to read: columns of figures are kept on one line and text columns wrap between words, in
+    a boxed table if that fits the console, else in a compact one (no outer edge, one space of
+    padding); failing that, a figure and its interval ("1,996 [1,881–2,165]") may go on two lines;
+    failing that, the compact table folds what it must rather than cut anything off.
+    """
     cells = [["" if v is None else str(v) for v in r] for r in rows]
-    # A figure is not broken ("1,771–1,77" over "7": a misread toll): columns of figures are kept on
-    # one line and the text columns give way, as long as the table still fits the console (else
-    # everything folds, rather than be cut off).
-    keep: list[int | None] = []
-    for i in range(len(columns)):
-        column = [r[i] for r in cells if i < len(r)]
-        figures = bool(column) and all(_FIGURES.fullmatch(v) for v in column)
-        keep.append(max(map(len, column)) if figures else None)
-    if sum(w if w is not None else _TEXT_MIN for w in keep) + 3 * len(columns) + 1 > console.width:
-        keep = [None] * len(columns)
-    for c, w in zip(columns, keep, strict=True):
-        t.add_column(c, overflow="fold", no_wrap=w is not None)
+    n = len(columns)
+    values = [[r[i] for r in cells if i < len(r)] for i in range(n)]
+    figures = [bool(column) and all(_FIGURES.fullmatch(v) for v in column) for column in values]
+    # widths: a whole cell (or header) of a figures column; the longest word of any column
+    whole = [max(len(v) for v in [*column, header]) for column, header in zip(values, columns, strict=True)]
+    word = [min(_WORD_MAX, max(len(w) for v in [*column, header] for w in (v.split() or [""])))
+            for column, header in zip(values, columns, strict=True)]
+    kept = sum(w if f else x for w, x, f in zip(whole, word, figures, strict=True))
+    boxed, compact = 3 * n + 1, 2 * (n - 1)  # what borders and padding take
+    layouts = [(kept + boxed, True, True), (kept + compact, False, True), (sum(word) + compact, False, False)]
+    fit = next(((boxed_, whole_) for need, boxed_, whole_ in layouts if need <= console.width), None)
+    boxed_, whole_ = fit or (False, False)
+    kw: dict[str, Any] = {} if boxed_ else {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False,
+                                           "collapse_padding": True}
+    t = Table(title=title, show_lines=False, header_style="bold", **kw)
+    widths: list[int | None] = [None] * n
+    room = console.width - (boxed if boxed_ else compact)
+    if fit is not None and sum(whole) > room:
+        # Rich would narrow the widest columns below their longest word: share out the width here,
+        # each column its need and the room left in proportion to what wrapping takes from it
+        need = [w if f and whole_ else x for w, x, f in zip(whole, word, figures, strict=True)]
+        extra = [w - x for w, x in zip(whole, need, strict=True)]
+        spare = room - sum(need)
+        share = [spare * e // max(1, sum(extra)) for e in extra]
+        share[extra.index(max(extra))] += spare - sum(share)
+        widths = [x + s for x, s in zip(need, share, strict=True)]
+    for c, f, w, width in zip(columns, figures, word, widths, strict=True):
+        # too many columns (no fit): everything folds where it must, nothing is cut off
+        t.add_column(c, overflow="fold", no_wrap=f and whole_, min_width=w if fit else None, width=width)
     for r in cells:
         t.add_row(*r)
     return t
 
 
 _FIGURES = re.compile(r"[\d.,%~<>+\-–\[\] ]*")  # numbers, ranges and intervals
-_TEXT_MIN = 8  # characters a text column is counted at when working out whether a table fits
+_WORD_MAX = 20  # characters: a longer word (an address) may be folded
 
 
 _QUALIFIER_WORDS = {"at_least": "at least", "more_than": "more than", "about": "about", "up_to": "up to"}

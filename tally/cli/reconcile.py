@@ -63,11 +63,12 @@ def tolls(
         # The reported range, then the documented count, then best: best is the reported best raised to
         # the documented count (R6), so it may lie above what any source reported.
         reported = "" if t.reported_low is None else format_range(t.reported_low, t.reported_high)
-        rows.append((t.group_name or t.group or "", reported, _num(t.documented), _num(t.best),
-                     f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "",
-                     len(t.sources), t.grade))
-    console.print(table(scope.label(), [by or "", "reported", "documented", "best", "estimated", "sources", "grade"],
-                        rows))
+        rows.append(([t.group_name or t.group or ""] if by else []) + [
+            reported, _num(t.documented), _num(t.best),
+            f"{_num(est['estimate'])} [{_num(est['lower'])}–{_num(est['upper'])}]" if est else "", len(t.sources),
+            t.grade])
+    console.print(table(scope.label(), ([by] if by else []) + ["reported", "documented", "best", "estimated", "sources",
+                                                                "grade"], rows))
     for t in result:
         head = f"{t.group_name or t.group}: " if by else ""
         if by is None:

@@ -131,12 +131,25 @@ def test_a_table_never_breaks_a_figure_and_never_cuts_a_column(monkeypatch):
     rows = [("Damascus", "1,771–1,777", "1,723", "1,723", "1,996 [1,881–2,165]", 8, "confirmed"),
             ("Rural Damascus", "49", "529", "529", None, 7, "contested")]
     out = render(columns, rows)
-    assert "1,771–1,777" in out and "1,996 [1,881–2,165]" in out  # figures whole, on one line
+    # at 80 columns: every figure and every word whole (the estimate may go under its interval)
+    for token in ("1,771–1,777", "1,723", "1,996", "[1,881–2,165]", "governorate", "documented", "confirmed",
+                  "contested", "Rural"):
+        assert token in out, token
     assert all(len(line) <= 80 for line in out.splitlines())
-    # too many columns of figures to keep whole: everything folds, nothing is cut off
+    # with room, a boxed table with each estimate on the line of its interval
+    out = render(columns, rows, width=120)
+    assert "1,996 [1,881–2,165]" in out and "┃ governorate" in out
+    # a long text beside others: wrapped between its words, the table's right edge still there
+    people = render(["person", "name", "died", "place", "records"],
+                    [(1, "EL-HAMMOUD Mouhamad", "2024-11-29", "ocha:SY0703",
+                      "; ".join(f"Centre for Documentation of Violations:CDV/0000{i}" for i in range(6)))])
+    lines = people.splitlines()[1:]  # below the title
+    assert all(len(line) <= 80 and line[-1] in "┓┃┩│┘" for line in lines)
+    assert "Violations:CDV/00005" in people and "EL-HAMMOUD" in people
+    # too many columns to keep anything whole: everything folds, nothing is cut off
     wide = render([f"column {i}" for i in range(12)], [tuple(f"2025-03-{i + 10}" for i in range(12))])
-    lines = wide.splitlines()[1:]  # below the title
-    assert all(len(line) <= 80 and line[-1] in "┓┃┩│┘" for line in lines)  # its right edge is there
+    assert all(len(line) <= 80 for line in wide.splitlines())
+    assert "n 11" in wide and "03-21" in wide  # the last column is there, whole
 
 
 def test_a_claim_reads_as_its_figure_and_period():

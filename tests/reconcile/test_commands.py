@@ -129,7 +129,7 @@ def test_tolls_table_shows_the_reported_range_then_documented_then_best(tmp_path
     header = next(line for line in r.stdout.splitlines() if "reported" in line)
     assert [w for w in header.replace("┃", " ").split()] == ["reported", "documented", "best", "estimated", "sources", "grade"]
     row = next(line for line in r.stdout.splitlines() if "1,200–1,450" in line)
-    assert [c.strip() for c in row.split("│")[2:5]] == ["1,200–1,450", "0", "1,200"]  # reported, documented, best
+    assert [c.strip() for c in row.split("│")[1:4]] == ["1,200–1,450", "0", "1,200"]  # reported, documented, best
 
 
 def test_villages_the_gazetteer_lacks_in_manual_claims_and_scopes(tmp_path):
