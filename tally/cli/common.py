@@ -57,7 +57,7 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     hard to read: columns of figures are kept on one line and text columns wrap between words, in
     a boxed table if that fits the console, else in a compact one (no outer edge, one space of
     padding); failing that, a figure and its interval ("1,996 [1,881–2,165]") may go on two lines;
-    failing that, the compact table folds what it must rather than cut anything off.
+    failing that, the compact table folds words in its widest columns rather than cut anything off.
     """
     cells = [["" if v is None else str(v) for v in r] for r in rows]
     n = len(columns)
@@ -77,7 +77,16 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
     t = Table(title=title, show_lines=False, header_style="bold", **kw)
     widths: list[int | None] = [None] * n
     room = console.width - (boxed if boxed_ else compact)
-    if fit is not None and sum(whole) > room:
+    if fit is None and sum(whole) > room:
+        # Too many columns for every word: the narrow columns keep theirs and the widest share what
+        # is left equally (so words are broken in as few columns as can be), nothing is cut off.
+        widths = [max(1, x) for x in word]
+        left, wide = room, sorted(range(n), key=lambda i: word[i])
+        while wide and word[wide[0]] <= left // len(wide):
+            left -= word[wide.pop(0)]
+        for k, i in enumerate(wide):
+            widths[i] = max(1, left // len(wide) + (1 if k < left % len(wide) else 0))
+    elif fit is not None and sum(whole) > room:
         # Rich would narrow the widest columns below their longest word: share out the width here,
         # each column its need and the room left in proportion to what wrapping takes from it
         need = [w if f and whole_ else x for w, x, f in zip(whole, word, figures, strict=True)]
