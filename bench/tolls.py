@@ -230,7 +230,7 @@ def after_a_write(home: Path, env: dict[str, str]) -> None:
     The workspace keeps the answers the queries above gave; the write keeps the rows and works out
     again the answers that were slow to work out (``tally.pipeline.refresh_answers``) before it
     returns, so the first ask after it reads them back.  Prints the write's time, what it kept
-    current, and each ask's.
+    current, and each ask's; then checks each answer against the database's (``--fresh``).
     """
     import shutil
 
@@ -250,10 +250,20 @@ def after_a_write(home: Path, env: dict[str, str]) -> None:
               f"answer(s) current:")
         for line in kept:
             print(f"    {line}")
+        answers = {}
         for label, kw, by in QUERIES:
             t = time.perf_counter()
-            subprocess.run([*cmd, "tolls", *_options(kw, by), "--json"], check=True, env=env, stdout=subprocess.DEVNULL)
+            done = subprocess.run([*cmd, "tolls", *_options(kw, by), "--json"], check=True, env=env,
+                                  stdout=subprocess.PIPE, text=True)
             print(f"  tally tolls, first ask after the write, {label:<34} {time.perf_counter() - t:.2f} s wall")
+            answers[label] = json.loads(done.stdout)
+        # what the write kept (rows and answers) must be what the database gives now
+        for label, kw, by in QUERIES:
+            done = subprocess.run([*cmd, "tolls", *_options(kw, by), "--json", "--fresh"], check=True, env=env,
+                                  stdout=subprocess.PIPE, text=True)
+            if json.loads(done.stdout) != answers[label]:
+                raise SystemExit(f"after the write, {label}: the kept answer differs from the database's")
+        print("  after the write, every answer equals the one worked out from the database (--fresh)")
 
 
 if __name__ == "__main__":
