@@ -10,8 +10,8 @@ less.
 The rows are exactly what ``load_claim_rows`` gives for the same filters (the tests compare them),
 and the file is filed under a key made, as the kept answers are (``tally.store.answers``), of the
 workspace's revision and the code's fingerprint, so a write through tally or new code makes it
-unreadable.  A write that changes no claim, document or source (an estimate, a linkage run or
-decision: :data:`ROWS_UNCHANGED`) does not: the next keeping files the same file under the new
+unreadable.  A write that changes no claim's row (an estimate, a linkage run or decision, an
+ingest, which only adds documents, sources and records: :data:`ROWS_UNCHANGED`) does not: the next keeping files the same file under the new
 revision, as long as the audit log still holds the revision it was kept at (the same history).
 The file also records how many claims there were and the largest claim id, so claims inserted or
 deleted around tally, in plain SQL, are noticed.  (Claims *changed* in plain SQL are not:
@@ -47,8 +47,9 @@ from tally.store.claims import admitted_area_keys, load_claim_rows
 from tally.store.schema import audit_events, claims
 
 _MAGIC = b"tally-rows 1\n"
-# audited actions that change no claim, document or source: rows kept before them still hold
-ROWS_UNCHANGED = frozenset({"estimate", "link.run", "link.decide"})
+# audited actions that change no claim's row, so rows kept before them still hold: an ingest adds
+# documents, sources and aliases, and victim records, and changes none a claim refers to
+ROWS_UNCHANGED = frozenset({"estimate", "link.run", "link.decide", "ingest"})
 # audited actions on single claims (their ids in the event): the rows of their shards are read again
 CLAIM_ACTIONS = frozenset({"claim.add", "claim.reject", "claim.restore"})
 _CHUNK = 900  # ids per query (SQLite before 3.32 allows 999 parameters)

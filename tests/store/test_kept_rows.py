@@ -317,3 +317,21 @@ def test_other_writes_or_claims_inserted_around_tally_read_every_row(ws):
         append(conn, "tester", "extract", "document", [1])
     assert keep_rows(ws, over=0) == "written"
     _same_everywhere(ws)
+
+
+def test_an_ingest_changes_no_claim_row(ws, tmp_path):
+    from tally.pipeline import run_ingest
+
+    _fill(ws)
+    assert keep_rows(ws, over=0) == "written"
+    before = ws.kept_rows.path(_rev(ws)).stat().st_ino
+    # an article relayed by an outlet the claims know, and a victims list of a source they name
+    (tmp_path / "a.md").write_text("---\ntitle: Toll rises\noutlet: Outlet 1\npublished: 2025-03-10T12:00:00Z\n"
+                                   "source: Rescuers\n---\n\nAt least 870 civilians have been killed.\n",
+                                   encoding="utf-8")
+    (tmp_path / "Rescuers.csv").write_text("name,date_of_death,place\nAli Hassan,2025-03-04,Homs\n", encoding="utf-8")
+    report = run_ingest(ws, [tmp_path])
+    assert [f.status for f in report.files] == ["added", "added"]
+    assert keep_rows(ws, over=0) == "refiled"
+    assert ws.kept_rows.path(_rev(ws)).stat().st_ino == before
+    _same_everywhere(ws)
