@@ -335,3 +335,26 @@ def test_an_ingest_changes_no_claim_row(ws, tmp_path):
     assert keep_rows(ws, over=0) == "refiled"
     assert ws.kept_rows.path(_rev(ws)).stat().st_ino == before
     _same_everywhere(ws)
+
+
+def test_extracting_new_articles_patches_their_shards_and_extracting_again_reads_every_row(ws, tmp_path):
+    from tally.pipeline import run_extract, run_ingest
+    from tally.store.documents import mark_extracted
+    from tally.store.schema import documents
+
+    _fill(ws)
+    with ws.begin() as conn:  # the filled claims came from their articles already
+        for (doc,) in conn.execute(select(documents.c.id)).all():
+            mark_extracted(conn, doc)
+    assert keep_rows(ws, over=0) == "written"
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Shelling in Homs\noutlet: Outlet 1\npublished: 2025-03-10T12:00:00Z\n---\n\n"
+        "At least 14 civilians, including 5 children, were killed in shelling on Homs on Sunday, the "
+        "Levant Observatory said.\n", encoding="utf-8")
+    run_ingest(ws, [tmp_path])
+    assert run_extract(ws).claims >= 2
+    assert keep_rows(ws, over=0) == "patched"
+    _same_everywhere(ws)
+    run_extract(ws, again=True)  # replaces the claims of every article: every row read
+    assert keep_rows(ws, over=0) == "written"
+    _same_everywhere(ws)
