@@ -380,8 +380,8 @@ def load_claim_rows(conn: Connection, **filters: Any) -> tuple[list[str], list[l
     ids = [f[0] for f in firsts]
     head_sql = str(select(*_HEAD_COLUMNS).compile(dialect=conn.dialect))
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    for i in range(0, len(ids), _CHUNK):
-        chunk = ids[i:i + _CHUNK]
+    for i in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[i:i + IDS_PER_QUERY]
         result = conn.exec_driver_sql(f"{head_sql} WHERE claims.id IN ({', '.join([mark] * len(chunk))})", tuple(chunk))
         try:
             heads.update((r[0], r) for r in result.cursor.fetchall())
@@ -422,7 +422,7 @@ def locality_names(conn: Connection) -> dict[str, str]:
     return {code: c.most_common(1)[0][0] for code, c in counts.items()}
 
 
-_CHUNK = 900  # ids per query: SQLite before 3.32 allows 999 parameters
+IDS_PER_QUERY = 900  # ids in one IN (...): SQLite before 3.32 allows 999 parameters
 # load_claim_rows: every report of a group with its document's, and the first report's other
 # columns laid out as _KEYS (a NULL where the earliest report's values, a source's name and kind,
 # or its document's source go: the claims table alone, no join)
@@ -540,7 +540,7 @@ def _by_area_key(conn: Connection, filters: dict[str, Any]) -> dict[str, Any]:
     admitted = admitted_area_keys(keys, filters)
     if len(admitted) == len(keys):
         return {**filters, "area_prefixes": (), "area_exact": ()}
-    if len(admitted) > _CHUNK:
+    if len(admitted) > IDS_PER_QUERY:
         return filters
     return {**filters, "area_keys": admitted}
 

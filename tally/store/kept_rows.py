@@ -48,7 +48,7 @@ from sqlalchemy import Connection, func, select
 
 from tally.store.answers import Answers, code_fingerprint
 from tally.store.audit import GENESIS, revision
-from tally.store.claims import admitted_area_keys, load_claim_rows
+from tally.store.claims import IDS_PER_QUERY, admitted_area_keys, load_claim_rows
 from tally.store.schema import audit_events, claims
 
 _MAGIC = b"tally-rows 1\n"
@@ -60,7 +60,6 @@ CLAIM_ACTIONS = frozenset({"claim.add", "claim.reject", "claim.restore"})
 # audited extractions of documents (their ids in the event): the rows of their claims' shards are
 # read again, if every claim of those documents is new (a first extraction: nothing replaced)
 EXTRACT_ACTIONS = frozenset({"extract", "claims.extract"})
-_CHUNK = 900  # ids per query (SQLite before 3.32 allows 999 parameters)
 _Shard = tuple[str, str | None, str | None]  # (area key, event, victims)
 _SERVED = frozenset({"events", "victims", "date_from", "date_to", "area_prefixes", "area_exact"})
 
@@ -141,8 +140,8 @@ class KeptRows:
         found: list[Any] = []
         for by_document, wanted in ((False, ids), (True, docs)):
             column = claims.c.document_id if by_document else claims.c.id
-            for i in range(0, len(wanted), _CHUNK):
-                chunk = wanted[i:i + _CHUNK]
+            for i in range(0, len(wanted), IDS_PER_QUERY):
+                chunk = wanted[i:i + IDS_PER_QUERY]
                 got = conn.execute(select(claims.c.id, claims.c.area_key, claims.c.event, claims.c.victims)
                                    .where(column.in_(chunk))).all()
                 if not by_document and len(got) != len(chunk):

@@ -16,12 +16,22 @@ from typer.testing import CliRunner
 
 from tally.cli import app
 from tally.core.models import Claim
-from tally.pipeline import keep_rows, open_workspace, run_tolls, run_tolls_many
+from tally.pipeline import (
+    add_manual_claim,
+    keep_rows,
+    open_workspace,
+    run_extract,
+    run_ingest,
+    run_tolls,
+    run_tolls_many,
+)
+from tally.pipeline import reject_claim as reject
+from tally.pipeline import restore_claim as restore
 from tally.reconcile.scope import Scope, claim_filter
 from tally.store.audit import append, revision
 from tally.store.claims import insert_claims, load_claim_rows, reject_claim
-from tally.store.documents import insert_document
-from tally.store.schema import audit_events, claims
+from tally.store.documents import insert_document, mark_extracted
+from tally.store.schema import audit_events, claims, documents
 from tally.store.sources import get_or_create
 from tally.store.workspace import Workspace
 
@@ -263,10 +273,6 @@ def _same_everywhere(ws: Workspace) -> None:
 
 
 def test_claims_added_rejected_or_restored_patch_their_shards(ws):
-    from tally.pipeline import add_manual_claim
-    from tally.pipeline import reject_claim as reject
-    from tally.pipeline import restore_claim as restore
-
     _fill(ws)
     assert keep_rows(ws, over=0) == "written"
     # a figure where there were claims, one in a shard of its own, and a relay of the first
@@ -297,8 +303,6 @@ def test_claims_added_rejected_or_restored_patch_their_shards(ws):
 
 
 def test_other_writes_or_claims_inserted_around_tally_read_every_row(ws):
-    from tally.pipeline import add_manual_claim
-
     _fill(ws)
     assert keep_rows(ws, over=0) == "written"
     add_manual_claim(ws, source="Field team", count=2, victims="children", where=["ocha:SY10"],
@@ -320,8 +324,6 @@ def test_other_writes_or_claims_inserted_around_tally_read_every_row(ws):
 
 
 def test_an_ingest_changes_no_claim_row(ws, tmp_path):
-    from tally.pipeline import run_ingest
-
     _fill(ws)
     assert keep_rows(ws, over=0) == "written"
     before = ws.kept_rows.path(_rev(ws)).stat().st_ino
@@ -338,10 +340,6 @@ def test_an_ingest_changes_no_claim_row(ws, tmp_path):
 
 
 def test_extracting_new_articles_patches_their_shards_and_extracting_again_reads_every_row(ws, tmp_path):
-    from tally.pipeline import run_extract, run_ingest
-    from tally.store.documents import mark_extracted
-    from tally.store.schema import documents
-
     _fill(ws)
     with ws.begin() as conn:  # the filled claims came from their articles already
         for (doc,) in conn.execute(select(documents.c.id)).all():
