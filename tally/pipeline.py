@@ -560,6 +560,10 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             if kept is not None:
                 scope, by = questions[i]
                 out[i] = TollAnswer(scope, by, [Toll.from_dict(d) for d in kept], read_back=True)
+            elif cached and not fresh and questions[i][1] is None:
+                group = _kept_group(ws, asked[i]["scope"], rev)
+                if group is not None:
+                    out[i] = TollAnswer(questions[i][0], None, [group], read_back=True)
         todo = [i for i, a in enumerate(out) if a is None]
         if not todo:
             return [a for a in out if a is not None]
@@ -612,6 +616,32 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         if keep:
             ws.answers.put(keys[i], [t.to_dict() for t in mine], Kept("tolls", asked[i], rev, seconds))
     return [a for a in out if a is not None]
+
+
+# Groupings whose groups are scopes asked in their own right: each group's toll is the toll of its
+# scope (its claims are cut from the question's by place or period, exactly: see
+# tally.reconcile.tolls.nearby and during), whereas a source's group counts that source alone.
+_GROUPS_ARE_SCOPES = {"governorate": ("where", "where_names"), "district": ("where", "where_names"),
+                      "day": ("from", "to"), "week": ("from", "to"), "victims": ("victims",)}
+
+
+def _kept_group(ws: Workspace, scope: dict[str, Any], rev: str) -> Toll | None:
+    """The toll of *scope* (``Scope.to_dict()``) as one group of a current kept answer grouped by
+    place, period or victims (``Syria by governorate`` holds ``Homs``), or None: a question asked
+    for the first time is read back when an answer already worked it out."""
+    from tally.reconcile.tolls import Toll
+
+    for kept in ws.answers.current("tolls", rev):
+        varies = _GROUPS_ARE_SCOPES.get(kept.question.get("by") or "")
+        parent = kept.question.get("scope") or {}
+        if varies is None or any(parent.get(k) != v for k, v in scope.items() if k not in varies):
+            continue
+        for row in ws.answers.get(ws.answers.key("tolls", kept.question, rev)) or ():
+            if isinstance(row, dict) and row.get("scope") == scope:
+                toll = Toll.from_dict(row)
+                toll.group = toll.by = toll.group_name = None
+                return toll
+    return None
 
 
 @dataclass(frozen=True)

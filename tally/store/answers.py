@@ -118,6 +118,19 @@ class Answers:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def current(self, kind: str, revision: str) -> list[Kept]:
+        """What was asked of the kept answers of *kind* that are current: worked out at *revision*
+        with this code (their keys are the keys they would be filed under now)."""
+        found = []
+        for p in self.root.glob("*.about"):
+            try:
+                kept = Kept.from_dict(json.loads(p.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+            if kept.kind == kind and kept.revision == revision and self.key(kind, kept.question, revision) == p.stem:
+                found.append(kept)
+        return found
+
     def slow(self, seconds: float, limit: int) -> list[Kept]:
         """What was asked of the kept answers that took at least *seconds* to work out, the most
         recently answered first, at most *limit*."""

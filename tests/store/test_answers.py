@@ -300,3 +300,34 @@ def test_a_question_that_cannot_be_worked_out_again_never_fails_the_write(tmp_pa
     assert r.exit_code == 0, r.output
     assert "could not keep current: tolls {'by': None}: 'scope'" in r.stderr
     assert "kept current: tolls for civilians killed in Lattakia" in r.stderr  # the others still are
+
+
+def test_a_question_one_group_of_a_kept_answer_holds_is_read_from_it(ws):
+    """On SQLite and PostgreSQL: once ``Syria by governorate`` (or by district, day, week or victims)
+    is kept, each of its groups asked on its own is read from it, and is what working it out gives;
+    a source's group is not a scope's toll and is never read so."""
+    for source, victims, where, day, count in [
+            ("Coast Media Centre", "civilians", ["Homs"], 7, 32), ("Coast Media Centre", "children", ["Homs"], 7, 5),
+            ("Levant Observatory", "civilians", ["Homs"], 8, 30), ("Levant Observatory", "fighters", ["Latakia"], 8, 12),
+            ("Rescuers", "civilians", ["Hama"], 9, 4), ("Rescuers", "security_forces", ["Latakia"], 12, 7),
+            ("Levant Observatory", "civilians", ["Tartus"], 14, 9)]:
+        add_manual_claim(ws, source=source, count=count, victims=victims, where=where, date_from=f"2025-03-{day:02}",
+                         date_to=f"2025-03-{day:02}", reported_at=f"2025-03-{day + 1:02}")
+    add_manual_claim(ws, count=1383, date_to="2025-03-12", reported_at="2025-03-12", **RUNNING)
+    syria, coast = Scope.build(["iso:SY"]), coast_civilians()
+    asked = [(syria, "governorate"), (Scope.build(["Homs"]), "district"), (coast, "week"),
+             (Scope.build(["Latakia", "Homs"], "2025-03-06", "2025-03-12"), "day"), (syria, "victims")]
+    read = 0
+    for scope, by in asked:
+        for toll in run_tolls(ws, scope, by, cached=True):
+            sub = Scope.from_dict(toll.to_dict()["scope"])
+            [answer] = run_tolls_many(ws, [(sub, None)], cached=True)
+            assert answer.read_back, (by, sub.label())
+            assert [t.to_dict() for t in answer.tolls] == [t.to_dict() for t in run_tolls(ws, sub)], (by, sub.label())
+            read += 1
+    assert read > 20
+    # by source: each group is the scope's toll from one source's figures, not the scope's toll
+    by_source = run_tolls(ws, coast.with_(victims="all"), "source", cached=True)
+    assert len(by_source) >= 2
+    [whole] = run_tolls_many(ws, [(coast.with_(victims="all"), None)], cached=True)
+    assert not whole.read_back and whole.tolls[0].to_dict() == run_tolls(ws, coast.with_(victims="all"))[0].to_dict()
