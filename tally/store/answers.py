@@ -30,6 +30,7 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,30 +122,30 @@ class Answers:
     def current(self, kind: str, revision: str) -> list[Kept]:
         """What was asked of the kept answers of *kind* that are current: worked out at *revision*
         with this code (their keys are the keys they would be filed under now)."""
-        found = []
-        for p in self.root.glob("*.about"):
-            try:
-                kept = Kept.from_dict(json.loads(p.read_text(encoding="utf-8")))
-            except (OSError, ValueError, KeyError, TypeError):
-                continue
-            if kept.kind == kind and kept.revision == revision and self.key(kind, kept.question, revision) == p.stem:
-                found.append(kept)
-        return found
+        return [kept for p, kept in self._abouts()
+                if kept.kind == kind and kept.revision == revision and self.key(kind, kept.question, revision) == p.stem]
 
     def slow(self, seconds: float, limit: int) -> list[Kept]:
         """What was asked of the kept answers that took at least *seconds* to work out, the most
         recently answered first, at most *limit*."""
         found = []
-        for p in self.root.glob("*.about"):
+        for p, kept in self._abouts():
             try:
-                kept = Kept.from_dict(json.loads(p.read_text(encoding="utf-8")))
                 when = self.path(p.stem).stat().st_mtime_ns
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # unreadable, or its answer pruned
+            except OSError:
+                continue  # its answer pruned
             if kept.seconds >= seconds:
                 found.append((when, kept))
         found.sort(key=lambda x: x[0], reverse=True)
         return [k for _when, k in found[:limit]]
+
+    def _abouts(self) -> Iterator[tuple[Path, Kept]]:
+        """Each ``.about`` file with what it records (unreadable ones left out)."""
+        for p in self.root.glob("*.about"):
+            try:
+                yield p, Kept.from_dict(json.loads(p.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
 
     def _prune(self) -> None:
         kept = []
