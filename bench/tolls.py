@@ -10,7 +10,8 @@ Prints the build time, then each query's wall time: the library call on an open 
 from the database), and the ``tally tolls`` command in a fresh process three ways: from the
 database (``--fresh``), worked out (a question never asked before: no kept answer, the claims
 read from the rows a write keeps, ``tally.store.kept_rows``; its JSON is checked against the
-library's) and read back (the workspace's kept answer, ``tally.store.answers``); then a write
+library's) and read back (the workspace's kept answer, ``tally.store.answers``); then Syria's
+civilians and fighters, never asked, after Syria by victims (read from that answer's groups); then a write
 through tally (``tally claims add``, which keeps the rows and works the slow kept answers out
 again before it returns) and the first ask of each query after it.
 """
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tally.core.gazetteer import Gazetteer  # noqa: E402
-from tally.pipeline import init_workspace, keep_rows, run_tolls  # noqa: E402
+from tally.pipeline import init_workspace, keep_rows, open_workspace, run_tolls  # noqa: E402
 from tally.reconcile.scope import Scope  # noqa: E402
 from tally.store.answers import Answers  # noqa: E402
 from tally.store.schema import claims, documents, sources  # noqa: E402
@@ -150,8 +151,6 @@ def main() -> None:
     if not (home / "tally.db").exists():
         print(f"building {args.claims:,} claims in {home} ...", flush=True)
         print(f"  built in {build(home, args.claims):.1f} s")
-    from tally.pipeline import open_workspace
-
     ws = open_workspace(home)
     Scope.build(["Latakia"])  # load the gazetteer outside the timings
     library: dict[str, list[dict]] = {}
@@ -189,6 +188,7 @@ def main() -> None:
         w = {k: min(v) for k, v in walls[label].items()}
         print(f"  tally tolls in a fresh process, {label:<34} from the database {w['database']:.2f} s, "
               f"worked out {w['worked out']:.2f} s, read back {w['read back']:.2f} s wall (best of 3)")
+    groups_read(home, env)
     after_a_write(home, env)
     load = os.getloadavg()[0]
     print(f"  machine: {os.cpu_count()} cpus, load average {load:.1f} during the run")
@@ -222,6 +222,39 @@ def _options(kw: dict, by: str | None) -> list[str]:
         if kw.get(key):
             args += [flag, kw[key]]
     return [*args, "--by", by] if by else args
+
+
+def groups_read(home: Path, env: dict[str, str]) -> None:
+    """Country-wide questions never asked, each one group of an answer kept just before (Syria by
+    victims): read from it (``tally.pipeline._kept_group``), checked against the database's; in a
+    copy of the workspace, so that the answers kept here are not worked out again by the write."""
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="tally-bench-groups-") as tmp:
+        copy = Path(tmp) / "ws"
+        shutil.copytree(home, copy)
+        _groups_read(copy, env)
+
+
+def _groups_read(home: Path, env: dict[str, str]) -> None:
+    cmd = [sys.executable, "-m", "tally", "--workspace", str(home), "tolls", "--json"]
+    t = time.perf_counter()
+    subprocess.run([*cmd, "--where", "iso:SY", "--by", "victims"], check=True, env=env, stdout=subprocess.DEVNULL)
+    print(f"  tally tolls, Syria by victims (kept): {time.perf_counter() - t:.2f} s wall")
+    for victims in ("civilians", "fighters"):
+        asked = Scope.build(["iso:SY"], victims=victims)
+        digest = Answers.key("tolls", {"scope": asked.to_dict(), "by": None}, "").partition("-")[0]
+        for p in (home / "answers").glob(f"{digest}-*.json"):  # never asked: no answer of its own
+            p.unlink()
+        t = time.perf_counter()
+        done = subprocess.run([*cmd, "--where", "iso:SY", "--victims", victims], check=True, env=env,
+                              stdout=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - t
+        fresh = subprocess.run([*cmd, "--where", "iso:SY", "--victims", victims, "--fresh"], check=True, env=env,
+                               stdout=subprocess.PIPE, text=True)
+        if json.loads(done.stdout) != json.loads(fresh.stdout):
+            raise SystemExit(f"Syria, {victims}: the answer read from the kept group differs from the database's")
+        print(f"  tally tolls, Syria {victims}, never asked, a group of that answer: {wall:.2f} s wall (equal to --fresh)")
 
 
 def after_a_write(home: Path, env: dict[str, str]) -> None:
