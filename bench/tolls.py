@@ -201,18 +201,23 @@ def _ask(home: Path, kw: dict, by: str | None, env: dict[str, str], extra: list[
     cmd = [sys.executable, "-m", "tally", "--workspace", str(home), "tolls", *_options(kw, by), "--json", *extra]
     out = []
     for _ in range(3):
-        if forget:  # this question's kept answer (its key starts with the question's digest)
+        if forget:
             kw2 = dict(kw)
-            scope = Scope.build(kw2.pop("where"), kw2.pop("date_from", None), kw2.pop("date_to", None), **kw2)
-            asked = Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, "").partition("-")[0]
-            for p in (home / "answers").glob(f"{asked}-*.json"):
-                p.unlink()
+            _forget(home, Scope.build(kw2.pop("where"), kw2.pop("date_from", None), kw2.pop("date_to", None), **kw2), by)
         t = time.perf_counter()
         done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE, text=True)
         out.append(time.perf_counter() - t)
         if expect is not None and json.loads(done.stdout) != expect:
             raise SystemExit(f"tally tolls {' '.join(cmd[5:])} answered otherwise than the library from the database")
     return out
+
+
+def _forget(home: Path, scope: Scope, by: str | None) -> None:
+    """Remove the answer the workspace keeps to *scope* grouped *by* (its key starts with the
+    question's digest), as for a question never asked."""
+    asked = Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, "").partition("-")[0]
+    for p in (home / "answers").glob(f"{asked}-*.json"):
+        p.unlink()
 
 
 def _options(kw: dict, by: str | None) -> list[str]:
@@ -242,10 +247,7 @@ def _groups_read(home: Path, env: dict[str, str]) -> None:
     subprocess.run([*cmd, "--where", "iso:SY", "--by", "victims"], check=True, env=env, stdout=subprocess.DEVNULL)
     print(f"  tally tolls, Syria by victims (kept): {time.perf_counter() - t:.2f} s wall")
     for victims in ("civilians", "fighters"):
-        asked = Scope.build(["iso:SY"], victims=victims)
-        digest = Answers.key("tolls", {"scope": asked.to_dict(), "by": None}, "").partition("-")[0]
-        for p in (home / "answers").glob(f"{digest}-*.json"):  # never asked: no answer of its own
-            p.unlink()
+        _forget(home, Scope.build(["iso:SY"], victims=victims), None)  # never asked: no answer of its own
         t = time.perf_counter()
         done = subprocess.run([*cmd, "--where", "iso:SY", "--victims", victims], check=True, env=env,
                               stdout=subprocess.PIPE, text=True)

@@ -96,7 +96,6 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any
         share[extra.index(max(extra))] += spare - sum(share)
         widths = [x + s for x, s in zip(need, share, strict=True)]
     for c, f, w, width in zip(columns, figures, word, widths, strict=True):
-        # too many columns (no fit): everything folds where it must, nothing is cut off
         t.add_column(c, overflow="fold", no_wrap=f and whole_, min_width=w if fit else None, width=width)
     for r in cells:
         t.add_row(*r)

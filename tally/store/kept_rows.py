@@ -135,7 +135,6 @@ class KeptRows:
         if head.get("keys") is None:
             return False
         ids = sorted({i for action, got in events if action in CLAIM_ACTIONS for i in got})
-        added = {i for action, got in events if action == "claim.add" for i in got}
         docs = sorted({i for action, got in events if action in EXTRACT_ACTIONS for i in got})
         found: list[Any] = []
         for by_document, wanted in ((False, ids), (True, docs)):
@@ -149,7 +148,7 @@ class KeptRows:
                 if by_document and any(r[0] <= top for r in got):
                     return False  # an extraction kept or replaced claims the rows hold
                 found += got
-        added |= {r[0] for r in found if r[0] > top}
+        added = {r[0] for r in found if r[0] > top}  # the claims added or extracted since
         if stamp != (count + len(added), max([top, *added])) or any(None in tuple(r) for r in found):
             return False  # claims written otherwise, or one without an area key, event or victims
         affected: set[_Shard] = {(str(a), str(e), str(v)) for _i, a, e, v in found}
