@@ -3,6 +3,12 @@
 Each event stores the SHA-256 of the previous event; its own hash covers its id, time, actor,
 action, object type, object ids, details and that previous hash.  Editing, deleting or reordering
 any row breaks the chain at that row, which :func:`verify` reports.
+
+Changes made around tally (plain SQL, another program) write no event.  Triggers count every change
+of the data tables (``tally.store.schema.changes``); each tally transaction first notes the changes
+it did not make (:func:`note_outside_changes`: an event ``changes.outside`` with their number, so
+the log says when the data were touched outside it, if not how) and at its end counts its own as
+audited (:func:`settle_changes`).  Until then :func:`revision` says the data changed.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from tally.store.schema import audit_events, audit_head
+from tally.store.schema import audit_events, audit_head, changes
 
 GENESIS = "0" * 64
 
@@ -97,6 +103,35 @@ def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def revision(conn: Connection) -> str:
-    """The workspace's revision: the id and hash of the last event, which every write moves."""
+    """The workspace's revision: the id and hash of the last event, which every write through tally
+    moves; followed by ``+`` and the change counter when the data changed around tally since (see
+    the module), so that answers kept before such a change are not read back."""
     head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
-    return f"{head.last_id}:{head.last_hash}" if head is not None else f"0:{GENESIS}"
+    rev = f"{head.last_id}:{head.last_hash}" if head is not None else f"0:{GENESIS}"
+    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
+    return f"{rev}+{seen.total}" if seen is not None and seen.total != seen.audited else rev
+
+
+OUTSIDE = "changes.outside"  # the action of the event that records changes made around tally
+
+
+def note_outside_changes(conn: Connection, actor: str) -> int:
+    """At the start of a tally transaction: take the change counter (serialising writers, as
+    :func:`append` does) and, if the data changed around tally since the last tally transaction,
+    append an :data:`OUTSIDE` event saying how many changes (rows on SQLite, statements on
+    PostgreSQL); returns that number."""
+    conn.execute(update(changes).where(changes.c.id == 1).values(total=changes.c.total))
+    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
+    if seen is None or seen.total == seen.audited:
+        return 0
+    n = int(seen.total - seen.audited)
+    append(conn, actor, OUTSIDE, "workspace", [], {
+        "changes": n, "note": "the workspace's data were changed without tally (plain SQL or another program) "
+                              "since its last write; what changed is not known"})
+    return n
+
+
+def settle_changes(conn: Connection) -> None:
+    """At the end of a tally transaction: count every change so far as audited (the transaction's
+    own, and those :func:`note_outside_changes` recorded at its start)."""
+    conn.execute(update(changes).where(changes.c.id == 1).values(audited=changes.c.total))

@@ -19,8 +19,9 @@ revision it was kept at (the same history).  Writes that add, reject or restore 
 and copy the others' bytes: a claim added to 100,000 keeps the rows in a tenth of the time it
 takes to read them all.  An extraction that replaces claims (``--again``) reads every row.
 The file also records how many claims there were and the largest claim id, so claims inserted or
-deleted around tally, in plain SQL, are noticed.  (Claims *changed* in plain SQL are not:
-``tally tolls --fresh`` works from the database and drops the rows.)
+deleted around tally, in plain SQL, are noticed; claims *changed* so move the revision itself
+(``tally.store.audit.revision``: the database counts every change, tally's transactions count theirs
+as audited), and tally's next write logs them as an action that no rows outlive.
 
 The file is read with an unpickler that builds nothing but plain values and dates (a file
 crafted to run code when read, in a workspace copied from elsewhere, fails to load and is

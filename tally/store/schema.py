@@ -243,3 +243,21 @@ audit_head = Table(
     Column("last_id", Integer, nullable=False, default=0),
     Column("last_hash", String(64), nullable=False),
 )
+
+# One row: how many changes the workspace's data tables have seen (``total``, counted by database
+# triggers on each table of :data:`WATCHED`, made by migration 0004) and how many of those tally's
+# own transactions account for (``audited``).  A change made around tally, in plain SQL or by
+# another program, leaves them apart: the revision says so (``tally.store.audit.revision``) and
+# tally's next write puts it in the audit log (``tally.store.audit.outside_changes``).
+changes = Table(
+    "_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("total", Integer, nullable=False, default=0),
+    Column("audited", Integer, nullable=False, default=0),
+)
+
+#: The tables whose changes the triggers count: every table of the workspace's data (the audit
+#: log has its own hash chain; the bookkeeping tables are tally's).
+WATCHED = ("sources", "source_aliases", "documents", "victim_records", "claims", "link_runs", "persons",
+           "link_pairs", "link_decisions", "estimates")

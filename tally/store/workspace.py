@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tally.core.errors import ConfigError, StoreError
 from tally.core.settings import Settings, get_settings
+from tally.store import audit
 from tally.store.answers import Answers
 from tally.store.migrations import HEAD
 
@@ -181,8 +182,12 @@ class Workspace:
                 head = ScriptDirectory.from_config(cfg).get_current_head()
                 current = MigrationContext.configure(conn).get_current_revision()
                 if current != head:
+                    before = _changes_total(conn)
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
+                    if before is not None:  # a migration's own changes to the data were made by tally
+                        conn.execute(text("UPDATE _changes SET audited = audited + (total - :before) WHERE id = 1"),
+                                     {"before": before})
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot migrate database {self._safe_url}: {_one_line(exc)}") from exc
 
@@ -201,7 +206,11 @@ class Workspace:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(tally_write=True)
                 with conn.begin():
+                    # changes made around tally since its last transaction go in the audit log first,
+                    # and this transaction's own are counted as audited when it ends (tally.store.audit)
+                    audit.note_outside_changes(conn, self.actor)
                     yield conn
+                    audit.settle_changes(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"database error: {_one_line(exc)}") from exc
 
@@ -212,6 +221,15 @@ class Workspace:
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
+
+
+def _changes_total(conn: Connection) -> int | None:
+    """The data tables' change counter (``tally.store.schema.changes``), None before the schema has it."""
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table("_changes"):
+        return None
+    return int(conn.execute(text("SELECT total FROM _changes WHERE id = 1")).scalar() or 0)
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -169,6 +169,30 @@ def test_rows_of_another_revision_or_claims_changed_around_tally_are_not_read(ws
     assert _both(ws, Scope())[1] is None
 
 
+def test_claims_changed_around_tally_are_noticed_by_the_kept_rows_and_answers(ws):
+    _fill(ws)
+    scope = Scope.build(["iso:SY"], victims="civilians")
+    assert keep_rows(ws, over=0) == "written"
+    before = run_tolls(ws, scope, cached=True)[0].to_dict()
+    assert run_tolls(ws, scope, cached=True)[0].to_dict() == before  # read back
+    # a figure changed in plain SQL, by another program: no audit event, no claim count moved
+    top = max(before["sources"], key=lambda s: s["best"])["claim_id"]
+    with ws.engine.begin() as conn:
+        conn.execute(update(claims).where(claims.c.id == top).values(low=5000, best=5000, high=5000))
+    assert _both(ws, scope)[1] is None  # the rows kept are not read at the revision the change makes
+    after = run_tolls(ws, scope, cached=True)[0].to_dict()
+    assert after != before and after["reported_high"] >= 5000
+    assert after == run_tolls(ws, scope, cached=True, fresh=True)[0].to_dict()
+    # tally's next write audits the change, and the rows are read again in full, not patched
+    add_manual_claim(ws, source="Field team", count=3, victims="civilians", where=["ocha:SY10"],
+                     date_from="2025-03-02", date_to="2025-03-02")
+    with ws.connect() as conn:
+        assert [e["action"] for e in conn.execute(select(audit_events.c.action).order_by(
+            audit_events.c.id.desc()).limit(2)).mappings()] == ["claim.add", "changes.outside"]
+    assert keep_rows(ws, over=0) == "written"
+    _same_everywhere(ws)
+
+
 def test_an_unreadable_file_is_ignored_and_replaced(ws):
     _fill(ws)
     assert keep_rows(ws, over=0)

@@ -1,0 +1,131 @@
+"""Changes made around tally (plain SQL, another program): counted by triggers, noticed by the
+revision, and put in the audit log by tally's next write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect, select, text, update
+
+from tally.store.audit import OUTSIDE, append, recent, revision, verify
+from tally.store.schema import WATCHED, changes, metadata, sources
+from tally.store.sources import get_or_create
+from tally.store.workspace import Workspace
+
+
+def _rev(ws: Workspace) -> str:
+    with ws.connect() as conn:
+        return revision(conn)
+
+
+def _outside(ws: Workspace) -> list[dict]:
+    with ws.connect() as conn:
+        return [e for e in recent(conn, 100) if e["action"] == OUTSIDE]
+
+
+def _plain_sql(ws: Workspace, *statements: str) -> None:
+    """Statements run as another program would: straight on the database, not in a tally transaction."""
+    with ws.engine.begin() as conn:
+        for s in statements:
+            conn.execute(text(s))
+
+
+def test_writes_through_tally_are_audited_and_leave_no_outside_changes(ws):
+    with ws.begin() as conn:
+        get_or_create(conn, "Levant Observatory", kind="organisation")
+        append(conn, "tester", "source.add", "source", [1])
+    with ws.connect() as conn:
+        seen = conn.execute(select(changes.c.total, changes.c.audited)).one()
+    assert seen.total == seen.audited > 0
+    assert "+" not in _rev(ws)
+    assert _outside(ws) == []
+
+
+def test_a_change_around_tally_moves_the_revision_and_the_next_write_audits_it(ws):
+    with ws.begin() as conn:
+        get_or_create(conn, "Levant Observatory", kind="organisation")
+        append(conn, "tester", "source.add", "source", [1])
+    clean = _rev(ws)
+    _plain_sql(ws, "UPDATE sources SET name = 'Levant Monitor'")
+    once = _rev(ws)
+    assert once.startswith(clean + "+")
+    _plain_sql(ws, "UPDATE sources SET name = 'Levant Observatory'")
+    twice = _rev(ws)
+    assert twice not in (clean, once)  # each change moves it: answers kept in between are not read back
+    # a tally transaction that fails writes nothing, the note of the outside changes included
+    with pytest.raises(RuntimeError), ws.begin() as conn:
+        raise RuntimeError("a failed write")
+    assert _rev(ws) == twice and _outside(ws) == []
+    # the next one that succeeds puts them in the audit log, first, and the revision is clean again
+    with ws.begin() as conn:
+        get_or_create(conn, "Rescuers", kind="organisation")
+        append(conn, "tester", "source.add", "source", [2])
+    with ws.connect() as conn:
+        events = recent(conn, 2)[::-1]
+    assert [e["action"] for e in events] == [OUTSIDE, "source.add"]
+    assert events[0]["details"]["changes"] == 2  # two rows (SQLite) or two statements (PostgreSQL)
+    assert "+" not in _rev(ws) and _rev(ws) != clean
+    with ws.connect() as conn:
+        assert verify(conn).ok
+    # and only once
+    with ws.begin() as conn:
+        append(conn, "tester", "source.add", "source", [2])
+    assert len(_outside(ws)) == 1
+
+
+def test_every_data_table_counts_its_changes(ws):
+    # every table but the audit log's and tally's bookkeeping is watched ...
+    data = {t.name for t in metadata.sorted_tables if not t.name.startswith("_") and t.name != "audit_events"}
+    assert set(WATCHED) == data
+    # ... by its triggers (a later migration that rebuilds a table must make them again)
+    with ws.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            rows = conn.execute(text("SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                                     "WHERE t.tgname LIKE 'tally_changes_%'")).scalars().all()
+            assert sorted(rows) == sorted(WATCHED)
+        else:
+            rows = conn.execute(text("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                                     "AND name LIKE 'tally_changes_%'")).scalars().all()
+            assert sorted(rows) == sorted(t for t in WATCHED for _ in range(3))  # insert, update, delete
+        assert inspect(conn).has_table("_changes")
+    # an insert, an update and a delete each count
+    before = _rev(ws)
+    with ws.engine.begin() as conn:
+        conn.execute(sources.insert().values(id=50, name="Outlet X", kind="outlet", created_at=dt.datetime.now(dt.UTC)))
+    inserted = _rev(ws)
+    with ws.engine.begin() as conn:
+        conn.execute(update(sources).where(sources.c.id == 50).values(name="Outlet Y"))
+    updated = _rev(ws)
+    with ws.engine.begin() as conn:
+        conn.execute(sources.delete().where(sources.c.id == 50))
+    assert len({before, inserted, updated, _rev(ws)}) == 4
+
+
+def test_migration_0004_counts_changes_from_then_on(tmp_path, monkeypatch):
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from tally.store.workspace import _alembic_config
+
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    home = tmp_path / "ws"
+    home.mkdir()
+    url = f"sqlite:///{home / 'tally.db'}"
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a workspace made before the counter, with data and an event
+        cfg = _alembic_config(url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(text("INSERT INTO sources (id, name, kind, created_at) VALUES (1, 'Levant Observatory', "
+                          "'organisation', '2025-03-08 00:00:00')"))
+        append(conn, "tester", "source.add", "source", [1])
+    engine.dispose()
+    ws = Workspace.open(home, actor="tester")  # opening migrates: what was there before is not "outside"
+    try:
+        clean = _rev(ws)
+        assert clean.startswith("1:") and "+" not in clean
+        _plain_sql(ws, "UPDATE sources SET kind = 'outlet'")
+        assert _rev(ws).startswith(clean + "+")
+    finally:
+        ws.close()
