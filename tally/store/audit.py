@@ -25,6 +25,7 @@ from sqlalchemy import Connection, insert, select, update
 from tally.store.schema import audit_events, audit_head, changes
 
 GENESIS = "0" * 64
+OUTSIDE = "changes.outside"  # the action of the event that records changes made around tally
 
 
 def _canonical(event: dict[str, Any]) -> bytes:
@@ -69,20 +70,30 @@ class AuditReport:
     ok: bool
     broken_id: int | None = None
     reason: str | None = None
+    outside_events: int = 0  # events that record changes made without tally (:data:`OUTSIDE`)
+    outside_pending: int = 0  # changes made without tally since its last write, not yet logged
 
     def __str__(self) -> str:
-        if self.ok:
-            return f"audit log intact: {self.checked} events, hash chain verified"
-        return f"audit log broken at event {self.broken_id}: {self.reason}"
+        if not self.ok:
+            return f"audit log broken at event {self.broken_id}: {self.reason}"
+        out = f"audit log intact: {self.checked} events, hash chain verified"
+        if self.outside_events:
+            out += (f"; {self.outside_events} of them record{'s' if self.outside_events == 1 else ''} changes "
+                    f"made without tally")
+        if self.outside_pending:
+            out += (f"; {self.outside_pending} change{'s' if self.outside_pending != 1 else ''} made without tally "
+                    f"since its last write (the next write logs them)")
+        return out
 
 
 def verify(conn: Connection) -> AuditReport:
     """Walk the chain in id order and report the first event that does not fit."""
-    prev, expected_id, n = GENESIS, 1, 0
+    prev, expected_id, n, outside = GENESIS, 1, 0, 0
     rows = conn.execute(select(audit_events).order_by(audit_events.c.id))
     for row in rows.mappings():
         ev = dict(row)
         n += 1
+        outside += ev["action"] == OUTSIDE
         if ev["id"] != expected_id:
             return AuditReport(n, False, expected_id, f"event {expected_id} is missing (next id is {ev['id']})")
         if ev["prev_hash"] != prev:
@@ -93,7 +104,9 @@ def verify(conn: Connection) -> AuditReport:
     head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash)).first()
     if head is not None and (head.last_id != expected_id - 1 or head.last_hash != prev):
         return AuditReport(n, False, head.last_id, "chain ends before the recorded head (events deleted at the end)")
-    return AuditReport(n, True)
+    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
+    return AuditReport(n, True, outside_events=outside,
+                       outside_pending=int(seen.total - seen.audited) if seen is not None else 0)
 
 
 def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
@@ -110,9 +123,6 @@ def revision(conn: Connection) -> str:
     rev = f"{head.last_id}:{head.last_hash}" if head is not None else f"0:{GENESIS}"
     seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
     return f"{rev}+{seen.total}" if seen is not None and seen.total != seen.audited else rev
-
-
-OUTSIDE = "changes.outside"  # the action of the event that records changes made around tally
 
 
 def note_outside_changes(conn: Connection, actor: str) -> int:

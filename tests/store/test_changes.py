@@ -53,6 +53,10 @@ def test_a_change_around_tally_moves_the_revision_and_the_next_write_audits_it(w
     _plain_sql(ws, "UPDATE sources SET name = 'Levant Observatory'")
     twice = _rev(ws)
     assert twice not in (clean, once)  # each change moves it: answers kept in between are not read back
+    with ws.connect() as conn:
+        report = verify(conn)
+    assert report.ok and report.outside_pending == 2
+    assert str(report).endswith("; 2 changes made without tally since its last write (the next write logs them)")
     # a tally transaction that fails writes nothing, the note of the outside changes included
     with pytest.raises(RuntimeError), ws.begin() as conn:
         raise RuntimeError("a failed write")
@@ -67,7 +71,9 @@ def test_a_change_around_tally_moves_the_revision_and_the_next_write_audits_it(w
     assert events[0]["details"]["changes"] == 2  # two rows (SQLite) or two statements (PostgreSQL)
     assert "+" not in _rev(ws) and _rev(ws) != clean
     with ws.connect() as conn:
-        assert verify(conn).ok
+        report = verify(conn)
+    assert report.ok and (report.outside_events, report.outside_pending) == (1, 0)
+    assert str(report) == "audit log intact: 3 events, hash chain verified; 1 of them records changes made without tally"
     # and only once
     with ws.begin() as conn:
         append(conn, "tester", "source.add", "source", [2])
