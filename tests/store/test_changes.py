@@ -135,3 +135,29 @@ def test_migration_0004_counts_changes_from_then_on(tmp_path, monkeypatch):
         assert _rev(ws).startswith(clean + "+")
     finally:
         ws.close()
+
+
+def test_concurrent_tally_writers_log_no_outside_changes(ws):
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        try:
+            for i in range(10):
+                with ws.begin() as conn:
+                    sid = get_or_create(conn, f"Outlet {k}-{i}", kind="outlet")
+                    append(conn, "tester", "source.add", "source", [sid])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert _outside(ws) == []
+    with ws.connect() as conn:
+        report = verify(conn)
+        assert report.ok and report.checked == 30 and report.outside_pending == 0
