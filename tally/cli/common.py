@@ -14,15 +14,21 @@ from tally.cli.app import console, err_console, state
 from tally.store.workspace import Workspace
 
 
-def workspace(*, create: bool = False) -> Workspace:
-    """The workspace named by --workspace / $TALLY_HOME / the current directory."""
+def workspace(*, create: bool = False, note_outside: bool = True) -> Workspace:
+    """The workspace named by --workspace / $TALLY_HOME / the current directory; with *note_outside*,
+    a note on stderr if its data were changed around tally since tally's last write."""
     from tally.pipeline import open_workspace
-    from tally.store.audit import revision
+    from tally.store.audit import outside_note, pending_outside_changes, revision
 
     ws = open_workspace(state.workspace, create=create, actor=state.actor)
-    if ws.settings.answers_refresh:
-        with ws.connect() as conn:
+    with ws.connect() as conn:
+        # data changed around tally (plain SQL, another program): say so, whatever the command
+        outside = pending_outside_changes(conn)
+        if ws.settings.answers_refresh:
             state.opened.append((ws, revision(conn)))
+    if outside and note_outside:
+        err_console.print(f"[yellow]note:[/yellow] {outside_note(outside)}",
+                          highlight=False, soft_wrap=True)
     return ws
 
 

@@ -163,9 +163,9 @@ def audit_verify() -> None:
     """Check the audit log's hash chain; exit 1 and name the first broken event if any."""
     from tally.pipeline import verify_audit
 
-    report = verify_audit(workspace())
+    report = verify_audit(workspace(note_outside=False))  # the report says it
     if report.ok:
-        console.print(str(report))
+        console.print(str(report), highlight=False, soft_wrap=True)
     else:
         err_console.print(f"[red]{report}[/red]", highlight=False)
         raise typer.Exit(1)

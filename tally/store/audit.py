@@ -62,6 +62,12 @@ def append(conn: Connection, actor: str, action: str, object_type: str,
     return int(ev["id"])
 
 
+def outside_note(n: int) -> str:
+    """What to tell a user of *n* changes made around tally, not logged yet."""
+    return (f"{n} change{'s' if n != 1 else ''} made to the workspace's data without tally since its last write "
+            f"(the next write logs {'them' if n != 1 else 'it'})")
+
+
 @dataclass(frozen=True)
 class AuditReport:
     """Result of :func:`verify`: how many events were checked and the first broken one."""
@@ -76,13 +82,12 @@ class AuditReport:
     def __str__(self) -> str:
         if not self.ok:
             return f"audit log broken at event {self.broken_id}: {self.reason}"
-        out = f"audit log intact: {self.checked} events, hash chain verified"
+        out = f"audit log intact: {self.checked} event{'s' if self.checked != 1 else ''}, hash chain verified"
         if self.outside_events:
             out += (f"; {self.outside_events} of them record{'s' if self.outside_events == 1 else ''} changes "
                     f"made without tally")
         if self.outside_pending:
-            out += (f"; {self.outside_pending} change{'s' if self.outside_pending != 1 else ''} made without tally "
-                    f"since its last write (the next write logs them)")
+            out += f"; {outside_note(self.outside_pending)}"
         return out
 
 
@@ -104,9 +109,7 @@ def verify(conn: Connection) -> AuditReport:
     head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash)).first()
     if head is not None and (head.last_id != expected_id - 1 or head.last_hash != prev):
         return AuditReport(n, False, head.last_id, "chain ends before the recorded head (events deleted at the end)")
-    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
-    return AuditReport(n, True, outside_events=outside,
-                       outside_pending=int(seen.total - seen.audited) if seen is not None else 0)
+    return AuditReport(n, True, outside_events=outside, outside_pending=pending_outside_changes(conn))
 
 
 def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
@@ -123,6 +126,12 @@ def revision(conn: Connection) -> str:
     rev = f"{head.last_id}:{head.last_hash}" if head is not None else f"0:{GENESIS}"
     seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
     return f"{rev}+{seen.total}" if seen is not None and seen.total != seen.audited else rev
+
+
+def pending_outside_changes(conn: Connection) -> int:
+    """How many changes were made around tally since its last write (none logged yet)."""
+    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
+    return int(seen.total - seen.audited) if seen is not None else 0
 
 
 def note_outside_changes(conn: Connection, actor: str) -> int:

@@ -56,7 +56,8 @@ def test_a_change_around_tally_moves_the_revision_and_the_next_write_audits_it(w
     with ws.connect() as conn:
         report = verify(conn)
     assert report.ok and report.outside_pending == 2
-    assert str(report).endswith("; 2 changes made without tally since its last write (the next write logs them)")
+    assert str(report).endswith("; 2 changes made to the workspace's data without tally since its last write "
+                                "(the next write logs them)")
     # a tally transaction that fails writes nothing, the note of the outside changes included
     with pytest.raises(RuntimeError), ws.begin() as conn:
         raise RuntimeError("a failed write")
@@ -161,3 +162,41 @@ def test_concurrent_tally_writers_log_no_outside_changes(ws):
     with ws.connect() as conn:
         report = verify(conn)
         assert report.ok and report.checked == 30 and report.outside_pending == 0
+
+
+def test_the_cli_notes_changes_around_tally_and_its_next_write_logs_them(tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from tally.cli import app
+
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    home = tmp_path / "ws"
+    runner = CliRunner()
+
+    def run(*args):
+        r = runner.invoke(app, ["--workspace", str(home), *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return r
+
+    run("init")
+    run("claims", "add", "--source", "Levant Observatory", "--count", "1200", "--victims", "civilians", "--where",
+        "Latakia", "--from", "2025-03-06", "--to", "2025-03-08", "--cumulative", "--date", "2025-03-08")
+    first = run("tolls", "--where", "Latakia", "--victims", "civilians", "--json")
+    assert json.loads(first.stdout)[0]["best"] == 1200 and "without tally" not in first.stderr
+    ws = Workspace.open(home)
+    _plain_sql(ws, "UPDATE claims SET low = 1383, best = 1383, high = 1383")
+    ws.close()
+    # a reader is told, and is not answered from before the change
+    r = run("tolls", "--where", "Latakia", "--victims", "civilians", "--json")
+    assert json.loads(r.stdout)[0]["best"] == 1383
+    assert "note: 1 change made to the workspace's data without tally since its last write" in r.stderr
+    assert "1 change made to the workspace's data without tally" in run("audit", "verify").stdout
+    # the next write logs it, and then nothing is pending
+    run("claims", "add", "--source", "Rescuers", "--count", "12", "--victims", "civilians", "--where", "Homs",
+        "--from", "2025-03-07", "--to", "2025-03-07")
+    r = run("audit", "verify")
+    assert r.stdout.strip() == "audit log intact: 3 events, hash chain verified; 1 of them records changes made " \
+                               "without tally"
+    assert "without tally" not in run("tolls", "--where", "Latakia", "--json").stderr
