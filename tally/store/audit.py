@@ -150,6 +150,31 @@ def note_outside_changes(conn: Connection, actor: str) -> int:
     return n
 
 
+def pause_counting(conn: Connection) -> list[str]:
+    """On SQLite, drop the triggers that count changes for the rest of this tally transaction and
+    return their definitions, for :func:`resume_counting` to make them again before it commits.
+
+    SQLite's triggers fire once per row, and tally's bulk writes would pay for it: a million
+    victim records ingested in 29 s instead of 17 s.  Tally's own changes need no counting (they
+    are audited), the drop is undone by a rollback like any other change, and no other program
+    can write meanwhile (SQLite has one writer at a time, and tally's transactions take the lock
+    first), so nothing made around tally goes uncounted.  PostgreSQL's triggers fire once per
+    statement and stay."""
+    if conn.dialect.name != "sqlite":
+        return []
+    rows = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                "AND name LIKE 'tally!_changes!_%' ESCAPE '!'").all()
+    for name, _sql in rows:
+        conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    return [str(sql) for _name, sql in rows]
+
+
+def resume_counting(conn: Connection, paused: list[str]) -> None:
+    """Make again the triggers :func:`pause_counting` dropped."""
+    for sql in paused:
+        conn.exec_driver_sql(sql)
+
+
 def settle_changes(conn: Connection) -> None:
     """At the end of a tally transaction: count every change so far as audited (the transaction's
     own, and those :func:`note_outside_changes` recorded at its start)."""

@@ -209,7 +209,9 @@ class Workspace:
                     # changes made around tally since its last transaction go in the audit log first,
                     # and this transaction's own are counted as audited when it ends (tally.store.audit)
                     audit.note_outside_changes(conn, self.actor)
+                    paused = audit.pause_counting(conn)
                     yield conn
+                    audit.resume_counting(conn, paused)
                     audit.settle_changes(conn)
         except SQLAlchemyError as exc:
             raise StoreError(f"database error: {_one_line(exc)}") from exc
