@@ -7,8 +7,9 @@ any row breaks the chain at that row, which :func:`verify` reports.
 Changes made around tally (plain SQL, another program) write no event.  Triggers count every change
 of the data tables (``tally.store.schema.changes``); each tally transaction first notes the changes
 it did not make (:func:`note_outside_changes`: an event ``changes.outside`` with their number, so
-the log says when the data were touched outside it, if not how) and at its end counts its own as
-audited (:func:`settle_changes`).  Until then :func:`revision` says the data changed.
+the log says when the data were touched outside it, if not how), and its own are not counted
+(SQLite: :func:`pause_counting`) or counted as audited when it ends (PostgreSQL:
+:func:`settle_changes`).  Until then :func:`revision` says the data changed.
 """
 
 from __future__ import annotations
