@@ -68,3 +68,25 @@ def sqlite_ws(tmp_path, monkeypatch) -> Workspace:
     w = Workspace.open(tmp_path / "ws", create=True, actor="tester")
     yield w
     w.close()
+
+
+@pytest.fixture
+def tally_at(tmp_path, monkeypatch):
+    """``tally --workspace HOME ARGS...`` run in-process on a new SQLite workspace at *tmp_path*/ws
+    (not made yet: run ``init`` first), asserting exit code 0; the result has ``stdout`` and
+    ``stderr``.  The fixture's ``home`` attribute is the workspace's directory."""
+    from typer.testing import CliRunner
+
+    from tally.cli import app
+
+    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
+    home = tmp_path / "ws"
+    runner = CliRunner()
+
+    def run(*args: str):
+        r = runner.invoke(app, ["--workspace", str(home), *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return r
+
+    run.home = home  # type: ignore[attr-defined]
+    return run

@@ -175,22 +175,10 @@ def test_concurrent_tally_writers_log_no_outside_changes(ws):
         assert report.ok and report.checked == 30 and report.outside_pending == 0
 
 
-def test_the_cli_notes_changes_around_tally_and_its_next_write_logs_them(tmp_path, monkeypatch):
+def test_the_cli_notes_changes_around_tally_and_its_next_write_logs_them(tally_at):
     import json
 
-    from typer.testing import CliRunner
-
-    from tally.cli import app
-
-    monkeypatch.delenv("TALLY_DATABASE_URL", raising=False)
-    home = tmp_path / "ws"
-    runner = CliRunner()
-
-    def run(*args):
-        r = runner.invoke(app, ["--workspace", str(home), *args], catch_exceptions=False)
-        assert r.exit_code == 0, r.output
-        return r
-
+    run, home = tally_at, tally_at.home
     run("init")
     run("claims", "add", "--source", "Levant Observatory", "--count", "1200", "--victims", "civilians", "--where",
         "Latakia", "--from", "2025-03-06", "--to", "2025-03-08", "--cumulative", "--date", "2025-03-08")

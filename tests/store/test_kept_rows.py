@@ -12,9 +12,7 @@ import struct
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select, update
-from typer.testing import CliRunner
 
-from tally.cli import app
 from tally.core.models import Claim
 from tally.pipeline import (
     add_manual_claim,
@@ -236,16 +234,9 @@ def test_tolls_from_kept_rows_equal_those_from_the_database(ws):
     assert not list(ws.kept_rows.root.glob("*.rows"))
 
 
-def test_a_write_through_the_cli_keeps_the_rows(tmp_path, monkeypatch):
+def test_a_write_through_the_cli_keeps_the_rows(tally_at, monkeypatch):
     monkeypatch.setenv("TALLY_ANSWERS_ROWS_OVER", "1")
-    home = tmp_path / "ws"
-    runner = CliRunner()
-
-    def run(*args):
-        r = runner.invoke(app, ["--workspace", str(home), *args], catch_exceptions=False)
-        assert r.exit_code == 0, r.output
-        return r
-
+    run, home = tally_at, tally_at.home
     run("init")
     r = run("claims", "add", "--source", "Levant Observatory", "--count", "1200", "--victims", "civilians", "--where",
             "Latakia", "--from", "2025-03-06", "--to", "2025-03-08", "--cumulative", "--date", "2025-03-08")
