@@ -199,3 +199,25 @@ def test_the_cli_notes_changes_around_tally_and_its_next_write_logs_them(tally_a
     assert r.stdout.strip() == "audit log intact: 3 events, hash chain verified; 1 of them records changes made " \
                                "without tally"
     assert "without tally" not in run("tolls", "--where", "Latakia", "--json").stderr
+
+
+def test_migration_0004_downgrades_and_upgrades_again(ws):
+    from alembic import command
+
+    from tally.store.workspace import _alembic_config
+
+    made = _triggers(ws)
+    cfg = _alembic_config(ws.url)
+    with ws.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    assert _triggers(ws) == []
+    with ws.connect() as conn:
+        assert not inspect(conn).has_table("_changes")
+    with ws.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    assert _triggers(ws) == made
+    with ws.engine.begin() as conn:  # counted again
+        conn.execute(sources.insert().values(id=7, name="Outlet Z", kind="outlet", created_at=dt.datetime.now(dt.UTC)))
+    assert "+" in _rev(ws)
