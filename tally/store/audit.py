@@ -125,14 +125,27 @@ def revision(conn: Connection) -> str:
     the module), so that answers kept before such a change are not read back."""
     head = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash).where(audit_head.c.id == 1)).first()
     rev = f"{head.last_id}:{head.last_hash}" if head is not None else f"0:{GENESIS}"
+    total, audited = _counter(conn)
+    return f"{rev}+{total}" if total != audited else rev
+
+
+def _counter(conn: Connection) -> tuple[int, int]:
+    """The change counter: (changes counted, changes audited)."""
     seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
-    return f"{rev}+{seen.total}" if seen is not None and seen.total != seen.audited else rev
+    return (int(seen.total), int(seen.audited)) if seen is not None else (0, 0)
+
+
+def change_total(conn: Connection) -> int | None:
+    """The changes counted so far, None if the schema has no counter yet (before migration 0004)."""
+    from sqlalchemy import inspect
+
+    return _counter(conn)[0] if inspect(conn).has_table(changes.name) else None
 
 
 def pending_outside_changes(conn: Connection) -> int:
     """How many changes were made around tally since its last write (none logged yet)."""
-    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
-    return int(seen.total - seen.audited) if seen is not None else 0
+    total, audited = _counter(conn)
+    return total - audited
 
 
 def note_outside_changes(conn: Connection, actor: str) -> int:
@@ -141,10 +154,9 @@ def note_outside_changes(conn: Connection, actor: str) -> int:
     append an :data:`OUTSIDE` event saying how many changes (rows on SQLite, statements on
     PostgreSQL); returns that number."""
     conn.execute(update(changes).where(changes.c.id == 1).values(total=changes.c.total))
-    seen = conn.execute(select(changes.c.total, changes.c.audited).where(changes.c.id == 1)).first()
-    if seen is None or seen.total == seen.audited:
+    n = pending_outside_changes(conn)
+    if not n:
         return 0
-    n = int(seen.total - seen.audited)
     append(conn, actor, OUTSIDE, "workspace", [], {
         "changes": n, "note": "the workspace's data were changed without tally (plain SQL or another program) "
                               "since its last write; what changed is not known"})
@@ -176,7 +188,10 @@ def resume_counting(conn: Connection, paused: list[str]) -> None:
         conn.exec_driver_sql(sql)
 
 
-def settle_changes(conn: Connection) -> None:
+def settle_changes(conn: Connection, since: int | None = None) -> None:
     """At the end of a tally transaction: count every change so far as audited (the transaction's
-    own, and those :func:`note_outside_changes` recorded at its start)."""
-    conn.execute(update(changes).where(changes.c.id == 1).values(audited=changes.c.total))
+    own, and those :func:`note_outside_changes` recorded at its start); with *since* (the
+    :func:`change_total` at its start), only the transaction's own, leaving any made around tally
+    before it pending (a migration's)."""
+    audited = changes.c.total if since is None else changes.c.audited + (changes.c.total - since)
+    conn.execute(update(changes).where(changes.c.id == 1).values(audited=audited))

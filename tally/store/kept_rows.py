@@ -304,7 +304,9 @@ def _blob(keys: list[str], rows: list[list[Any]]) -> tuple[bytes, bool]:
 
 def _since(conn: Connection, head: dict[str, Any]) -> list[tuple[str, list[int]]] | None:
     """The audited actions, with their objects' ids, written since the rows of *head* were kept, or
-    None if the audit log no longer holds the event they were kept at (another history)."""
+    None if the audit log no longer holds the event they were kept at (another history; or rows
+    kept while changes made around tally were pending: their revision's digest carries ``+`` and
+    the count, which no event's hash equals)."""
     last, _sep, digest = str(head.get("revision", "")).partition(":")
     if not last.isdigit():
         return None

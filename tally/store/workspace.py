@@ -182,12 +182,11 @@ class Workspace:
                 head = ScriptDirectory.from_config(cfg).get_current_head()
                 current = MigrationContext.configure(conn).get_current_revision()
                 if current != head:
-                    before = _changes_total(conn)
+                    before = audit.change_total(conn)
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, "head")
                     if before is not None:  # a migration's own changes to the data were made by tally
-                        conn.execute(text("UPDATE _changes SET audited = audited + (total - :before) WHERE id = 1"),
-                                     {"before": before})
+                        audit.settle_changes(conn, since=before)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot migrate database {self._safe_url}: {_one_line(exc)}") from exc
 
@@ -223,15 +222,6 @@ class Workspace:
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
-
-
-def _changes_total(conn: Connection) -> int | None:
-    """The data tables' change counter (``tally.store.schema.changes``), None before the schema has it."""
-    from sqlalchemy import inspect
-
-    if not inspect(conn).has_table("_changes"):
-        return None
-    return int(conn.execute(text("SELECT total FROM _changes WHERE id = 1")).scalar() or 0)
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -221,3 +221,16 @@ def test_migration_0004_downgrades_and_upgrades_again(ws):
     with ws.engine.begin() as conn:  # counted again
         conn.execute(sources.insert().values(id=7, name="Outlet Z", kind="outlet", created_at=dt.datetime.now(dt.UTC)))
     assert "+" in _rev(ws)
+
+
+def test_a_migration_counts_its_own_changes_as_audited_and_no_others(ws):
+    from tally.store.audit import change_total, pending_outside_changes, settle_changes
+
+    _plain_sql(ws, "INSERT INTO sources (id, name, kind, created_at) VALUES (8, 'Outlet A', 'outlet', "
+                   "'2025-03-08 00:00:00')")  # made around tally, before the upgrade
+    with ws.engine.begin() as conn:  # as Workspace.upgrade runs a migration that changes data
+        before = change_total(conn)
+        conn.execute(text("UPDATE sources SET kind = 'organisation' WHERE id = 8"))
+        settle_changes(conn, since=before)
+    with ws.connect() as conn:
+        assert pending_outside_changes(conn) == 1  # the change made around tally is still pending
