@@ -10,8 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from tally.core.quantities import format_count
 from tally.reconcile.figures import ClaimRow
@@ -137,26 +136,13 @@ class Figure:
     superseded: list[int] = field(default_factory=list)
     correction: bool = False
     source: str = ""  # who gives the figure (the first claim's source; relays keep it)
+    # Set when the figure is complete (:func:`_settled`), for the rules read them tens of thousands of times:
+    date: dt.date | None = field(default=None, init=False)  # its first report (running tolls: their as-of date)
+    start: dt.date | None = field(default=None, init=False)  # first day covered
+    end: dt.date | None = field(default=None, init=False)  # last day covered (the first report's: relays do not stretch it)
 
     def __post_init__(self) -> None:
         self.source = self.source or self.claim.source
-
-    @cached_property
-    def date(self) -> dt.date | None:
-        """The figure's date: its first report (as-of date for running tolls)."""
-        dates = [c.as_of for c in self.claims if c.as_of is not None]
-        return min(dates) if dates else None
-
-    @cached_property
-    def start(self) -> dt.date | None:
-        """First day covered."""
-        return self.claim.start
-
-    @cached_property
-    def end(self) -> dt.date | None:
-        """Last day covered (the first report's, so relays do not stretch it)."""
-        ends = [c.end for c in self.claims if c.end is not None]
-        return min(ends) if ends else None
 
     @property
     def reports(self) -> int:
@@ -302,16 +288,17 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
 
 
 def _settled(figures: list[Figure]) -> list[Figure]:
-    """*figures*, complete, with their cached date, start and end filled now (as the properties would),
-    so the rules that read them tens of thousands of times find plain attributes."""
+    """*figures*, complete, with their date (the first report's), start (the representative claim's)
+    and end (the earliest report's) set."""
     for f in figures:
         cs = f.claims
+        f.start = f.claim.start
         if len(cs) == 1:
-            f.__dict__.update(date=cs[0].as_of, end=cs[0].end, start=f.claim.start)
+            f.date, f.end = cs[0].as_of, cs[0].end
         else:
             dates = [c.as_of for c in cs if c.as_of is not None]
             ends = [c.end for c in cs if c.end is not None]
-            f.__dict__.update(date=min(dates) if dates else None, end=min(ends) if ends else None, start=f.claim.start)
+            f.date, f.end = (min(dates) if dates else None), (min(ends) if ends else None)
     return figures
 
 
@@ -446,7 +433,7 @@ class _Index:
     position in a list; the caller works out each figure's :meth:`where` once and passes it.
     """
 
-    LONG = 31  # days; longer figures are kept per governorate, not per day
+    LONG: ClassVar[int] = 31  # days; longer figures are kept per governorate, not per day
 
     def __init__(self, places: Places, slack: int = 0) -> None:
         self.places = places
@@ -568,10 +555,10 @@ class Cluster:
     flags: list[str] = field(default_factory=list)
     ratio: float = 1.0
 
-    @cached_property
-    def sources(self) -> list[str]:
-        """Distinct sources with a figure in the cluster (read several times: worked out once)."""
-        return sorted({f.source for f in self.figures})
+    sources: list[str] = field(default_factory=list, init=False)  # distinct sources with a figure in it
+
+    def __post_init__(self) -> None:
+        self.sources = sorted({f.source for f in self.figures})
 
 
 def clusters(figures: list[Figure], places: Places) -> list[Cluster]:

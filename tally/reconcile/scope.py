@@ -343,6 +343,11 @@ class Scope:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InputError(f"--from {self.date_from} is after --to {self.date_to}")
 
+    def __reduce__(self) -> tuple[type[Scope], tuple[Any, ...]]:
+        # Pickled through its constructor (forked workers send tolls back): compiled, a frozen
+        # dataclass cannot have its fields set one by one as pickle otherwise does.
+        return (Scope, (self.places, self.date_from, self.date_to, self.victims, self.event, self.names))
+
     @classmethod
     def build(cls, where: list[str] | tuple[str, ...] = (), date_from: dt.date | str | None = None,
               date_to: dt.date | str | None = None, victims: str = "all", event: str = "killed",

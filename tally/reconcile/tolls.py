@@ -261,9 +261,9 @@ def _source_rows(by_source: dict[str, list[Figure]], chosen: list[Figure],
         main = pieces[0]
         top = main.claim.value or 0
         reports, outlets = 0, set[str]()
-        low: float = 0
-        high: float = 0
-        best: float = 0
+        low: float = 0.0
+        high: float = 0.0
+        best: float = 0.0
         date: dt.date | None = None
         open_ended = correction = manual = False
         named = True
