@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from tally.reconcile import _native
+
+_native.install()  # the compiled rules when they are built and current (see _native); before they are imported
+
 from tally.reconcile.figures import ClaimRow
 from tally.reconcile.grade import GRADE_RULE, GRADES, grade
 from tally.reconcile.rules import CONTESTED_RATIO, MAGNITUDE_RATIO, RULES

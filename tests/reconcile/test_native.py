@@ -1,0 +1,108 @@
+"""The rules compiled with mypyc (tally.reconcile._native): the same tolls as the Python source, and
+never loaded once that source has changed.
+
+Every other test runs the rules as this process loads them: compiled after ``make`` (CI sets
+TALLY_EXPECT_NATIVE=1, so a build that silently failed fails here), as Python without a build.
+The comparisons below run ``tally tolls`` in fresh processes both ways.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tally.reconcile import _native
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILT = _native.status()
+needs_build = pytest.mark.skipif(not BUILT.compiled and os.environ.get("TALLY_EXPECT_NATIVE") != "1",
+                                 reason=f"the compiled rules are not built here ({BUILT.why})")
+
+_PROBE = ("import json, sys, tally.reconcile as r, tally.reconcile.rules as rules;"
+          "s = r._native.running(); print(json.dumps([s.compiled, s.why, rules.__file__]))")
+
+
+def _probe(**env: str) -> tuple[bool, str, str]:
+    done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, check=True,
+                          env={**os.environ, "TALLY_NATIVE": "1", **env}, cwd=ROOT)
+    compiled, why, file = json.loads(done.stdout)
+    return compiled, why, file
+
+
+@needs_build
+def test_the_compiled_rules_are_built_current_and_loaded():
+    assert BUILT.compiled, BUILT.why
+    compiled, why, file = _probe()
+    assert compiled, why
+    assert file.endswith(".so") and "tally-native" in file
+
+
+def test_with_tally_native_0_the_python_source_runs():
+    compiled, why, file = _probe(TALLY_NATIVE="0")
+    assert not compiled and why == "TALLY_NATIVE=0"
+    assert file == str(ROOT / "tally" / "reconcile" / "rules.py")
+
+
+def test_without_a_build_the_python_source_runs(tmp_path):
+    compiled, why, file = _probe(TALLY_NATIVE_DIR=str(tmp_path / "none"))
+    assert not compiled and why.startswith("not built")
+    assert file.endswith("rules.py")
+
+
+@needs_build
+def test_a_build_of_other_sources_is_never_loaded(tmp_path):
+    stale = tmp_path / "stale"
+    shutil.copytree(BUILT.root, stale)
+    manifest = json.loads((stale / "manifest.json").read_text())
+    manifest["sources"]["tally.reconcile.rules"] = "0" * 64  # as if rules.py was edited after the build
+    (stale / "manifest.json").write_text(json.dumps(manifest))
+    compiled, why, file = _probe(TALLY_NATIVE_DIR=str(stale))
+    assert not compiled and "source changed" in why
+    assert file.endswith("rules.py")
+    assert _native.status(stale).summary().startswith("reconciliation rules: Python (not compiled)")
+
+
+def _bench_build():
+    spec = importlib.util.spec_from_file_location("bench_tolls", ROOT / "bench" / "tolls.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build
+
+
+QUESTIONS = [
+    [],
+    ["--where", "Syria", "--by", "governorate"],
+    ["--where", "Syria", "--victims", "civilians", "--by", "week"],
+    ["--where", "Homs", "--by", "source"],
+    ["--where", "Latakia,Tartus,Hama,Homs", "--victims", "civilians", "--from", "2024-12-20"],
+    ["--where", "Aleppo", "--by", "victims"],
+    ["--where", "Idlib", "--from", "2025-01-01", "--to", "2025-01-31", "--by", "day"],
+]
+
+
+@needs_build
+def test_compiled_and_python_rules_give_the_same_tolls(tmp_path):
+    """The bench's news stream (incidents relayed by outlets, weekly and national running tolls) at
+    6,000 claims: every question's JSON is the same both ways, byte for byte."""
+    home = tmp_path / "ws"
+    _bench_build()(home, 6_000, seed=3)
+    answered = 0
+    for question in QUESTIONS:
+        outs = []
+        for native in ("1", "0"):
+            done = subprocess.run([sys.executable, "-m", "tally", "--workspace", str(home), "tolls", *question,
+                                   "--json", "--fresh"], capture_output=True, text=True, cwd=ROOT,
+                                  env={**os.environ, "TALLY_NATIVE": native})
+            assert done.returncode == 0, done.stderr
+            outs.append(done.stdout)
+        assert outs[0] == outs[1], question
+        answered += sum(1 for t in json.loads(outs[0]) if t["best"])
+    assert answered >= 15  # tolls with a reported figure (20 here): the rules had work to do
