@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from tally.core.gazetteer import Gazetteer  # noqa: E402
 from tally.pipeline import init_workspace, keep_rows, open_workspace, run_tolls  # noqa: E402
+from tally.reconcile import _native  # noqa: E402
 from tally.reconcile.scope import Scope  # noqa: E402
 from tally.store.answers import Answers  # noqa: E402
 from tally.store.schema import claims, documents, sources  # noqa: E402
@@ -153,6 +154,7 @@ def main() -> None:
         print(f"  built in {build(home, args.claims):.1f} s")
     ws = open_workspace(home)
     Scope.build(["Latakia"])  # load the gazetteer outside the timings
+    print(f"  {_native.running().summary()}")
     library: dict[str, list[dict]] = {}
     for label, query, by in QUERIES:
         kw = dict(query)
