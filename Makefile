@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,spark]'
 	touch $(STAMP)
 
-# The reconciliation rules compiled with mypyc (about twice as fast; a no-op while current, and
+# The reconciliation rules compiled with mypyc (a third less time; a no-op while current, and
 # without a C compiler tally runs them as Python): see tally/reconcile/_native.py.
 native: $(STAMP)
 	$(PY) -m tally.reconcile compile

@@ -78,6 +78,11 @@ def status(where: Path | None = None) -> Status:
     where = where or root()
     if os.environ.get("TALLY_NATIVE", "1") == "0":
         return Status(False, "TALLY_NATIVE=0", where)
+    return _built(where)
+
+
+def _built(where: Path) -> Status:
+    """Whether *where* holds a build of the current sources for this interpreter."""
     m = _manifest(where)
     if m is None:
         return Status(False, "not built (`make`, or `python -m tally.reconcile compile`, builds them)", where)
@@ -142,7 +147,7 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
     whole, so a failed build leaves the previous one (which :func:`install` ignores once stale).
     """
     where = where or root()
-    current = status(where)
+    current = _built(where)
     if current.compiled and not force:
         return current
     if shutil.which(os.environ.get("CC", "cc")) is None and shutil.which("gcc") is None:
@@ -153,10 +158,7 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
     sums = digests()
     with tempfile.TemporaryDirectory(prefix="tally-native-") as tmp:
         work = Path(tmp)
-        shutil.copytree(_HERE.parent, work / "tally",
-                        ignore=lambda d, names: [n for n in names if not (n.endswith(".py") or n == "py.typed"
-                                                                          or os.path.isdir(os.path.join(d, n)))
-                                                 or n == "__pycache__"])
+        shutil.copytree(_HERE.parent, work / "tally", ignore=_not_source)
         files = [f"tally/reconcile/{m.rsplit('.', 1)[1]}.py" for m in MODULES]
         env = {**os.environ, "PYTHONPATH": tmp}
         done = subprocess.run([sys.executable, "-m", "mypyc", *files], cwd=tmp, env=env, capture_output=True, text=True)
@@ -167,27 +169,35 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
             raise BuildError("a source changed while it was compiled: build again")
         built = {m: next((work / "tally" / "reconcile").glob(f"{m.rsplit('.', 1)[1]}.*.so"), None) for m in MODULES}
         shared = list(work.glob("*__mypyc.*.so"))
-        if any(p is None for p in built.values()) or len(shared) != 1:
-            raise BuildError(f"mypyc built no extension for {[m for m, p in built.items() if p is None] or 'the group'}")
-        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=_parent(where)))
-        out: dict[str, str] = {shared[0].name.split(".")[0]: shared[0].name}
-        for m, p in built.items():
-            assert p is not None
-            out[m] = f"{m}.{p.name.split('.', 1)[1]}"
-            shutil.copy2(p, staging / out[m])
-        shutil.copy2(shared[0], staging / shared[0].name)
-        manifest = {"python": sys.implementation.cache_tag, "sources": sums, "files": out,
-                    "built": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": round(time.perf_counter() - started, 1)}
-        (staging / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        if where.exists():
-            shutil.rmtree(where)
-        staging.rename(where)
-    return status(where)
+        missing = [m for m, p in built.items() if p is None]
+        if missing or len(shared) != 1:
+            raise BuildError(f"mypyc built no extension for {', '.join(missing) or 'the shared library'}")
+        where.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=where.parent))
+        try:
+            out: dict[str, str] = {shared[0].name.split(".")[0]: shared[0].name}
+            for m, p in built.items():
+                assert p is not None
+                out[m] = f"{m}.{p.name.split('.', 1)[1]}"
+                shutil.copy2(p, staging / out[m])
+            shutil.copy2(shared[0], staging / shared[0].name)
+            manifest = {"python": sys.implementation.cache_tag, "sources": sums, "files": out,
+                        "built": time.strftime("%Y-%m-%d %H:%M:%S"),
+                        "seconds": round(time.perf_counter() - started, 1)}
+            (staging / _MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+            if where.exists():
+                shutil.rmtree(where)
+            staging.rename(where)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return _built(where)
 
 
-def _parent(where: Path) -> Path:
-    where.parent.mkdir(parents=True, exist_ok=True)
-    return where.parent
+def _not_source(folder: str, names: list[str]) -> list[str]:
+    """What the build's copy of the package leaves out: all but folders, modules and ``py.typed``."""
+    return [n for n in names if n == "__pycache__"
+            or not (n.endswith(".py") or n == "py.typed" or os.path.isdir(os.path.join(folder, n)))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,16 +210,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] != ["compile"] or args[1:] not in ([], ["--force"]):
         print("usage: python -m tally.reconcile compile [--force] | status", file=sys.stderr)
         return 2
-    before = status()
+    before = _built(root())
     try:
         st = build(force="--force" in args)
     except (BuildError, OSError) as exc:
         print(f"note: the reconciliation rules run as Python: could not compile them ({exc})", file=sys.stderr)
         return 0
     if before.compiled and "--force" not in args:
-        print(st.summary())
+        line = st.summary()
     else:
-        print(f"compiled the reconciliation rules with mypyc in {(_manifest(st.root) or {}).get('seconds', '?')} s "
-              f"({st.root})")
+        took = (_manifest(st.root) or {}).get("seconds", "?")
+        line = f"compiled the reconciliation rules with mypyc in {took} s ({st.root})"
+    print(line + (" (TALLY_NATIVE=0: tally runs them as Python)" if not status().compiled else ""))
     return 0
 

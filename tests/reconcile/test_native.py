@@ -69,6 +69,14 @@ def test_a_build_of_other_sources_is_never_loaded(tmp_path):
     assert _native.status(stale).summary().startswith("reconciliation rules: Python (not compiled)")
 
 
+@needs_build
+def test_a_current_build_is_not_built_again_even_with_tally_native_0(monkeypatch):
+    stamp = (BUILT.root / "manifest.json").stat().st_mtime_ns
+    monkeypatch.setenv("TALLY_NATIVE", "0")
+    assert _native.build(BUILT.root).compiled  # current: nothing compiled
+    assert (BUILT.root / "manifest.json").stat().st_mtime_ns == stamp
+
+
 def _bench_build():
     spec = importlib.util.spec_from_file_location("bench_tolls", ROOT / "bench" / "tolls.py")
     assert spec is not None and spec.loader is not None
