@@ -167,8 +167,8 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
             raise BuildError(lines[0] if lines else f"mypyc exited with {done.returncode}")
         if digests() != sums:
             raise BuildError("a source changed while it was compiled: build again")
-        built = {m: next((work / "tally" / "reconcile").glob(f"{m.rsplit('.', 1)[1]}.*.so"), None) for m in MODULES}
-        shared = list(work.glob("*__mypyc.*.so"))
+        built = {m: _extension(work / "tally" / "reconcile", m.rsplit(".", 1)[1]) for m in MODULES}
+        shared = [p for p in work.iterdir() if p.name.split(".")[0].endswith("__mypyc") and _is_extension(p)]
         missing = [m for m, p in built.items() if p is None]
         if missing or len(shared) != 1:
             raise BuildError(f"mypyc built no extension for {', '.join(missing) or 'the shared library'}")
@@ -192,6 +192,15 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return _built(where)
+
+
+def _is_extension(path: Path) -> bool:
+    return any(path.name.endswith(suffix) for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+
+
+def _extension(folder: Path, stem: str) -> Path | None:
+    """The extension module *stem* built in *folder* (``rules.cpython-311-x86_64-linux-gnu.so``, ``rules.pyd``…)."""
+    return next((p for p in folder.iterdir() if p.name.split(".")[0] == stem and _is_extension(p)), None)
 
 
 def _not_source(folder: str, names: list[str]) -> list[str]:
