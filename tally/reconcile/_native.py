@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
@@ -47,6 +47,7 @@ class Status:
     compiled: bool
     why: str
     root: Path
+    files: dict[str, str] = field(default_factory=dict, compare=False)  # a current build's files, by module
 
     def summary(self) -> str:
         """One line."""
@@ -60,9 +61,14 @@ def root() -> Path:
     return Path(given) if given else Path(sys.prefix) / "tally-native" / (sys.implementation.cache_tag or "python")
 
 
+def _stem(module: str) -> str:
+    """The file name of one of :data:`MODULES` without its suffix (``rules``)."""
+    return module.rsplit(".", 1)[1]
+
+
 def digests() -> dict[str, str]:
     """SHA-256 of each compiled module's source, by module name."""
-    return {m: hashlib.sha256((_HERE / f"{m.rsplit('.', 1)[1]}.py").read_bytes()).hexdigest() for m in MODULES}
+    return {m: hashlib.sha256((_HERE / f"{_stem(m)}.py").read_bytes()).hexdigest() for m in MODULES}
 
 
 def _manifest(where: Path) -> dict[str, object] | None:
@@ -94,7 +100,8 @@ def _built(where: Path) -> Status:
     missing = [f for f in files.values() if not (where / str(f)).is_file()]
     if missing:
         return Status(False, f"{missing[0]} is missing: build them again", where)
-    return Status(True, f"built {m.get('built', '?')} in {where}", where)
+    return Status(True, f"built {m.get('built', '?')} in {where}", where,
+                  {str(name): str(f) for name, f in files.items()})
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -122,9 +129,8 @@ def install() -> Status:
     if _INSTALLED is not None:
         return _INSTALLED
     st = status()
-    files = (_manifest(st.root) or {}).get("files") if st.compiled else None
-    if isinstance(files, dict) and not any(m in sys.modules for m in MODULES):
-        sys.meta_path.insert(0, _Finder({str(name): st.root / str(f) for name, f in files.items()}))
+    if st.compiled and not any(m in sys.modules for m in MODULES):
+        sys.meta_path.insert(0, _Finder({name: st.root / f for name, f in st.files.items()}))
     elif st.compiled:
         st = Status(False, "the Python modules were imported first", st.root)
     _INSTALLED = st
@@ -159,7 +165,7 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
     with tempfile.TemporaryDirectory(prefix="tally-native-") as tmp:
         work = Path(tmp)
         shutil.copytree(_HERE.parent, work / "tally", ignore=_not_source)
-        files = [f"tally/reconcile/{m.rsplit('.', 1)[1]}.py" for m in MODULES]
+        files = [f"tally/reconcile/{_stem(m)}.py" for m in MODULES]
         env = {**os.environ, "PYTHONPATH": tmp}
         done = subprocess.run([sys.executable, "-m", "mypyc", *files], cwd=tmp, env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -167,7 +173,7 @@ def build(where: Path | None = None, *, force: bool = False) -> Status:
             raise BuildError(lines[0] if lines else f"mypyc exited with {done.returncode}")
         if digests() != sums:
             raise BuildError("a source changed while it was compiled: build again")
-        built = {m: _extension(work / "tally" / "reconcile", m.rsplit(".", 1)[1]) for m in MODULES}
+        built = {m: _extension(work / "tally" / "reconcile", _stem(m)) for m in MODULES}
         shared = [p for p in work.iterdir() if p.name.split(".")[0].endswith("__mypyc") and _is_extension(p)]
         missing = [m for m, p in built.items() if p is None]
         if missing or len(shared) != 1:

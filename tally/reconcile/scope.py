@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from tally.core.errors import InputError
@@ -346,7 +346,7 @@ class Scope:
     def __reduce__(self) -> tuple[type[Scope], tuple[Any, ...]]:
         # Pickled through its constructor (forked workers send tolls back): compiled, a frozen
         # dataclass cannot have its fields set one by one as pickle otherwise does.
-        return (Scope, (self.places, self.date_from, self.date_to, self.victims, self.event, self.names))
+        return (Scope, tuple(getattr(self, f.name) for f in fields(self)))
 
     @classmethod
     def build(cls, where: list[str] | tuple[str, ...] = (), date_from: dt.date | str | None = None,
