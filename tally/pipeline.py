@@ -20,12 +20,14 @@ from tally.core.errors import InputError, NotFoundError, TallyError
 from tally.core.models import Claim
 from tally.store import audit
 from tally.store.answers import Kept
+from tally.store.kept_rows import Preparation
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from tally.ingest.run import IngestReport, Progress
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
-    from tally.reconcile.scope import Scope
+    from tally.reconcile.figures import ClaimRow
+    from tally.reconcile.scope import Places, Scope
     from tally.reconcile.tolls import Toll
     from tally.report.model import ReportData
 
@@ -578,12 +580,12 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
             if fkey not in loaded:
-                raw = ws.kept_rows.load(conn, rev, wanted) if use_rows else None
-                loaded[fkey] = (ClaimRow.from_rows(*(raw or load_claim_rows(conn, **wanted)), places=pl),
-                                time.perf_counter() - started)
+                kept = ws.kept_rows.load(conn, rev, wanted, kept_claims()) if use_rows else None
+                loaded[fkey] = (ClaimRow.from_rows(*load_claim_rows(conn, **wanted), places=pl) if kept is None
+                                else ClaimRow.from_arguments(kept), time.perf_counter() - started)
                 started = time.perf_counter()
             rows, load_seconds = loaded[fkey]
-            if pl.met_localities and not named:  # villages the gazetteer lacks: the names reports give them
+            if not named and _unlisted_localities(rows, pl):  # villages the gazetteer lacks: names as reports give them
                 pl.name_localities(locality_names(conn))
                 named = True
             if by is None:
@@ -616,6 +618,27 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         if keep:
             ws.answers.put(keys[i], [t.to_dict() for t in mine], Kept("tolls", asked[i], rev, seconds))
     return [a for a in out if a is not None]
+
+
+def kept_claims() -> Preparation:
+    """How the workspace keeps its claim rows (``tally.store.kept_rows``): as the arguments of
+    reconciliation's claims (:func:`tally.reconcile.figures.claim_arguments`), so that a question
+    reading them builds its claims at once."""
+    from tally.reconcile.figures import claim_arguments
+    from tally.reconcile.scope import default_places
+
+    return Preparation("claim arguments", lambda keys, rows: claim_arguments(keys, rows, default_places()))
+
+
+def _unlisted_localities(rows: list[ClaimRow], pl: Places) -> bool:
+    """True if a claim of *rows* is in a village the gazetteer lacks (claims read from the kept rows
+    carry their codes worked out already: *pl* has not met them)."""
+    from tally.core.gazetteer import LOCALITY_SEP
+
+    if pl.met_localities:
+        return True
+    distinct = {id(c.areas): c.areas for c in rows}
+    return any(LOCALITY_SEP in code for areas in distinct.values() for code in areas)
 
 
 # Groupings whose groups are scopes asked in their own right: each group's toll is the toll of its
@@ -711,7 +734,7 @@ def keep_rows(ws: Workspace, *, over: int | None = None) -> str | None:
     :func:`refresh_answers` calls it."""
     over = ws.settings.answers_rows_over if over is None else over
     with ws.connect() as conn:
-        return ws.kept_rows.save(conn, at_least=over)
+        return ws.kept_rows.save(conn, at_least=over, prepared=kept_claims())
 
 
 def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]]

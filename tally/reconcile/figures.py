@@ -71,87 +71,99 @@ class ClaimRow:
     @classmethod
     def from_rows(cls, keys: Sequence[str], rows: Iterable[Sequence[Any]], places: Places | None = None) -> list[ClaimRow]:
         """Build from rows of values under *keys* (``tally.store.claims.load_claim_rows``), as :meth:`from_mapping`."""
-        pl = places or default_places()
-        names = ("pcodes", "admin1", "country", "reported_at", "published", "date_from", "date_to", "cumulative",
-                 "victims_text", "quote", "source_name", "source", "document_source", "outlet", "id", "event",
-                 "victims", "qualifier", "low", "high", "best", "document_id", "source_text", "manual",
-                 "source_kind", "status", "status_reason", "count_text", "count", "reports", "attributed", "named")
-        # Positions by plain indexing (a key the rows lack reads a None appended to each row): one
-        # pass over up to 100,000 rows, so no getter call per field.
-        n = len(keys)
-        pos = {k: i for i, k in enumerate(keys)}
-        (i_pcodes, i_admin1, i_country, i_reported_at, i_published, i_date_from, i_date_to, i_cumulative,
-         i_victims_text, i_quote, i_source_name, i_source, i_document_source, i_outlet, i_id, i_event, i_victims,
-         i_qualifier, i_low, i_high, i_best, i_document_id, i_source_text, i_manual, i_source_kind, i_status,
-         i_status_reason, i_count_text, i_count, i_reports, i_attributed, i_named) = (pos.get(k, n) for k in names)
-        # Rows of the store lack the claim-JSON names source, count and attributed: read those as
-        # None without padding every row (a copy of each row otherwise).
-        optional = ("source", "count", "attributed")
-        pad = any(k not in pos for k in names if k not in optional)
-        has_source, has_count = "source" in pos or pad, "count" in pos or pad
-        has_attributed = "attributed" in pos
-        pid = id(pl)
-        areas_cache = _AREAS
-        category = CLAIM_CATEGORY
-        date_type = dt.date
-        out: list[ClaimRow] = []
-        append = out.append
-        # Rows share their code tuples (the store parses each distinct JSON text once): look the
-        # areas up by the tuples' identities first, alive as long as the rows.
-        by_ids: dict[tuple[int, int, Any], tuple[str, ...]] = {}
-        for m in rows:
-            if pad:
-                m = (*m, None)
-            pcodes, admin1, country = m[i_pcodes], m[i_admin1], m[i_country]
-            codes = by_ids.get((id(pcodes), id(admin1), country))
+        return [cls(*a) for a in claim_arguments(keys, rows, places)]
+
+    @classmethod
+    def from_arguments(cls, arguments: Iterable[tuple[Any, ...]]) -> list[ClaimRow]:
+        """Build from :func:`claim_arguments` worked out before (the rows a workspace keeps)."""
+        return [cls(*a) for a in arguments]
+
+
+def claim_arguments(keys: Sequence[str], rows: Iterable[Sequence[Any]], places: Places | None = None
+                    ) -> list[tuple[Any, ...]]:
+    """What :meth:`ClaimRow.from_rows` builds each row from: the values of its fields, in order, as a
+    tuple of plain values (the claim id first), so that rows can be kept so and read back cheaply."""
+    pl = places or default_places()
+    names = ("pcodes", "admin1", "country", "reported_at", "published", "date_from", "date_to", "cumulative",
+             "victims_text", "quote", "source_name", "source", "document_source", "outlet", "id", "event",
+             "victims", "qualifier", "low", "high", "best", "document_id", "source_text", "manual",
+             "source_kind", "status", "status_reason", "count_text", "count", "reports", "attributed", "named")
+    # Positions by plain indexing (a key the rows lack reads a None appended to each row): one
+    # pass over up to 100,000 rows, so no getter call per field.
+    n = len(keys)
+    pos = {k: i for i, k in enumerate(keys)}
+    (i_pcodes, i_admin1, i_country, i_reported_at, i_published, i_date_from, i_date_to, i_cumulative,
+     i_victims_text, i_quote, i_source_name, i_source, i_document_source, i_outlet, i_id, i_event, i_victims,
+     i_qualifier, i_low, i_high, i_best, i_document_id, i_source_text, i_manual, i_source_kind, i_status,
+     i_status_reason, i_count_text, i_count, i_reports, i_attributed, i_named) = (pos.get(k, n) for k in names)
+    # Rows of the store lack the claim-JSON names source, count and attributed: read those as
+    # None without padding every row (a copy of each row otherwise).
+    optional = ("source", "count", "attributed")
+    pad = any(k not in pos for k in names if k not in optional)
+    has_source, has_count = "source" in pos or pad, "count" in pos or pad
+    has_attributed = "attributed" in pos
+    pid = id(pl)
+    areas_cache = _AREAS
+    category = CLAIM_CATEGORY
+    date_type = dt.date
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    # Rows share their code tuples (the store parses each distinct JSON text once): look the
+    # areas up by the tuples' identities first, alive as long as the rows.
+    by_ids: dict[tuple[int, int, Any], tuple[str, ...]] = {}
+    for m in rows:
+        if pad:
+            m = (*m, None)
+        pcodes, admin1, country = m[i_pcodes], m[i_admin1], m[i_country]
+        codes = by_ids.get((id(pcodes), id(admin1), country))
+        if codes is None:
+            key = (tuple(pcodes or ()), tuple(admin1 or ()), country)
+            codes = areas_cache.get((pid, key))
             if codes is None:
-                key = (tuple(pcodes or ()), tuple(admin1 or ()), country)
-                codes = areas_cache.get((pid, key))
-                if codes is None:
-                    codes = areas_cache[(pid, key)] = _areas(key, pl)
-                by_ids[(id(pcodes), id(admin1), country)] = codes
-            v = m[i_reported_at]
+                codes = areas_cache[(pid, key)] = _areas(key, pl)
+            by_ids[(id(pcodes), id(admin1), country)] = codes
+        v = m[i_reported_at]
+        reported = v if type(v) is date_type else _day(v)
+        if reported is None:
+            v = m[i_published]
             reported = v if type(v) is date_type else _day(v)
-            if reported is None:
-                v = m[i_published]
-                reported = v if type(v) is date_type else _day(v)
-            v = m[i_date_from]
-            date_from = v if type(v) is date_type or v is None else _day(v)
-            v = m[i_date_to]
-            date_to = v if type(v) is date_type or v is None else _day(v)
-            cumulative = m[i_cumulative]
-            if cumulative is None:
-                cumulative = bool(date_from and (end := date_to or reported) and (end - date_from).days >= 2)
-            named = m[i_named]  # kept by the store; else read from the victims text and sentence
-            if named is None:
-                named = counts_named(m[i_victims_text], m[i_quote])
-            # A running count dated to a single day, or a count of verified/named victims without a
-            # period, counts everyone so far: its start is unknown (see RULES, R1).
-            one_day = date_from is not None and date_from == (date_to or reported)
-            if named and (date_from is None or one_day):
-                cumulative, date_from = True, None
-            elif cumulative and one_day:
-                date_from = None
-            # an unattributed figure is the document's: its declared source, else its outlet
-            sname, dsource, outlet = m[i_source_name], m[i_document_source], m[i_outlet]
-            source = sname or (m[i_source] if has_source else None) or dsource or outlet or "unknown source"
-            is_manual = m[i_manual]
-            attributed = m[i_attributed] if has_attributed else m[i_source_text] is not None or is_manual
-            low, high, best = m[i_low], m[i_high], m[i_best]
-            reports = m[i_reports]
-            append(cls(
-                int(m[i_id] or 0), str(source), str(m[i_event] or "killed"),
-                category.get(str(m[i_victims] or "people"), "unknown"),
-                str(m[i_qualifier] or "exact"), None if low is None else float(low),
-                None if high is None else float(high), None if best is None else float(best),
-                tuple(codes), date_from, date_to, bool(cumulative), reported, m[i_document_id],
-                outlet, bool(attributed),
-                (sname is None and dsource in (None, outlet)) or (str(m[i_source_kind] or "") == "outlet"),
-                bool(named), str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
-                m[i_count_text] or (m[i_count] if has_count else None),
-                (tuple(reports) if type(reports[0]) is tuple else tuple(map(tuple, reports))) if reports else (),
-            ))
-        return out
+        v = m[i_date_from]
+        date_from = v if type(v) is date_type or v is None else _day(v)
+        v = m[i_date_to]
+        date_to = v if type(v) is date_type or v is None else _day(v)
+        cumulative = m[i_cumulative]
+        if cumulative is None:
+            cumulative = bool(date_from and (end := date_to or reported) and (end - date_from).days >= 2)
+        named = m[i_named]  # kept by the store; else read from the victims text and sentence
+        if named is None:
+            named = counts_named(m[i_victims_text], m[i_quote])
+        # A running count dated to a single day, or a count of verified/named victims without a
+        # period, counts everyone so far: its start is unknown (see RULES, R1).
+        one_day = date_from is not None and date_from == (date_to or reported)
+        if named and (date_from is None or one_day):
+            cumulative, date_from = True, None
+        elif cumulative and one_day:
+            date_from = None
+        # an unattributed figure is the document's: its declared source, else its outlet
+        sname, dsource, outlet = m[i_source_name], m[i_document_source], m[i_outlet]
+        source = sname or (m[i_source] if has_source else None) or dsource or outlet or "unknown source"
+        is_manual = m[i_manual]
+        attributed = m[i_attributed] if has_attributed else m[i_source_text] is not None or is_manual
+        low, high, best = m[i_low], m[i_high], m[i_best]
+        reports = m[i_reports]
+        append((
+            int(m[i_id] or 0), str(source), str(m[i_event] or "killed"),
+            category.get(str(m[i_victims] or "people"), "unknown"),
+            str(m[i_qualifier] or "exact"), None if low is None else float(low),
+            None if high is None else float(high), None if best is None else float(best),
+            tuple(codes), date_from, date_to, bool(cumulative), reported, m[i_document_id],
+            outlet, bool(attributed),
+            (sname is None and dsource in (None, outlet)) or (str(m[i_source_kind] or "") == "outlet"),
+            bool(named), str(m[i_status] or "active"), m[i_status_reason], bool(is_manual),
+            m[i_count_text] or (m[i_count] if has_count else None),
+            (tuple(reports) if type(reports[0]) is tuple else tuple(map(tuple, reports))) if reports else (),
+        ))
+    return out
 
 
 _AREAS: dict[tuple[int, tuple[Any, ...]], tuple[str, ...]] = {}

@@ -7,19 +7,22 @@ Python.  After a write, a command keeps those rows in one file of the workspace
 any scope reads just the places it admits: all of Syria in a fifth of the time, a province in
 less.
 
-The rows are exactly what ``load_claim_rows`` gives for the same filters (the tests compare them),
-and the file is filed under a key made, as the kept answers are (``tally.store.answers``), of the
-workspace's revision and the code's fingerprint, so a write through tally or new code makes it
-unreadable.  A write that changes no claim's row (an estimate, a linkage run or decision, an
-ingest, which only adds documents, sources and records: :data:`ROWS_UNCHANGED`) does not: the
-next keeping files the same file under the new revision, as long as the audit log still holds the
-revision it was kept at (the same history).  Writes that add, reject or restore single claims
-(:data:`CLAIM_ACTIONS`, each naming its claims in the audit log), or extract new documents
-(:data:`EXTRACT_ACTIONS`, naming the documents), read again only the shards those claims are in
-and copy the others' bytes: a claim added to 100,000 keeps the rows in a tenth of the time it
-takes to read them all.  An extraction that replaces claims (``--again``) reads every row.
-The file also records how many claims there were and the largest claim id, so claims inserted or
-deleted around tally, in plain SQL, are noticed; claims *changed* so move the revision itself
+The rows are kept as their reader will build from them (a :class:`Preparation`: reconciliation keeps
+each claim's :func:`~tally.reconcile.figures.claim_arguments`, so reading all of Syria builds its
+claims at once, without converting a value), by column, equal texts and days written once.  They are
+exactly what the preparation makes of what ``load_claim_rows`` gives for the same filters (the tests
+compare them).  The file is filed under a key made, as the kept answers are
+(``tally.store.answers``), of the workspace's revision and the code's fingerprint, so a write
+through tally or new code makes it unreadable.  A write that changes no claim's row (an estimate, a
+linkage run or decision, an ingest, which only adds documents, sources and records:
+:data:`ROWS_UNCHANGED`) does not: the next keeping files the same file under the new revision, as
+long as the audit log still holds the revision it was kept at (the same history).  Writes that add,
+reject or restore single claims (:data:`CLAIM_ACTIONS`, each naming its claims in the audit log), or
+extract new documents (:data:`EXTRACT_ACTIONS`, naming the documents), read again only the shards
+those claims are in and copy the others' bytes: a claim added to 100,000 keeps the rows in a tenth
+of the time it takes to read them all.  An extraction that replaces claims (``--again``) reads every
+row. The file also records how many claims there were and the largest claim id, so claims inserted
+or deleted around tally, in plain SQL, are noticed; claims *changed* so move the revision itself
 (``tally.store.audit.revision``: the database counts every change, tally's transactions count theirs
 as audited), and tally's next write logs them as an action that no rows outlive.
 
@@ -41,6 +44,8 @@ import os
 import pickle
 import struct
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -52,7 +57,7 @@ from tally.store.audit import GENESIS, revision
 from tally.store.claims import IDS_PER_QUERY, admitted_area_keys, load_claim_rows
 from tally.store.schema import audit_events, claims
 
-_MAGIC = b"tally-rows 1\n"
+_MAGIC = b"tally-rows 2\n"
 # audited actions that change no claim's row, so rows kept before them still hold: an ingest adds
 # documents, sources and aliases, and victim records, and changes none a claim refers to
 ROWS_UNCHANGED = frozenset({"estimate", "link.run", "link.decide", "ingest"})
@@ -65,6 +70,21 @@ _Shard = tuple[str, str | None, str | None]  # (area key, event, victims)
 _SERVED = frozenset({"events", "victims", "date_from", "date_to", "area_prefixes", "area_exact"})
 
 
+@dataclass(frozen=True)
+class Preparation:
+    """How the rows are kept: as *convert* makes them of the keys and rows the database gives
+    (``load_claim_rows``), a tuple of plain values per row, the claim id first, in the rows' order.
+    Its reader builds from them at once (reconciliation keeps the arguments of its claims); the
+    *name* is written in the file, and rows kept by another preparation are never read as these."""
+
+    name: str
+    convert: Callable[[list[str], list[list[Any]]], list[tuple[Any, ...]]]
+
+
+# the rows as the database gives them, as tuples
+AS_STORED = Preparation("rows", lambda keys, rows: [tuple(r) for r in rows])
+
+
 class KeptRows:
     """The claim rows of one workspace, kept in its *root* directory (a file per revision)."""
 
@@ -74,14 +94,15 @@ class KeptRows:
     @staticmethod
     def key(rev: str) -> str:
         """The key of the rows of a workspace at revision *rev*, read by this code."""
-        return Answers.key("rows", {"format": 1}, rev)
+        return Answers.key("rows", {"format": 2}, rev)
 
     def path(self, rev: str) -> Path:
         """Where the rows of revision *rev* are kept."""
         return self.root / f"{self.key(rev)}.rows"
 
-    def save(self, conn: Connection, *, at_least: int = 0) -> str | None:
-        """Keep the rows of every claim the workspace holds now, if there are *at_least* that many.
+    def save(self, conn: Connection, *, at_least: int = 0, prepared: Preparation = AS_STORED) -> str | None:
+        """Keep the rows of every claim the workspace holds now, if there are *at_least* that many,
+        as *prepared* makes them.
 
         Returns how: ``"refiled"`` (the rows kept before a write that changed no claim, filed under
         the new revision), ``"patched"`` (the rows kept before writes that added, rejected or
@@ -96,7 +117,8 @@ class KeptRows:
             return None
         for p in self.root.glob("*.rows"):
             head = _head(p)
-            events = None if head is None or head.get("code") != code_fingerprint() else _since(conn, head)
+            events = (None if head is None or head.get("code") != code_fingerprint()
+                      or head.get("prepared") != prepared.name else _since(conn, head))
             if events is None:
                 continue
             assert head is not None
@@ -108,10 +130,11 @@ class KeptRows:
                 return "refiled"
             if all(action in ROWS_UNCHANGED or action in CLAIM_ACTIONS or action in EXTRACT_ACTIONS
                    for action, _ids in events):
-                return "patched" if self._patch(conn, rev, stamp, p, head, events) else self._write_all(conn, rev, stamp)
-        return self._write_all(conn, rev, stamp)
+                return ("patched" if self._patch(conn, rev, stamp, p, head, events, prepared)
+                        else self._write_all(conn, rev, stamp, prepared))
+        return self._write_all(conn, rev, stamp, prepared)
 
-    def _write_all(self, conn: Connection, rev: str, stamp: tuple[int, int]) -> str | None:
+    def _write_all(self, conn: Connection, rev: str, stamp: tuple[int, int], prepared: Preparation) -> str | None:
         """Keep every claim's rows, read from the database (see :meth:`save`)."""
         keys, rows = load_claim_rows(conn)
         area = dict(_pairs(conn))
@@ -122,11 +145,11 @@ class KeptRows:
         shards: dict[_Shard, list[list[Any]]] = {}
         for r in rows:
             shards.setdefault((str(area[r[0]]), r[i_event], r[i_victims]), []).append(r)
-        blobs = {k: _blob(keys, part) for k, part in shards.items()}
-        return "written" if self._write(rev, keys, stamp, blobs) else None
+        blobs = {k: _blob(keys, part, prepared) for k, part in shards.items()}
+        return "written" if self._write(rev, keys, stamp, blobs, prepared) else None
 
     def _patch(self, conn: Connection, rev: str, stamp: tuple[int, int], path: Path, head: dict[str, Any],
-               events: list[tuple[str, list[int]]]) -> bool:
+               events: list[tuple[str, list[int]]], prepared: Preparation) -> bool:
         """Keep the rows kept in *path* (at an earlier revision of the same history) with the shards of
         the claims that *events* added, rejected or restored, or extracted from documents, read again
         from the database, if nothing else changed the claims: there are as many claims more as were
@@ -160,7 +183,7 @@ class KeptRows:
             got_keys, rows = load_claim_rows(conn, area_keys=[area], events=[event], victims=[victims])
             if got_keys != keys:
                 return False
-            blobs[shard] = _blob(keys, rows)
+            blobs[shard] = _blob(keys, rows, prepared)
         if revision(conn) != rev or _stamp(conn) != stamp:
             return False
         index: dict[_Shard, tuple[int, int, bool]] = head["index"]
@@ -178,10 +201,10 @@ class KeptRows:
                         blobs[shard] = (data, dated)
         except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
             return False
-        return self._write(rev, keys, stamp, blobs)
+        return self._write(rev, keys, stamp, blobs, prepared)
 
     def _write(self, rev: str, keys: list[str], stamp: tuple[int, int],
-               blobs: dict[_Shard, tuple[bytes, bool]]) -> bool:
+               blobs: dict[_Shard, tuple[bytes, bool]], prepared: Preparation) -> bool:
         """Write the rows file of revision *rev* from each shard's pickled rows and whether a start
         date can be tested on them, and remove the files of other revisions; False if it cannot be
         written."""
@@ -193,7 +216,7 @@ class KeptRows:
             index[k] = (at, len(data), dated)
             at += len(data)
         head = pickle.dumps({"keys": keys, "stamp": stamp, "index": index, "revision": rev, "code": code_fingerprint(),
-                             "bytes": at}, protocol=pickle.HIGHEST_PROTOCOL)
+                             "prepared": prepared.name, "bytes": at}, protocol=pickle.HIGHEST_PROTOCOL)
         target = self.path(rev)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -219,19 +242,21 @@ class KeptRows:
         for p in self.root.glob("*.rows"):
             p.unlink(missing_ok=True)
 
-    def load(self, conn: Connection, rev: str, filters: dict[str, Any]) -> tuple[list[str], list[list[Any]]] | None:
-        """The rows ``load_claim_rows(conn, **filters)`` gives, read from the rows kept at revision
-        *rev*; None when there are none for it, they are unreadable, claims were inserted or deleted
-        since, or *filters* are not ones the file serves (see the module)."""
+    def load(self, conn: Connection, rev: str, filters: dict[str, Any], prepared: Preparation = AS_STORED
+             ) -> list[tuple[Any, ...]] | None:
+        """The rows ``load_claim_rows(conn, **filters)`` gives, as *prepared* makes them, read from the
+        rows kept at revision *rev*; None when there are none for it (or none so prepared), they are
+        unreadable, claims were inserted or deleted since, or *filters* are not ones the file serves
+        (see the module)."""
         if not _SERVED.issuperset(filters):
             return None
         date_from: dt.date | None = filters.get("date_from")
+        date_to: dt.date | None = filters.get("date_to")
         try:
             with self.path(rev).open("rb") as f:
                 head = _read_head(f)
-                if head is None or head["stamp"] != _stamp(conn):
+                if head is None or head.get("prepared") != prepared.name or head["stamp"] != _stamp(conn):
                     return None
-                keys: list[str] = head["keys"]
                 index: dict[tuple[str, str | None, str | None], tuple[int, int, bool]] = head["index"]
                 start = f.tell()
                 # the database's conditions on place, event and victims (_claims_query), shard by shard
@@ -242,23 +267,25 @@ class KeptRows:
                           if area in places and (not events or event in events) and (not victims or kind in victims)]
                 if date_from is not None and not all(dated for _at, _n, dated in chosen):
                     return None
-                parts = []
+                parts: list[list[tuple[Any, ...]]] = []
                 for at, n, _dated in chosen:
                     f.seek(start + at)
-                    parts.append(_loads(f.read(n)))
+                    starts, ends, columns = _loads(f.read(n))
+                    rows = list(zip(*columns, strict=True))
+                    if date_to is not None or date_from is not None:
+                        # as the database's: a claim without a start, or one starting by then; a claim
+                        # whose end, else report, else start is unknown or then or later
+                        rows = [r for r, s, e in zip(rows, starts, ends, strict=True)
+                                if (date_to is None or s is None or s <= date_to)
+                                and (date_from is None or e is None or e >= date_from)]
+                    parts.append(rows)
         except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
             return None
-        rows = [r for part in parts for r in part]
-        date_to: dt.date | None = filters.get("date_to")
-        i_from, i_to, i_reported = keys.index("date_from"), keys.index("date_to"), keys.index("reported_at")
-        if date_to is not None:  # as the database's: a claim without a start, or one starting by then
-            rows = [r for r in rows if r[i_from] is None or r[i_from] <= date_to]
-        if date_from is not None:  # ... a claim whose end, else report, else start is unknown or then or later
-            rows = [r for r in rows if (d := r[i_to] if r[i_to] is not None else r[i_reported] if r[i_reported]
-                                        is not None else r[i_from]) is None or d >= date_from]
-        if len(parts) > 1:
-            rows.sort(key=itemgetter(0))  # the database's order: by each figure's first claim id
-        return keys, rows
+        if len(parts) == 1:
+            return parts[0]
+        out = [r for part in parts for r in part]
+        out.sort(key=itemgetter(0))  # the database's order: by each figure's first claim id
+        return out
 
 
 class _Unpickler(pickle.Unpickler):
@@ -294,12 +321,31 @@ def _head(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _blob(keys: list[str], rows: list[list[Any]]) -> tuple[bytes, bool]:
-    """One shard's rows pickled, and whether a start date can be tested on them (see the module): no
-    figure without an end date reported more than once."""
-    i_to = keys.index("date_to")
+def _blob(keys: list[str], rows: list[list[Any]], prepared: Preparation) -> tuple[bytes, bool]:
+    """One shard's rows, as *prepared* makes them, pickled by column with the days its date filters
+    test (see :meth:`KeptRows.load`); and whether a start date can be tested on them (see the
+    module): no figure without an end date reported more than once.
+
+    Equal texts and days of a column are one object, so the pickle writes each once and reading
+    it builds each once, not once per row."""
+    i_from, i_to, i_reported = keys.index("date_from"), keys.index("date_to"), keys.index("reported_at")
     dated = all(r[i_to] is not None or len(r[-1]) == 1 for r in rows)
-    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), dated
+    starts = [r[i_from] for r in rows]
+    ends = [r[i_to] if r[i_to] is not None else r[i_reported] if r[i_reported] is not None else r[i_from]
+            for r in rows]
+    columns = [_shared(list(c)) for c in zip(*prepared.convert(keys, rows), strict=True)]
+    payload = (_shared(starts), _shared(ends), columns)
+    return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), dated
+
+
+def _shared(column: list[Any]) -> list[Any]:
+    """*column* with equal texts or days as one object (a column of other values, or of mixed types,
+    as it is: equal values of two types, 1 and True, must not become one)."""
+    kinds = set(map(type, column)) - {type(None)}
+    if kinds != {str} and kinds != {dt.date}:
+        return column
+    one = dict(zip(column, column))
+    return list(map(one.__getitem__, column))
 
 
 def _since(conn: Connection, head: dict[str, Any]) -> list[tuple[str, list[int]]] | None:
