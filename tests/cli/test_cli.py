@@ -162,3 +162,21 @@ def test_a_claim_reads_as_its_figure_and_period():
         "at least 1,200", "about 230", "1,383", "hundreds"]
     assert [period("2025-03-06", "2025-03-08"), period("2025-03-07", "2025-03-07"), period(None, "2025-03-08"),
             period(None, None)] == ["2025-03-06 to 2025-03-08", "2025-03-07", "to 2025-03-08", ""]
+
+
+def test_importing_the_cli_leaves_the_collector_as_it_found_it():
+    """The collector waits while the CLI's libraries are imported, then runs again as before: on if it
+    was on, off if the importer had turned it off. No collection runs during the import."""
+    import subprocess
+    import sys
+
+    probe = ("import gc, sys\n"
+             "runs = []\n"
+             "gc.callbacks.append(lambda phase, info: runs.append(phase))\n"
+             "if sys.argv[1] == 'off':\n"
+             "    gc.disable()\n"
+             "import tally.cli\n"
+             "print(gc.isenabled(), len(runs))\n")
+    for state, expected in (("on", "True 0"), ("off", "False 0")):
+        out = subprocess.run([sys.executable, "-c", probe, state], capture_output=True, text=True, check=True)
+        assert out.stdout.split() == expected.split(), (state, out.stdout, out.stderr)
