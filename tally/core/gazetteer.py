@@ -26,8 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from tally.core.errors import GazetteerError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -290,6 +288,8 @@ class Gazetteer:
             return Match(pick, text, 100.0)
         if not fuzzy or len(key) < 4:
             return None
+        from rapidfuzz import fuzz, process  # here, not at import: most commands never match loosely (10 ms)
+
         choices = self._fuzzy_bucket(key[:1], len(key))
         for k, score, _ in process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=80, limit=5):
             pick = self._pick(self._names[k], country, kind, parent)
@@ -431,6 +431,8 @@ class Gazetteer:
         if key not in self._fuzzy_cache:
             if len(self._fuzzy_cache) > 50_000:
                 self._fuzzy_cache.clear()
+            from rapidfuzz import fuzz, process
+
             near = process.extractOne(normalise_place(word), self._deep_area_keys(), scorer=fuzz.ratio, score_cutoff=80)
             self._fuzzy_cache[key] = self.resolve(word, country=country, fuzzy=True) if near is not None else None
         return self._fuzzy_cache[key]
