@@ -9,7 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reconcile_helpers import COAST, D, coastal_rows, row
 
-from tally.reconcile.rules import INCIDENT_SLACK, RULES, apply_series, clusters, collapse_relays, combine, overlaps
+from tally.reconcile.rules import (
+    INCIDENT_SLACK,
+    RULES,
+    _extent,
+    apply_series,
+    clusters,
+    collapse_relays,
+    combine,
+    contains,
+    overlaps,
+)
 from tally.reconcile.scope import default_places
 
 PL = default_places()
@@ -229,7 +239,7 @@ def test_clusters_high_lies_between_the_largest_source_total_and_the_sum_of_all(
 # placed only in the governorate, another governorate's district, two districts at once, the country,
 # nowhere
 _PLACES = [("ocha:SY04",), ("ocha:SY0401",), ("ocha:SY0402",), ("ocha:SY0401/kafr-x",), ("ocha:SY04/tell-y",),
-           ("ocha:SY0500",), ("ocha:SY0401", "ocha:SY0402"), ("iso:SY",), ()]
+           ("ocha:SY0500",), ("ocha:SY0401", "ocha:SY0402"), ("ocha:SY04/tell-y", "ocha:SY0402"), ("iso:SY",), ()]
 _CATEGORIES = ["civilians", "children", "women", "families", "fighters", "security_forces", "unknown", "all"]
 
 
@@ -264,3 +274,44 @@ def test_clusters_are_the_connected_figures_whatever_the_index_skips(seed):
                       for r in {find(k) for k in range(len(figures))})
     got = sorted(sorted(f.claim.id for f in cl.figures) for cl in clusters(figures, PL))
     assert got == expected
+
+
+def _combine_testing_every_pair(figures, places):
+    """combine() as R4 states it, each figure tested against every figure counted before it (the
+    index only spares tests of figures that cannot overlap)."""
+    chosen, left, dropped = [], [], set()
+    for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
+        if f.claim.value is None:
+            left.append(f)
+            continue
+        hits, inside = [], False
+        for g in chosen:
+            if not overlaps(f, g, places) or id(g) in dropped:
+                continue
+            if contains(g, f, places):
+                inside = True
+                break
+            hits.append(g)
+        if inside or (hits and f.claim.value <= sum(g.claim.value or 0 for g in hits)):
+            continue
+        dropped.update(id(g) for g in hits)
+        chosen.append(f)
+    return [f for f in chosen if id(f) not in dropped]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.integers(0, 2**32))
+def test_sums_within_a_source_are_those_of_every_pair_tested(seed):
+    # One source's dense figures on nine days, in places that nest (a governorate, its districts,
+    # villages in a district or only in the governorate, several at once, the country, nowhere): R4
+    # looks a figure's candidates up by governorate, district and day, and must count what testing
+    # every pair counts
+    rng = random.Random(seed)
+    rows = [row("A", rng.randint(1, 50), victims=rng.choice(_CATEGORIES), qualifier="exact", areas=rng.choice(_PLACES),
+                cumulative=(cumulative := rng.random() < 0.3), date_from=D(2025, 3, 1) if cumulative else None,
+                reported=D(2025, 3, 2) + dt.timedelta(days=rng.randint(0, 8)),
+                event=rng.choice(["killed", "killed", "injured"]))
+            for _ in range(rng.randint(10, 40))]
+    figures = collapse_relays(rows, PL)
+    got = combine(figures, PL)[0]
+    assert [f.claim.id for f in got] == [f.claim.id for f in _combine_testing_every_pair(figures, PL)]
