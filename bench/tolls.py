@@ -132,6 +132,16 @@ def build(home: Path, n_claims: int, seed: int = 1) -> float:
     return time.perf_counter() - t0
 
 
+def built(home: Path | None, n_claims: int) -> Path:
+    """The bench's workspace: at *home* if given (built there unless it holds one already), else in a
+    new temporary directory, built."""
+    home = home or Path(tempfile.mkdtemp(prefix="tally-bench-tolls-"))
+    if not (home / "tally.db").exists():
+        print(f"building {n_claims:,} claims in {home} ...", flush=True)
+        print(f"  built in {build(home, n_claims):.1f} s")
+    return home
+
+
 QUERIES = [
     ("coastal civilians, whole period", dict(where=["Latakia", "Tartus", "Hama", "Homs"], victims="civilians"), None),
     ("Latakia civilians, one week", dict(where=["Latakia"], date_from="2025-01-06", date_to="2025-01-12",
@@ -148,10 +158,7 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="Build the workspace here and keep it.")
     ap.add_argument("--dump", type=Path, help="Write each query's tolls JSON to this directory (to compare outputs).")
     args = ap.parse_args()
-    home = args.keep or Path(tempfile.mkdtemp(prefix="tally-bench-tolls-"))
-    if not (home / "tally.db").exists():
-        print(f"building {args.claims:,} claims in {home} ...", flush=True)
-        print(f"  built in {build(home, args.claims):.1f} s")
+    home = built(args.keep, args.claims)
     ws = open_workspace(home)
     Scope.build(["Latakia"])  # load the gazetteer outside the timings
     print(f"  {_native.running().summary()}")

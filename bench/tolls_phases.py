@@ -28,7 +28,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -37,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from tolls import _forget, _options, build  # noqa: E402
+from tolls import _forget, _options, built  # noqa: E402
 
 from tally.pipeline import keep_rows, kept_claims, open_workspace  # noqa: E402
 from tally.reconcile import _native  # noqa: E402
@@ -163,10 +162,7 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="Build the workspace here and keep it (reused when it exists).")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    home = args.keep or Path(tempfile.mkdtemp(prefix="tally-bench-phases-"))
-    if not (home / "tally.db").exists():
-        print(f"building {args.claims:,} claims in {home} ...", flush=True)
-        print(f"  built in {build(home, args.claims):.1f} s")
+    home = built(args.keep, args.claims)
     ws = open_workspace(home)
     print(f"  {_native.running().summary()}")
     print(f"  claim rows kept: {keep_rows(ws, over=0)}")
