@@ -26,8 +26,7 @@ from tally.store.workspace import Workspace
 if TYPE_CHECKING:
     from tally.ingest.run import IngestReport, Progress
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
-    from tally.reconcile.figures import ClaimRow
-    from tally.reconcile.scope import Places, Scope
+    from tally.reconcile.scope import Scope
     from tally.reconcile.tolls import Toll
     from tally.report.model import ReportData
 
@@ -585,7 +584,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
                                 else ClaimRow.from_arguments(kept), time.perf_counter() - started)
                 started = time.perf_counter()
             rows, load_seconds = loaded[fkey]
-            if not named and _unlisted_localities(rows, pl):  # villages the gazetteer lacks: names as reports give them
+            if not named and pl.meets_localities(c.areas for c in rows):  # villages the gazetteer lacks: named as reports do
                 pl.name_localities(locality_names(conn))
                 named = True
             if by is None:
@@ -628,17 +627,6 @@ def kept_claims() -> Preparation:
     from tally.reconcile.scope import default_places
 
     return Preparation("claim arguments", lambda keys, rows: claim_arguments(keys, rows, default_places()))
-
-
-def _unlisted_localities(rows: list[ClaimRow], pl: Places) -> bool:
-    """True if a claim of *rows* is in a village the gazetteer lacks (claims read from the kept rows
-    carry their codes worked out already: *pl* has not met them)."""
-    from tally.core.gazetteer import LOCALITY_SEP
-
-    if pl.met_localities:
-        return True
-    distinct = {id(c.areas): c.areas for c in rows}
-    return any(LOCALITY_SEP in code for areas in distinct.values() for code in areas)
 
 
 # Groupings whose groups are scopes asked in their own right: each group's toll is the toll of its

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -131,6 +132,15 @@ class Places:
             name = self._written.get(code) or " ".join(w[:1].upper() + w[1:] for w in key.split("-"))
             got = self._made[code] = Area(code=code, kind="locality", name=name, country=up.country, parent=up.code)
         return got
+
+    def meets_localities(self, area_sets: Iterable[tuple[str, ...]]) -> bool:
+        """True if an unlisted locality's code has been read, or is among *area_sets* (claims' areas
+        worked out before, as the workspace's kept rows carry them, so never read here): its name
+        may be wanted (:meth:`name_localities`)."""
+        if not self.met_localities:
+            distinct = {id(areas): areas for areas in area_sets}  # claims share their area tuples
+            self.met_localities = any(LOCALITY_SEP in code for areas in distinct.values() for code in areas)
+        return self.met_localities
 
     @property
     def gazetteer(self) -> Gazetteer:
