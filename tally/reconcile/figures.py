@@ -71,7 +71,7 @@ class ClaimRow:
     @classmethod
     def from_rows(cls, keys: Sequence[str], rows: Iterable[Sequence[Any]], places: Places | None = None) -> list[ClaimRow]:
         """Build from rows of values under *keys* (``tally.store.claims.load_claim_rows``), as :meth:`from_mapping`."""
-        return [cls(*a) for a in claim_arguments(keys, rows, places)]
+        return cls.from_arguments(claim_arguments(keys, rows, places))
 
     @classmethod
     def from_arguments(cls, arguments: Iterable[tuple[Any, ...]]) -> list[ClaimRow]:
