@@ -271,14 +271,14 @@ class KeptRows:
                 for at, n, _dated in chosen:
                     f.seek(start + at)
                     starts, ends, columns = _loads(f.read(n))
-                    rows = list(zip(*columns, strict=True))
-                    if date_to is not None or date_from is not None:
+                    if date_to is None and date_from is None:
+                        parts.append(list(zip(*columns, strict=True)))
+                    else:
                         # as the database's: a claim without a start, or one starting by then; a claim
                         # whose end, else report, else start is unknown or then or later
-                        rows = [r for r, s, e in zip(rows, starts, ends, strict=True)
-                                if (date_to is None or s is None or s <= date_to)
-                                and (date_from is None or e is None or e >= date_from)]
-                    parts.append(rows)
+                        parts.append([r for r, s, e in zip(zip(*columns, strict=True), starts, ends, strict=True)
+                                      if (date_to is None or s is None or s <= date_to)
+                                      and (date_from is None or e is None or e >= date_from)])
         except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
             return None
         if len(parts) == 1:
