@@ -106,7 +106,11 @@ def fresh(home: Path, kw: dict, runs: int) -> dict[str, list[float]]:
 
 
 def in_process(ws, kw: dict, runs: int) -> dict[str, list[float]]:
-    """The rules' times, one by one, on the claims of *kw* read from the kept rows (*runs* times)."""
+    """The rules' times, one by one, on the claims of *kw* read from the kept rows (*runs* times).
+
+    The rules are called here in the order ``tally.reconcile.tolls.reconcile`` calls them (compiled,
+    it calls them directly, so they cannot be clocked inside it): a change to that order belongs
+    here too.  The whole ``reconcile`` is timed beside them, so a sum that drifts from it shows."""
     pl = default_places()
     scope = _scope(kw)
     steps: dict[str, list[float]] = defaultdict(list)
