@@ -13,7 +13,9 @@ read from the rows a write keeps, ``tally.store.kept_rows``; its JSON is checked
 library's) and read back (the workspace's kept answer, ``tally.store.answers``); then Syria's
 civilians and fighters, never asked, after Syria by victims (read from that answer's groups); then a write
 through tally (``tally claims add``, which keeps the rows and works the slow kept answers out
-again before it returns) and the first ask of each query after it.
+again before it returns) and the first ask of each query after it; then the same on a workspace
+where nothing was asked: the write prepares the headline questions, and the first ask of each of
+:data:`FIRST_ASKS` (prepared or not) is timed.
 """
 
 from __future__ import annotations
@@ -199,6 +201,7 @@ def main() -> None:
               f"worked out {w['worked out']:.2f} s, read back {w['read back']:.2f} s wall (best of 3)")
     groups_read(home, env)
     after_a_write(home, env)
+    nothing_asked(home, env)
     load = os.getloadavg()[0]
     print(f"  machine: {os.cpu_count()} cpus, load average {load:.1f} during the run")
 
@@ -288,7 +291,7 @@ def after_a_write(home: Path, env: dict[str, str]) -> None:
                                "--date", "2025-01-11", "--note", "bench: a write"],
                               check=True, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - t
-        kept = [line for line in done.stderr.splitlines() if line.startswith("kept current:")]
+        kept = [line for line in done.stderr.splitlines() if line.startswith(("kept current:", "prepared:"))]
         answers = sum(1 for line in kept if line.startswith("kept current: tolls"))
         print(f"  a write (tally claims add) in a fresh process: {wall:.2f} s wall, keeping the rows and {answers} slow "
               f"answer(s) current:")
@@ -308,6 +311,59 @@ def after_a_write(home: Path, env: dict[str, str]) -> None:
             if json.loads(done.stdout) != answers[label]:
                 raise SystemExit(f"after the write, {label}: the kept answer differs from the database's")
         print("  after the write, every answer equals the one worked out from the database (--fresh)")
+
+
+# Asked first after a write on a workspace where nothing was asked: the headline questions the write
+# prepared, one group of them, and questions it did not prepare (worked out).
+FIRST_ASKS = [
+    ("Syria all victims, whole period", ["--where", "Syria"]),
+    ("Syria all victims by governorate", ["--where", "Syria", "--by", "governorate"]),
+    ("Homs all victims, whole period", ["--where", "Homs"]),
+    ("Syria civilians, whole period", ["--where", "Syria", "--victims", "civilians"]),
+    ("Syria all victims, from 2025-01-01", ["--where", "Syria", "--from", "2025-01-01"]),
+]
+
+
+def nothing_asked(home: Path, env: dict[str, str]) -> None:
+    """A write through tally on a workspace where no question was ever asked (a copy, its kept answers
+    removed), then the first ask of each of :data:`FIRST_ASKS`, each checked against ``--fresh``.
+
+    The write keeps the rows and prepares the headline questions (``TALLY_ANSWERS_PREPARE``:
+    ``tally.pipeline.headline_questions``), so the first ask of those, and of any of their groups,
+    reads them back; the others are worked out."""
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="tally-bench-first-") as tmp:
+        copy = Path(tmp) / "ws"
+        shutil.copytree(home, copy)
+        for p in (copy / "answers").glob("*"):
+            if p.suffix in (".json", ".about"):
+                p.unlink()
+        cmd = [sys.executable, "-m", "tally", "--workspace", str(copy)]
+        t = time.perf_counter()
+        done = subprocess.run([*cmd, "claims", "add", "--source", "Field team", "--count", "4", "--victims", "civilians",
+                               "--where", "Hama", "--from", "2025-01-12", "--to", "2025-01-12", "--incident",
+                               "--date", "2025-01-13", "--note", "bench: a first write"],
+                              check=True, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        print(f"  nothing asked yet: a write (tally claims add) in a fresh process: {wall:.2f} s wall, which")
+        for line in done.stderr.splitlines():
+            if line.startswith(("kept current:", "prepared:")):
+                print(f"    {line}")
+        for label, args in FIRST_ASKS:
+            t = time.perf_counter()
+            done = subprocess.run([*cmd, "tolls", *args, "--json"], check=True, env=env, stdout=subprocess.PIPE,
+                                  text=True)
+            wall = time.perf_counter() - t
+            fresh = subprocess.run([*cmd, "tolls", *args, "--json", "--fresh"], check=True, env=env,
+                                   stdout=subprocess.PIPE, text=True)
+            if json.loads(done.stdout) != json.loads(fresh.stdout):
+                raise SystemExit(f"nothing asked, {label}: the first answer differs from the database's")
+            print(f"  tally tolls, first ask ever, {label:<34} {wall:.2f} s wall (equal to --fresh)")
+            # --fresh dropped the kept rows: keep them again, as the next write through tally would
+            again = open_workspace(copy)
+            keep_rows(again)
+            again.close()
 
 
 if __name__ == "__main__":

@@ -663,11 +663,13 @@ class RefreshReport:
     refreshed: list[tuple[str, float]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     rows: float | None = None
+    prepared: list[tuple[str, float]] = field(default_factory=list)  # headline questions never asked, worked out
 
     def summary(self) -> str:
         """One line per question (and one for the rows)."""
         lines = [] if self.rows is None else [f"kept current: the claim rows, for fast loading ({self.rows:.1f} s)"]
         lines += [f"kept current: {q} ({s:.1f} s)" for q, s in self.refreshed]
+        lines += [f"prepared: {q} ({s:.1f} s)" for q, s in self.prepared]
         return "\n".join(lines + [f"could not keep current: {q}: {why}" for q, why in self.failed])
 
 
@@ -676,23 +678,27 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     """Work out again the kept answers that took at least *over* seconds (default: the setting
     ``answers_refresh_over``) and are not current, the *limit* most recently asked first, so that
     the next ask reads them back (``tally.store.answers``); first it keeps the claim rows
-    (:func:`keep_rows`), which those and later questions load from.  The CLI calls it at the end
-    of every command that wrote; *progress* is told each question before they are worked out
-    (together)."""
+    (:func:`keep_rows`), which those and later questions load from.  When it keeps them (a large
+    workspace), it also prepares the questions a reader asks first (:func:`headline_questions`)
+    that are not current, asked or not.  The CLI calls it at the end of every command that wrote;
+    *progress* is told each question before they are worked out (together)."""
     from tally.reconcile.scope import Scope
     from tally.store.answers import Answers
     from tally.store.audit import revision
+    from tally.store.claims import claim_countries
 
     over = ws.settings.answers_refresh_over if over is None else over
     limit = ws.settings.answers_refresh_max if limit is None else limit
     started = time.perf_counter()
     kept_rows = keep_rows(ws)
     rows = time.perf_counter() - started if kept_rows else None
-    slow = ws.answers.slow(over, limit)
-    if not slow:
-        return RefreshReport(rows=rows)
     with ws.connect() as conn:
         rev = revision(conn)
+        headline = headline_questions(claim_countries(conn), ws.settings.answers_prepare) if kept_rows else []
+    first = {Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev) for scope, by in headline}
+    # the headline questions are prepared below, asked or not: they take no place among the *limit*
+    slow = [k for k in ws.answers.slow(over, limit + len(first))
+            if Answers.key(k.kind, k.question, rev) not in first][:limit]
     failed: list[tuple[str, str]] = []
     stale: list[tuple[str, Scope, str | None]] = []
     for kept in slow:
@@ -704,14 +710,41 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
         except (TallyError, KeyError, TypeError, ValueError) as exc:  # e.g. a place the gazetteer no longer has
             failed.append((what, (str(exc) or type(exc).__name__).splitlines()[0]))
             continue
-        stale.append((f"tolls for {scope.label()}" + (f" by {by}" if by else ""), scope, by))
+        stale.append((_asked(scope, by), scope, by))
+    asked = len(stale)
+    stale += [(_asked(scope, by), scope, by) for scope, by in headline
+              if not ws.answers.path(Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev)).exists()]
     if not stale:
         return RefreshReport([], failed, rows)
     for what, _scope, _by in stale:
         if progress is not None:
             progress(what)
     done, unanswered = _work_out_again(ws, stale)
-    return RefreshReport(done, failed + unanswered, rows)
+    prepared = {what for what, _scope, _by in stale[asked:]}
+    return RefreshReport([d for d in done if d[0] not in prepared], failed + unanswered, rows,
+                         [d for d in done if d[0] in prepared])
+
+
+def headline_questions(countries: Iterable[str], groupings: Iterable[str]) -> list[tuple[Scope, str | None]]:
+    """The questions a reader of a large workspace asks first, which writes prepare
+    (:func:`refresh_answers`): for each of *countries* (ISO codes) the gazetteer knows, the toll of
+    all killed over the whole period, ``"toll"`` in *groupings*, and grouped by each other grouping
+    there (``"governorate"`` …), as ``(scope, by)``, as ``tally tolls --where COUNTRY [--by …]`` asks."""
+    from tally.reconcile.scope import Scope
+
+    out: list[tuple[Scope, str | None]] = []
+    for country in countries:
+        try:
+            scope = Scope.build([country])
+        except TallyError:
+            continue  # a country the gazetteer lacks: no scope to prepare
+        out += [(scope, None if g == "toll" else g) for g in groupings]
+    return out
+
+
+def _asked(scope: Scope, by: str | None) -> str:
+    """How a refresh names a question (``tolls for … by governorate``)."""
+    return f"tolls for {scope.label()}" + (f" by {by}" if by else "")
 
 
 def keep_rows(ws: Workspace, *, over: int | None = None) -> str | None:

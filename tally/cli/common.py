@@ -52,7 +52,7 @@ def keep_answers_current() -> None:
             err_console.print(f"[yellow]warning:[/yellow] could not keep answers current: {exc}".splitlines()[0],
                               highlight=False, soft_wrap=True)
             continue
-        if report.refreshed or report.failed or report.rows is not None:
+        if report.refreshed or report.prepared or report.failed or report.rows is not None:
             err_console.print(report.summary(), highlight=False, soft_wrap=True)
 
 

@@ -422,6 +422,12 @@ def locality_names(conn: Connection) -> dict[str, str]:
     return {code: c.most_common(1)[0][0] for code, c in counts.items()}
 
 
+def claim_countries(conn: Connection) -> list[str]:
+    """The country codes (ISO 3166 alpha-2, as claims record them) of the active claims, sorted."""
+    q = select(claims.c.country).where(claims.c.status == "active", claims.c.country.is_not(None)).distinct()
+    return sorted({str(c).upper() for (c,) in conn.execute(q) if c})
+
+
 IDS_PER_QUERY = 900  # ids in one IN (...): SQLite before 3.32 allows 999 parameters
 # load_claim_rows: every report of a group with its document's, and the first report's other
 # columns laid out as _KEYS (a NULL where the earliest report's values, a source's name and kind,

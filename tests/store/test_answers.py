@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from tally.cli import app
 from tally.pipeline import (
     add_manual_claim,
+    headline_questions,
     open_workspace,
     refresh_answers,
     reject_claim,
@@ -300,6 +301,75 @@ def test_a_question_that_cannot_be_worked_out_again_never_fails_the_write(tmp_pa
     assert r.exit_code == 0, r.output
     assert "could not keep current: tolls {'by': None}: 'scope'" in r.stderr
     assert "kept current: tolls for civilians killed in Lattakia" in r.stderr  # the others still are
+
+
+def test_the_headline_questions_are_each_country_whole_and_grouped():
+    syria = Scope.build(["Syria"])
+    assert headline_questions(["SY"], ["toll", "governorate"]) == [(syria, None), (syria, "governorate")]
+    # a country the gazetteer lacks has no scope to prepare; no groupings, no questions
+    assert headline_questions(["ZZ", "SY"], ["week"]) == [(syria, "week")]
+    assert headline_questions(["SY"], []) == []
+
+
+def test_a_write_on_a_large_workspace_prepares_the_headline_questions(tmp_path, monkeypatch):
+    """A workspace that keeps its claim rows (here from 1 claim) has its headline tolls worked out by
+    every write, asked or not: the first ``tally tolls --where Syria`` reads them back."""
+    monkeypatch.setenv("TALLY_ANSWERS_ROWS_OVER", "1")
+    ws = tmp_path / "ws"
+    _run(ws, "init")
+    r = runner.invoke(app, ["--workspace", str(ws), "claims", "add", "--json", "--source", "Levant Observatory",
+                            "--count", "1200", "--victims", "civilians", "--where", COAST, "--from", "2025-03-06",
+                            "--cumulative", "--to", "2025-03-08", "--date", "2025-03-08"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "prepared: tolls for all killed in Syria, all dates (" in r.stderr
+    assert "prepared: tolls for all killed in Syria, all dates by governorate (" in r.stderr
+    assert "prepared: tolls for all killed in Syria, all dates by victims (" in r.stderr
+    assert len(_kept(ws)) == 3
+    for path in _kept(ws):  # every row of each, so that what is read back shows
+        doc = json.loads(path.read_text())
+        for row in doc["answer"]:
+            row["best"] = 999
+        path.write_text(json.dumps(doc))
+    # read back, never worked out: the country's toll, and a governorate as one group of the grouped one
+    [row] = json.loads(_run(ws, "tolls", "--where", "Syria", "--json").stdout)
+    assert row["best"] == 999
+    [homs] = json.loads(_run(ws, "tolls", "--where", "Homs", "--json").stdout)
+    assert homs["best"] == 999 and homs["scope"]["where_names"] == ["Homs"]
+    [civilians] = json.loads(_run(ws, "tolls", "--where", "Syria", "--victims", "civilians", "--json").stdout)
+    assert civilians["best"] == 999 and civilians["scope"]["victims"] == "civilians"
+    assert len(_kept(ws)) == 3
+    # the next write prepares them again, at its revision, with what the write changed
+    _run(ws, "claims", "add", "--source", "Levant Observatory", "--count", "1383", "--victims", "civilians",
+         "--where", COAST, "--from", "2025-03-06", "--cumulative", "--to", "2025-03-09", "--date", "2025-03-09")
+    [row] = json.loads(_run(ws, "tolls", "--where", "Syria", "--json").stdout)
+    assert row["best"] == 1383
+    assert [t.to_dict() for t in run_tolls(open_workspace(ws), Scope.build(["Syria"]))] == [row]
+    # turned off: nothing prepared (the answers kept before stay, at their revision)
+    monkeypatch.setenv("TALLY_ANSWERS_PREPARE", "[]")
+    before = _kept(ws)
+    r = _run(ws, "claims", "add", "--source", "Rescuers", "--count", "3", "--where", "Homs", "--from", "2025-03-07",
+             "--to", "2025-03-07", "--incident")
+    assert "prepared:" not in r.stderr, r.stderr
+    assert "kept current: the claim rows" in r.stderr and _kept(ws) == before
+
+
+def test_headline_questions_take_no_place_among_the_slow_answers_refreshed(ws, monkeypatch):
+    monkeypatch.setattr(ws.settings, "answers_rows_over", 1)
+    add_manual_claim(ws, count=1200, date_to="2025-03-08", reported_at="2025-03-08", **RUNNING)
+    syria = Scope.build(["Syria"])
+    run_tolls(ws, coast_civilians(), cached=True)
+    run_tolls(ws, syria, cached=True)  # asked, and a headline question too
+    add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **RUNNING)
+    report = refresh_answers(ws, over=0, limit=1)
+    assert [q for q, _s in report.refreshed] == [
+        "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06"]
+    assert [q for q, _s in report.prepared] == ["tolls for all killed in Syria, all dates",
+                                                "tolls for all killed in Syria, all dates by governorate",
+                                                "tolls for all killed in Syria, all dates by victims"]
+    assert "prepared: tolls for all killed in Syria, all dates (" in report.summary()
+    assert [a.read_back for a in run_tolls_many(ws, [(syria, None), (syria, "governorate"), (syria, "victims"),
+                                                     (coast_civilians(), None)], cached=True)] == [True] * 4
+    assert refresh_answers(ws, over=0).prepared == []  # all current
 
 
 def test_a_question_one_group_of_a_kept_answer_holds_is_read_from_it(ws):
