@@ -46,11 +46,11 @@ class Settings(BaseSettings):
     )
     answers_refresh_max: int = Field(default=8, ge=0, description="At most this many answers are refreshed per write, the most recently asked first.")
     answers_prepare: list[Literal["toll", "governorate", "district", "day", "week", "source", "victims"]] = Field(
-        default=["toll", "governorate", "victims"],
+        default=["toll", "governorate", "victims", "week"],
         description="On a workspace that keeps its claim rows (answers_rows_over), a command that writes also works "
         "out, for each country its claims name, the toll of all killed over the whole period ('toll') and that toll "
         "grouped by each grouping listed, if not current: the questions a reader asks first (and each of their "
-        "groups: a governorate, the civilians) are read back the first time they are asked. [] turns it off.",
+        "groups: a governorate, the civilians, a week) are read back the first time they are asked. [] turns it off.",
     )
     answers_rows_over: int = Field(
         default=20_000, ge=0, description="Claims: a command that writes keeps the claim rows in a file when the "

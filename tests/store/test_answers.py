@@ -324,7 +324,8 @@ def test_a_write_on_a_large_workspace_prepares_the_headline_questions(tmp_path, 
     assert "prepared: tolls for all killed in Syria, all dates (" in r.stderr
     assert "prepared: tolls for all killed in Syria, all dates by governorate (" in r.stderr
     assert "prepared: tolls for all killed in Syria, all dates by victims (" in r.stderr
-    assert len(_kept(ws)) == 3
+    assert "prepared: tolls for all killed in Syria, all dates by week (" in r.stderr
+    assert len(_kept(ws)) == 4
     for path in _kept(ws):  # every row of each, so that what is read back shows
         doc = json.loads(path.read_text())
         for row in doc["answer"]:
@@ -337,7 +338,7 @@ def test_a_write_on_a_large_workspace_prepares_the_headline_questions(tmp_path, 
     assert homs["best"] == 999 and homs["scope"]["where_names"] == ["Homs"]
     [civilians] = json.loads(_run(ws, "tolls", "--where", "Syria", "--victims", "civilians", "--json").stdout)
     assert civilians["best"] == 999 and civilians["scope"]["victims"] == "civilians"
-    assert len(_kept(ws)) == 3
+    assert len(_kept(ws)) == 4
     # the next write prepares them again, at its revision, with what the write changed
     _run(ws, "claims", "add", "--source", "Levant Observatory", "--count", "1383", "--victims", "civilians",
          "--where", COAST, "--from", "2025-03-06", "--cumulative", "--to", "2025-03-09", "--date", "2025-03-09")
@@ -365,10 +366,11 @@ def test_headline_questions_take_no_place_among_the_slow_answers_refreshed(ws, m
         "tolls for civilians killed in Lattakia, Tartous, Hama, Homs, since 2025-03-06"]
     assert [q for q, _s in report.prepared] == ["tolls for all killed in Syria, all dates",
                                                 "tolls for all killed in Syria, all dates by governorate",
-                                                "tolls for all killed in Syria, all dates by victims"]
+                                                "tolls for all killed in Syria, all dates by victims",
+                                                "tolls for all killed in Syria, all dates by week"]
     assert "prepared: tolls for all killed in Syria, all dates (" in report.summary()
     assert [a.read_back for a in run_tolls_many(ws, [(syria, None), (syria, "governorate"), (syria, "victims"),
-                                                     (coast_civilians(), None)], cached=True)] == [True] * 4
+                                                     (syria, "week"), (coast_civilians(), None)], cached=True)] == [True] * 5
     assert refresh_answers(ws, over=0).prepared == []  # all current
 
 
