@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
 
 from tally.core.quantities import format_count
 from tally.reconcile.figures import ClaimRow
@@ -23,12 +23,15 @@ from tally.reconcile.scope import (
     event_within,
 )
 
-CONTESTED_RATIO = 2.0  # independent figures for the same thing further apart than this: contested
-MAGNITUDE_RATIO = 10.0  # ... and further apart than this: flagged as an order of magnitude apart
-INCIDENT_SLACK = 1  # days: incident figures of different sources this far apart may be the same killings
-_PAD = dt.timedelta(days=INCIDENT_SLACK)
-_NO_PAD = dt.timedelta(0)
-_MIN, _MAX = dt.date.min, dt.date.max
+# Final: compiled (mypyc), the rules read these as C constants and statics, not from the module's
+# dict at each of the hundreds of thousands of uses on a national question.
+CONTESTED_RATIO: Final = 2.0  # independent figures for the same thing further apart than this: contested
+MAGNITUDE_RATIO: Final = 10.0  # ... and further apart than this: flagged as an order of magnitude apart
+INCIDENT_SLACK: Final = 1  # days: incident figures of different sources this far apart may be the same killings
+_PAD: Final = dt.timedelta(days=INCIDENT_SLACK)
+_NO_PAD: Final = dt.timedelta(0)
+_MIN: Final = dt.date.min
+_MAX: Final = dt.date.max
 
 RULES = f"""\
 R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in

@@ -20,15 +20,17 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import Any, Final
 
 from tally.core.errors import InputError
 from tally.core.gazetteer import LOCALITY_SEP, Area, Gazetteer, locality_code
 from tally.core.types import EVENTS
 
 SCOPE_CATEGORIES = ("all", "civilians", "women", "children", "security_forces", "fighters", "unknown")
+# Constants the rules read hundreds of thousands of times are Final: compiled (mypyc), they are
+# read as C statics, not looked up in the module's dict at each use.
 # parent of each category in the lattice (claims' categories included)
-_PARENT = {
+_PARENT: Final = {
     "civilians": "all", "security_forces": "all", "fighters": "all", "unknown": "all",
     "women": "civilians", "children": "civilians", "families": "civilians",
 }
@@ -39,25 +41,23 @@ CLAIM_CATEGORY = {
 }
 # what the categories split into (``--by victims``)
 CATEGORY_PARTS = {"all": ("civilians", "security_forces", "fighters", "unknown"), "civilians": ("women", "children")}
-_EVENT_PARENT = {"executed": "killed"}
+_EVENT_PARENT: Final = {"executed": "killed"}
 
 
-@functools.cache
-def category_chain(cat: str) -> tuple[str, ...]:
-    """*cat* and every category above it, nearest first."""
-    out = [cat]
-    while out[-1] in _PARENT:
-        out.append(_PARENT[out[-1]])
-    return tuple(out)
-
-
-@functools.cache  # called for every claim and pair of figures: a handful of categories, cached
 def category_within(inner: str, outer: str) -> bool:
     """True if every victim of category *inner* is of category *outer*."""
-    return outer in category_chain(inner)
+    # called for every claim and pair of figures: up the lattice (three levels) without a call,
+    # so that compiled rules call it natively (a functools.cache wrapper is a Python call)
+    if inner == outer:
+        return True
+    parent = _PARENT.get(inner)
+    while parent is not None:
+        if parent == outer:
+            return True
+        parent = _PARENT.get(parent)
+    return False
 
 
-@functools.cache
 def category_overlap(a: str, b: str) -> bool:
     """True if some victim can be counted in both categories."""
     if category_within(a, b) or category_within(b, a):
@@ -70,7 +70,7 @@ def category_rank(cat: str) -> int:
     return _RANK.get(cat, 0)
 
 
-_RANK = {"all": 2, "civilians": 1}
+_RANK: Final = {"all": 2, "civilians": 1}
 
 
 def event_within(inner: str, outer: str) -> bool:
@@ -78,7 +78,7 @@ def event_within(inner: str, outer: str) -> bool:
     return inner == outer or _EVENT_PARENT.get(inner) == outer
 
 
-_LEVEL_WEIGHT = {0: 10**5, 1: 10**3, 2: 10, 3: 1}
+_LEVEL_WEIGHT: Final = {0: 10**5, 1: 10**3, 2: 10, 3: 1}
 
 
 class Places:
