@@ -7,6 +7,7 @@ functions below implement them in that order.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -144,9 +145,11 @@ class Figure:
     date: dt.date | None = field(default=None, init=False)  # its first report (running tolls: their as-of date)
     start: dt.date | None = field(default=None, init=False)  # first day covered
     end: dt.date | None = field(default=None, init=False)  # last day covered (the first report's: relays do not stretch it)
+    extent: tuple[float, ...] | None = field(default=None, init=False)  # R4's order (:func:`_extent`), once worked out
 
     def __post_init__(self) -> None:
         self.source = self.source or self.claim.source
+        self.extent = None  # compiled, a field that __init__ does not take has no default: set here
 
     @property
     def reports(self) -> int:
@@ -226,40 +229,16 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     relayed = {k_c for c, k, _d, _a in prep if not c.attributed and c.relays_others
                for k_c in ((k, c.cumulative),)}
 
-    none: list[Figure] = []
-
-    def candidates(index: dict[tuple[object, ...], list[Any]], key: tuple[object, ...], d: int | None) -> list[Figure]:
-        entry = index.get(key)
-        if entry is None:
-            return none
-        figs: list[Figure]
-        first, figs, days = entry
-        if d is not None:
-            oldest = d - 3  # see _days
-            n = len(days)
-            while first < n and days[first] < oldest:
-                first += 1
-            entry[0] = first
-        return figs[first:] if first else figs
-
-    def file(index: dict[tuple[object, ...], list[Any]], key: tuple[object, ...], f: Figure, d: int | None) -> None:
-        entry = index.get(key)
-        if entry is None:
-            index[key] = [0, [f], [d]]
-        else:
-            entry[1].append(f)
-            entry[2].append(d)
-
     for c, k, d, anchor in prep:
         src, cumulative = c.source, c.cumulative
         undated = d is None
         target = None
         lists: tuple[list[Figure], ...]
         if anchor is None:
-            lists = (candidates(by_loose, (src, k, cumulative, undated), d),)
+            lists = (_candidates(by_loose, (src, k, cumulative, undated), d),)
         else:
-            lists = (candidates(by_key, (src, k, cumulative, undated, anchor), d),
-                     candidates(by_key, (src, k, cumulative, undated, None), d))
+            lists = (_candidates(by_key, (src, k, cumulative, undated, anchor), d),
+                     _candidates(by_key, (src, k, cumulative, undated, None), d))
         for fs in lists:
             for f in fs:
                 if _compatible(f.claim, c, places):
@@ -269,26 +248,58 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
                 break
         if target is None and not c.attributed and c.relays_others:
             if anchor is None:
-                lists = (candidates(by_loose, (None, k, cumulative, undated), d),)
+                lists = (_candidates(by_loose, (None, k, cumulative, undated), d),)
             else:
-                lists = (candidates(by_key, (None, k, cumulative, undated, anchor), d),
-                         candidates(by_key, (None, k, cumulative, undated, None), d))
+                lists = (_candidates(by_key, (None, k, cumulative, undated, anchor), d),
+                         _candidates(by_key, (None, k, cumulative, undated, None), d))
             target = next((f for fs in lists for f in fs
                            if f.source != src and f.claim.attributed and _compatible(f.claim, c, places)), None)
         if target is None:
             target = Figure(c, [])
             figures.append(target)
-            file(by_key, (src, k, cumulative, undated, anchor), target, d)
+            _file(by_key, (src, k, cumulative, undated, anchor), target, d)
             if (src, k, cumulative) in loose:
-                file(by_loose, (src, k, cumulative, undated), target, d)
+                _file(by_loose, (src, k, cumulative, undated), target, d)
             if (k, cumulative) in relayed:
-                file(by_key, (None, k, cumulative, undated, anchor), target, d)
+                _file(by_key, (None, k, cumulative, undated, anchor), target, d)
                 if (None, k, cumulative) in loose:
-                    file(by_loose, (None, k, cumulative, undated), target, d)
+                    _file(by_loose, (None, k, cumulative, undated), target, d)
         target.claims.append(c)  # inline, not a call: this loop runs once per claim
         if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
     return _settled(figures)
+
+
+_NONE: Final[list[Figure]] = []  # no candidates (never appended to)
+_EXTENT: Final = operator.attrgetter("extent")
+
+
+# R2's look-ups, at module level (not nested in collapse_relays) so that compiled they are called
+# natively: they run twice or more per claim.
+def _candidates(index: dict[tuple[object, ...], list[Any]], key: tuple[object, ...], d: int | None) -> list[Figure]:
+    """The figures filed under *key* that a claim of incident day *d* may join (see :func:`_days`)."""
+    entry = index.get(key)
+    if entry is None:
+        return _NONE
+    figs: list[Figure]
+    first, figs, days = entry
+    if d is not None:
+        oldest = d - 3  # see _days
+        n = len(days)
+        while first < n and days[first] < oldest:
+            first += 1
+        entry[0] = first
+    return figs[first:] if first else figs
+
+
+def _file(index: dict[tuple[object, ...], list[Any]], key: tuple[object, ...], f: Figure, d: int | None) -> None:
+    """File figure *f* (incident day *d*) under *key*."""
+    entry = index.get(key)
+    if entry is None:
+        index[key] = [0, [f], [d]]
+    else:
+        entry[1].append(f)
+        entry[2].append(d)
 
 
 def _settled(figures: list[Figure]) -> list[Figure]:
@@ -501,9 +512,14 @@ class _Index:
 
 
 def _extent(f: Figure, places: Places) -> tuple[float, ...]:
-    days = ((f.end or dt.date.max) - (f.start or dt.date.min)).days
-    return (places.weight(f.claim.areas), days, category_rank(f.claim.victims),
-            (f.date or dt.date.min).toordinal(), f.claim.value or 0)
+    """How much *f* covers, for ordering: places, days, victim category; then date and value (kept on
+    the figure: R4 orders every figure by it, R5 the figures of clusters no source covers)."""
+    got = f.extent
+    if got is None:
+        days = ((f.end or dt.date.max) - (f.start or dt.date.min)).days
+        got = f.extent = (places.weight(f.claim.areas), days, category_rank(f.claim.victims),
+                          (f.date or dt.date.min).toordinal(), f.claim.value or 0)
+    return got
 
 
 def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[Figure]]:
@@ -517,7 +533,9 @@ def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[F
     left: list[Figure] = []
     dropped: set[int] = set()  # figures counted, then replaced by a larger one
     index = _Index(places)
-    for f in sorted(figures, key=lambda f: _extent(f, places), reverse=True):
+    for f in figures:
+        _extent(f, places)  # kept on each figure: the sort below reads it without a call per figure
+    for f in sorted(figures, key=_EXTENT, reverse=True):
         value = f.claim.value
         if value is None:
             left.append(f)
@@ -730,9 +748,17 @@ def _range(cl: Cluster, places: Places) -> None:
 def _widest(figures: list[Figure], upper: dict[str, float], eligible: set[str], places: Places) -> str | None:
     """The *eligible* source with the widest figure, as R4 orders extents (:func:`_extent`: places, then
     days, then victims; then the larger sum, then the name)."""
-    widest = max((f for f in figures if f.source in eligible), default=None,
-                 key=lambda f: (*_extent(f, places)[:3], upper[f.source], f.source))
-    return None if widest is None else widest.source
+    widest: str | None = None
+    top: tuple[Any, ...] = ()
+    for f in figures:  # max() by that key, the first of equals: a loop, not a key call per figure
+        source = f.source
+        if source not in eligible:
+            continue
+        e = _extent(f, places)
+        key = (e[0], e[1], e[2], upper[source], source)
+        if widest is None or key > top:
+            widest, top = source, key
+    return widest
 
 
 def _outside(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure], places: Places) -> Iterator[Figure]:
