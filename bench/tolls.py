@@ -271,6 +271,18 @@ def _groups_read(home: Path, env: dict[str, str]) -> None:
         print(f"  tally tolls, Syria {victims}, never asked, a group of that answer: {wall:.2f} s wall (equal to --fresh)")
 
 
+def _a_write(cmd: list[str], env: dict[str, str], count: int, where: str, day: str, reported: str,
+             note: str) -> tuple[float, list[str]]:
+    """``tally claims add`` of an incident (*count* civilians in *where* on *day*) in a fresh process:
+    its wall time, and what the refresh that ends it says (kept current …, prepared …)."""
+    t = time.perf_counter()
+    done = subprocess.run([*cmd, "claims", "add", "--source", "Field team", "--count", str(count), "--victims",
+                           "civilians", "--where", where, "--from", day, "--to", day, "--incident", "--date", reported,
+                           "--note", note], check=True, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    return wall, [line for line in done.stderr.splitlines() if line.startswith(("kept current:", "prepared:"))]
+
+
 def after_a_write(home: Path, env: dict[str, str]) -> None:
     """A write through tally (``claims add``, in a copy of the workspace), then each query once.
 
@@ -285,13 +297,7 @@ def after_a_write(home: Path, env: dict[str, str]) -> None:
         copy = Path(tmp) / "ws"
         shutil.copytree(home, copy)
         cmd = [sys.executable, "-m", "tally", "--workspace", str(copy)]
-        t = time.perf_counter()
-        done = subprocess.run([*cmd, "claims", "add", "--source", "Field team", "--count", "3", "--victims", "civilians",
-                               "--where", "Homs", "--from", "2025-01-10", "--to", "2025-01-10", "--incident",
-                               "--date", "2025-01-11", "--note", "bench: a write"],
-                              check=True, env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - t
-        kept = [line for line in done.stderr.splitlines() if line.startswith(("kept current:", "prepared:"))]
+        wall, kept = _a_write(cmd, env, 3, "Homs", "2025-01-10", "2025-01-11", "bench: a write")
         answers = sum(1 for line in kept if line.startswith("kept current: tolls"))
         print(f"  a write (tally claims add) in a fresh process: {wall:.2f} s wall, keeping the rows and {answers} slow "
               f"answer(s) current:")
@@ -340,16 +346,10 @@ def nothing_asked(home: Path, env: dict[str, str]) -> None:
             if p.suffix in (".json", ".about"):
                 p.unlink()
         cmd = [sys.executable, "-m", "tally", "--workspace", str(copy)]
-        t = time.perf_counter()
-        done = subprocess.run([*cmd, "claims", "add", "--source", "Field team", "--count", "4", "--victims", "civilians",
-                               "--where", "Hama", "--from", "2025-01-12", "--to", "2025-01-12", "--incident",
-                               "--date", "2025-01-13", "--note", "bench: a first write"],
-                              check=True, env=env, capture_output=True, text=True)
-        wall = time.perf_counter() - t
+        wall, kept = _a_write(cmd, env, 4, "Hama", "2025-01-12", "2025-01-13", "bench: a first write")
         print(f"  nothing asked yet: a write (tally claims add) in a fresh process: {wall:.2f} s wall, which")
-        for line in done.stderr.splitlines():
-            if line.startswith(("kept current:", "prepared:")):
-                print(f"    {line}")
+        for line in kept:
+            print(f"    {line}")
         for label, args in FIRST_ASKS:
             t = time.perf_counter()
             done = subprocess.run([*cmd, "tolls", *args, "--json"], check=True, env=env, stdout=subprocess.PIPE,
