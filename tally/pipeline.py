@@ -695,7 +695,7 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     with ws.connect() as conn:
         rev = revision(conn)
         headline = headline_questions(claim_countries(conn), ws.settings.answers_prepare) if kept_rows else []
-    first = {Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev) for scope, by in headline}
+    first = {Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev): (scope, by) for scope, by in headline}
     # the headline questions are prepared below, asked or not: they take no place among the *limit*
     slow = [k for k in ws.answers.slow(over, limit + len(first))
             if Answers.key(k.kind, k.question, rev) not in first][:limit]
@@ -712,8 +712,7 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
             continue
         stale.append((_asked(scope, by), scope, by))
     asked = len(stale)
-    stale += [(_asked(scope, by), scope, by) for scope, by in headline
-              if not ws.answers.path(Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev)).exists()]
+    stale += [(_asked(scope, by), scope, by) for key, (scope, by) in first.items() if not ws.answers.path(key).exists()]
     if not stale:
         return RefreshReport([], failed, rows)
     for what, _scope, _by in stale:

@@ -144,15 +144,16 @@ class Figure:
     date: dt.date | None = field(default=None, init=False)  # its first report (running tolls: their as-of date)
     start: dt.date | None = field(default=None, init=False)  # first day covered
     end: dt.date | None = field(default=None, init=False)  # last day covered (the first report's: relays do not stretch it)
-    extent: tuple[float, ...] | None = field(default=None, init=False)  # R4's order (:func:`_extent`), once worked out
-    # start and end as day numbers, unknown ones open (R4 and R5 compare them a million times on a
-    # national question: compiled, integers compare natively, dates through Python's comparison)
-    lo: int = field(default=_FIRST_DAY, init=False)
-    hi: int = field(default=_LAST_DAY, init=False)
+    # Set in __post_init__ (compiled, a field __init__ does not take gets no default), then as below:
+    extent: tuple[float, ...] | None = field(init=False)  # R4's order (:func:`_extent`), once worked out
+    # start and end as day numbers, unknown ones open (set with them in _settled; R4 and R5 compare them
+    # a million times on a national question: compiled, integers compare natively, dates do not)
+    lo: int = field(init=False)
+    hi: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.source = self.source or self.claim.source
-        self.extent = None  # compiled, a field that __init__ does not take has no default: set here
+        self.extent = None
         self.lo, self.hi = _FIRST_DAY, _LAST_DAY
 
     @property
