@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Final
 from tally.core.quantities import format_count
 from tally.reconcile.figures import ClaimRow
 from tally.reconcile.scope import (
+    Cells,
     Places,
     Scope,
     category_overlap,
@@ -449,73 +450,168 @@ def contains(a: Figure, b: Figure, places: Places, slack: int = 0) -> bool:
 
 
 class _Index:
-    """Candidates for overlap: items bucketed by governorate and day, long ones by governorate.
+    """Candidates for overlap: items bucketed by area and day, long ones by governorate.
 
     Only figures sharing a bucket (or a wide figure: country-level, unplaced or undated) can
-    overlap, so the pairwise tests stay near-linear on large scopes.  An item is a figure or its
-    position in a list; the caller works out each figure's :meth:`where` once and passes it.
+    overlap, so the pairwise tests stay near-linear on large scopes.  Two figures overlap only if an
+    area of one lies in or above an area of the other: a figure of at most :attr:`LONG` days is
+    filed, for each of its days, under the areas it lies in below the country and, apart, under its
+    own (:class:`~tally.reconcile.scope.Cells`), and a figure seeks under its own areas (what lies
+    there or below) and, apart, under the areas above them (what lies just there), on its days and
+    the slack's days around them.  So an incident meets its district's incidents, and its
+    governorate's own figures, not every incident of its governorate that day.  Every figure that
+    will seek is announced first (:meth:`seek`), and an item is filed only where an announced figure
+    looks: where all are districts' incidents, under its district alone (*announced* False: under
+    every area it lies in).  An item is a figure or its position in a list; the caller works out each
+    figure's :meth:`where` once and passes it.
     """
 
     LONG: ClassVar[int] = 31  # days; longer figures are kept per governorate, not per day
 
-    def __init__(self, places: Places, slack: int = 0) -> None:
+    def __init__(self, places: Places, slack: int = 0, *, announced: bool = True) -> None:
         self.places = places
         self.slack = slack
-        self.days: dict[tuple[str, int], list[Any]] = defaultdict(list)
-        self.long: dict[str, list[Any]] = defaultdict(list)
+        self.announced = announced  # False: no figure is announced, items are filed under every area they lie in
+        self.days: dict[tuple[str, int], list[Any]] = {}  # (area, day): items in or under the area that day
+        self.exact: dict[tuple[str, int], list[Any]] = {}  # (area, day): items of that very area that day
+        self.spanned: dict[str, list[Any]] = {}  # governorate: its items filed by day (what a long figure seeks)
+        self.long: dict[str, list[Any]] = {}
         self.wide: list[Any] = []
         self.all: list[Any] = []
+        self.multi = False  # an item of several areas is filed by day: it may sit in two lists one seeks
+        self.sought: set[str] = set()  # areas some figure will look under (:meth:`seek`): its own
+        self.sought_exact: set[str] = set()  # ... and apart, the areas above its own
+        self.sought_long: set[str] = set()  # governorates a long figure will look in
+        # by Cells.no: where items of those cells go (the areas of days, of exact, the governorates of spanned)
+        self._filing: list[tuple[list[str], list[str], list[str]] | None] = []
+        self._asked: list[int] = []  # by Cells.no: 1 announced by a figure filed by day, 2 by a long one, 3 both
 
-    def where(self, f: Figure) -> tuple[tuple[str, ...] | None, range | None]:
-        """The governorates (None: wide) and, for a figure of at most :attr:`LONG` days, the days of *f*."""
-        anchors = self.places.anchor(f.claim.areas)
+    def seek(self, cells: Cells | None, span: range | None) -> None:
+        """Announce a figure with these :meth:`where` that will ask for :meth:`candidates` (before any
+        :meth:`add`: an item is filed only under the areas announced figures look under)."""
+        if cells is None:
+            return  # a wide figure meets every item
+        no, flag = cells.no, 1 if span is not None else 2
+        asked = self._asked
+        if no >= len(asked):
+            asked += [0] * (no + 1 - len(asked))
+        if asked[no] & flag:
+            return  # figures share their cells (Places.cells): most are announced already
+        asked[no] |= flag
+        if span is None:
+            self.sought_long.update(cells.anchors)
+        else:
+            self.sought.update(cells.areas)
+            self.sought_exact.update(cells.above)
+
+    def where(self, f: Figure) -> tuple[Cells | None, range | None]:
+        """The cells (None: wide) and, for a figure of at most :attr:`LONG` days, the days of *f*."""
+        cells = self.places.cells(f.claim.areas)
         if f.start is None or f.end is None:
-            return anchors, None
-        lo, hi = f.lo, f.hi
-        return anchors, (range(lo, hi + 1) if hi - lo <= self.LONG else None)
+            return cells, None
+        return cells, _span(f.lo, f.hi)
 
-    def add(self, item: Any, anchors: tuple[str, ...] | None, span: range | None, cumulative: bool) -> list[list[Any]]:
-        """Register *item*, a figure with these :meth:`where` and cumulative flag; returns the buckets it went in."""
+    def add(self, item: Any, cells: Cells | None, span: range | None, cumulative: bool) -> list[list[Any]]:
+        """Register *item*, a figure with these :meth:`where` and cumulative flag; returns the lists it went in."""
         self.all.append(item)
-        if anchors is None:
+        if cells is None:
             self.wide.append(item)
             return [self.all, self.wide]
-        if span is not None and self.slack and not cumulative:
-            span = range(span.start - self.slack, span.stop + self.slack)
         out = [self.all]
-        for a in anchors:
-            if span is None:
-                bucket = self.long[a]
+        anchors, areas = cells.anchors, cells.areas
+        if span is None:
+            for a in anchors:
+                bucket = self.long.get(a)
+                if bucket is None:
+                    bucket = self.long[a] = []
                 bucket.append(item)
                 out.append(bucket)
-            else:
-                for d in span:
-                    bucket = self.days[(a, d)]
-                    bucket.append(item)
-                    out.append(bucket)
+            return out
+        if len(areas) > 1:
+            self.multi = True
+        no, kept = cells.no, self._filing
+        if no >= len(kept):
+            kept += [None] * (no + 1 - len(kept))
+        filing = kept[no]
+        if filing is None:
+            filing = kept[no] = (([a for a in cells.filed if a in self.sought], [a for a in areas if a in self.sought_exact],
+                                  [a for a in anchors if a in self.sought_long]) if self.announced
+                                 else (list(cells.filed), list(areas), list(anchors)))
+        sought, apart, long_sought = filing
+        for a in long_sought:
+            listed = self.spanned.get(a)
+            if listed is None:
+                listed = self.spanned[a] = []
+            listed.append(item)
+        days, exact = self.days, self.exact
+        for d in span:
+            for a in sought:
+                bucket = days.get((a, d))
+                if bucket is None:
+                    bucket = days[(a, d)] = []
+                bucket.append(item)
+                out.append(bucket)
+            for a in apart:
+                bucket = exact.get((a, d))
+                if bucket is None:
+                    bucket = exact[(a, d)] = []
+                bucket.append(item)
+                out.append(bucket)
         return out
 
-    @staticmethod
-    def broad(anchors: tuple[str, ...] | None, span: range | None) -> bool:
-        """True for a figure filed as wide (no anchor) or long (no day buckets)."""
-        return anchors is None or span is None
-
-    def candidates(self, anchors: tuple[str, ...] | None, span: range | None) -> list[Any]:
-        """Registered items that may overlap a figure with these :meth:`where`."""
-        if anchors is None:
+    def candidates(self, cells: Cells | None, span: range | None, *, once: bool = True) -> list[Any]:
+        """Registered items that may overlap a figure with these :meth:`where`, each once (*once*
+        False: an item of several days or areas may come more than once)."""
+        if cells is None:
             return self.all
-        if span is not None and len(anchors) == 1 and len(span) == 1:
-            a = anchors[0]  # the common case: an incident in one governorate on one day
-            return [*self.wide, *self.long.get(a, ()), *self.days.get((a, span[0]), ())]
-        out: dict[int, Any] = {id(g): g for g in self.wide}
-        for a in anchors:
-            out.update((id(g), g) for g in self.long.get(a, ()))
-            if span is None:
-                out.update((id(g), g) for (aa, _d), gs in self.days.items() if aa == a for g in gs)
-            else:
+        anchors, areas, above = cells.anchors, cells.areas, cells.above
+        if span is not None and self.slack:  # items are filed by their own days: seek theirs that far around
+            span = range(span.start - self.slack, span.stop + self.slack)
+        if span is not None and len(areas) == 1 and len(span) == 1 and not self.multi:
+            # the common case: an incident in one area on one day (a figure filed under several of
+            # the lists sought has several areas, so here none is)
+            d = span[0]
+            out = [*self.wide, *self.long.get(anchors[0], ()), *self.days.get((areas[0], d), ())]
+            if self.exact:
+                for a in above:
+                    out += self.exact.get((a, d), ())
+            return out
+        if not once:
+            out = [*self.wide]
+            for a in anchors:
+                out += self.long.get(a, ())
+                if span is None:
+                    out += self.spanned.get(a, ())
+            if span is not None:
                 for d in span:
-                    out.update((id(g), g) for g in self.days.get((a, d), ()))
-        return list(out.values())
+                    for a in areas:
+                        out += self.days.get((a, d), ())
+                    if self.exact:
+                        for a in above:
+                            out += self.exact.get((a, d), ())
+            return out
+        seen: dict[int, Any] = {id(g): g for g in self.wide}
+        for a in anchors:
+            seen.update((id(g), g) for g in self.long.get(a, ()))
+            if span is None:
+                seen.update((id(g), g) for g in self.spanned.get(a, ()))
+        if span is not None:
+            for d in span:
+                for a in areas:
+                    seen.update((id(g), g) for g in self.days.get((a, d), ()))
+                for a in above:
+                    seen.update((id(g), g) for g in self.exact.get((a, d), ()))
+        return list(seen.values())
+
+
+def _span(lo: int, hi: int) -> range | None:
+    """The days from *lo* to *hi* (day numbers) that the index files or seeks a figure by, None if
+    more than :attr:`_Index.LONG`.  A figure may end before it starts: its representative report
+    (the one with most detail) started later than its first report ended (R2); the figures it
+    overlaps have a day between the two all the same (:func:`overlaps`), so it is filed by those."""
+    if hi < lo:
+        lo, hi = hi, lo
+    return range(lo, hi + 1) if hi - lo <= _Index.LONG else None
 
 
 def _extent(f: Figure, places: Places) -> tuple[float, ...]:
@@ -542,15 +638,18 @@ def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[F
     index = _Index(places)
     for f in figures:
         _extent(f, places)  # kept on each figure: the sort below reads it without a call per figure
-    for f in sorted(figures, key=_EXTENT, reverse=True):
+    order = sorted(figures, key=_EXTENT, reverse=True)
+    where = [index.where(f) for f in order]
+    for cells, span in where:
+        index.seek(cells, span)
+    for f, (cells, span) in zip(order, where):
         value = f.claim.value
         if value is None:
             left.append(f)
             continue
-        anchors, span = index.where(f)
         hits: list[Figure] = []
         inside = False
-        for g in index.candidates(anchors, span):
+        for g in index.candidates(cells, span):
             if not overlaps(f, g, places) or (dropped and id(g) in dropped):
                 continue
             if contains(g, f, places):
@@ -564,7 +663,7 @@ def combine(figures: list[Figure], places: Places) -> tuple[list[Figure], list[F
             dropped.update(id(g) for g in hits)
             left += hits
         chosen.append(f)
-        index.add(f, anchors, span, f.claim.cumulative)
+        index.add(f, cells, span, f.claim.cumulative)
     if dropped:
         chosen = [f for f in chosen if id(f) not in dropped]
     return chosen, left
@@ -602,24 +701,34 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
 
     index = _Index(places, INCIDENT_SLACK)
     where = [index.where(f) for f in figures]
+    for cells, span in where:
+        if cells is not None and span is not None:  # the broad figures come first (below), before any filed by day
+            index.seek(cells, span)
     # Wide and long figures first: the incidents inside one then join its cluster with one test
     # each.  The clusters (connected components) do not depend on the order; their order and
     # members' order below follow the figures' order.  The index holds positions, not figures.
-    order = sorted(range(len(figures)), key=lambda i: not _Index.broad(*where[i]))
+    order = [i for i, (cells, span) in enumerate(where) if cells is None or span is None]
+    order += [i for i, (cells, span) in enumerate(where) if cells is not None and span is not None]
     # A bucket of the index whose items were all in one cluster when last seen: once a figure is
     # in that cluster, the bucket holds nothing for it to test (clusters only merge).  On large
     # scopes nearly every bucket is so, and an incident skips its whole bucket with one find.
     same: dict[int, int | None] = {}
     for i in order:
         f = figures[i]
-        anchors, span = where[i]
+        cells, span = where[i]
         root = find(i)
-        if anchors is not None and span is not None and len(anchors) == 1 and len(span) == 1:
-            a = anchors[0]  # the common case: an incident in one governorate on one day
-            buckets: tuple[list[int] | None, ...] = (index.wide, index.long.get(a), index.days.get((a, span[0])))
+        if cells is not None and span is not None and len(cells.areas) == 1 and len(span) == 1:
+            # the common case: an incident in one area on one day (see _Index.candidates)
+            # (items are filed by their own days: the slack's days around it are sought too)
+            d, area, above = span[0], cells.areas[0], cells.above
+            buckets: list[list[int] | None] = [index.wide, index.long.get(cells.anchors[0])]
+            for e in range(d - INCIDENT_SLACK, d + INCIDENT_SLACK + 1):
+                buckets.append(index.days.get((area, e)))
+                if above and index.exact:
+                    buckets += [index.exact.get((a, e)) for a in above]
             kept = True
         else:
-            buckets, kept = (index.candidates(anchors, span),), False  # a list made for this figure
+            buckets, kept = [index.candidates(cells, span)], False  # a list made for this figure
         for bucket in buckets:
             if not bucket:
                 continue
@@ -644,7 +753,7 @@ def clusters(figures: list[Figure], places: Places) -> list[Cluster]:
                     alike = False
             if kept and alike:
                 same[id(bucket)] = root
-        for bucket in index.add(i, anchors, span, f.claim.cumulative):
+        for bucket in index.add(i, cells, span, f.claim.cumulative):
             if len(bucket) == 1:
                 same[id(bucket)] = root
             else:
@@ -772,20 +881,18 @@ def _outside(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure
     """The figures of the cluster's :func:`_alike` *groups* that no figure of *own* (one source's) contains,
     lazily: :func:`_covers` stops at the first, R5's high without a complete source takes them all."""
     source = own[0].source
-    index = _Index(places, INCIDENT_SLACK)
+    index = _Index(places, INCIDENT_SLACK, announced=False)  # lazily: the groups are not all sought
     for p in own:
-        index.add(p, *index.where(p), p.claim.cumulative)
+        cells, span = index.where(p)
+        index.add(p, cells, span, p.claim.cumulative)
     for first, last, members in groups:
         others = [q for q in members if q.source != source]  # its own figures it trivially contains
         if not others:
             continue
         # A figure that contains another overlaps it: only the index's candidates for the group's
         # places and whole span can contain a member.
-        span = None
-        if first.start is not None and last.end is not None:
-            lo, hi = first.lo, last.hi
-            span = range(lo, hi + 1) if hi - lo <= _Index.LONG else None
-        cands = index.candidates(places.anchor(first.claim.areas), span)
+        span = _span(first.lo, last.hi) if first.start is not None and last.end is not None else None
+        cands = index.candidates(places.cells(first.claim.areas), span, once=False)  # any() below: twice is harmless
         if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in cands):
             continue  # one figure contains the group's earliest start and latest end: all of it
         yield from (q for q in others if not any(contains(p, q, places, INCIDENT_SLACK) for p in cands))

@@ -78,6 +78,18 @@ def event_within(inner: str, outer: str) -> bool:
     return inner == outer or _EVENT_PARENT.get(inner) == outer
 
 
+class Cells:
+    """Where the rules' overlap index files and seeks a figure of some areas (:meth:`Places.cells`)."""
+
+    def __init__(self, no: int, anchors: tuple[str, ...], areas: tuple[str, ...], filed: tuple[str, ...],
+                 above: tuple[str, ...]) -> None:
+        self.no = no  # numbered by the Places that made it, from 0: indexes keep what they work out of it in lists
+        self.anchors = anchors  # the governorates the areas lie in
+        self.areas = areas
+        self.filed = filed  # every area they lie in below the country (the governorates first), themselves included
+        self.above = above  # the areas strictly above them there
+
+
 _LEVEL_WEIGHT: Final = {0: 10**5, 1: 10**3, 2: 10, 3: 1}
 
 
@@ -97,6 +109,8 @@ class Places:
         self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
         self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._weight: dict[tuple[str, ...], int] = {}
+        self._cells: dict[tuple[str, ...], Cells | None] = {}
+        self._cells_made = 0
         self._made: dict[str, Area] = {}  # unlisted localities met so far
         self._written: dict[str, str] = {}  # ... and their names as reports write them
         self.met_localities = False  # an unlisted locality's code has been read (its name may be wanted)
@@ -220,6 +234,35 @@ class Places:
                     break
                 out.add(self.admin1(a) or a)  # type: ignore[union-attr]
             got = self._anchor[areas] = tuple(sorted(out)) if out else None
+        return got  # type: ignore[return-value]
+
+    def cells(self, areas: tuple[str, ...]) -> Cells | None:
+        """Where the overlap index of the rules files and seeks a figure with these *areas*: None for
+        unplaced or country-wide areas (:meth:`anchor`), else the governorates, the areas, every area
+        they lie in below the country (governorates first) and the areas strictly above them there.
+
+        Two sets of areas overlap only if an area of one lies in or above an area of the other
+        (:meth:`overlap`): a figure filed under every area it lies in, and under its own areas
+        apart, is found by any figure that seeks under its own areas and, apart, under those
+        strictly above them, and by no figure elsewhere in the same governorate.
+        """
+        got = self._cells.get(areas, False)
+        if got is False:
+            anchors = self.anchor(areas)
+            if anchors is None:
+                got = None
+            else:
+                filed: dict[str, None] = dict.fromkeys(anchors)
+                above: dict[str, None] = {}
+                for x in areas:
+                    for a in sorted(self.ancestors(x)):
+                        if a != x and self.level(a) != 0:
+                            filed[a] = None
+                            above[a] = None
+                    filed[x] = None
+                got = Cells(self._cells_made, anchors, areas, tuple(filed), tuple(above))
+                self._cells_made += 1
+            self._cells[areas] = got
         return got  # type: ignore[return-value]
 
     def weight(self, areas: tuple[str, ...]) -> int:

@@ -12,7 +12,9 @@ from reconcile_helpers import COAST, D, coastal_rows, row
 from tally.reconcile.rules import (
     INCIDENT_SLACK,
     RULES,
+    _alike,
     _extent,
+    _outside,
     apply_series,
     clusters,
     collapse_relays,
@@ -243,22 +245,32 @@ _PLACES = [("ocha:SY04",), ("ocha:SY0401",), ("ocha:SY0402",), ("ocha:SY0401/kaf
 _CATEGORIES = ["civilians", "children", "women", "families", "fighters", "security_forces", "unknown", "all"]
 
 
+def _dense_rows(rng, sources):
+    """10 to 40 claims of *sources* on nine days in March 2025, in places that nest (:data:`_PLACES`):
+    incidents of one day or a few, running tolls since 1 March (a few days long), since 1 January
+    (long: over a month) or of unknown start, so that every list of the rules' index meets others."""
+    out = []
+    for _ in range(rng.randint(10, 40)):
+        kind = rng.choice(["incident", "incident", "incident", "days", "since March", "since January", "so far"])
+        day = D(2025, 3, 2) + dt.timedelta(days=rng.randint(0, 8))
+        date_from = {"days": day - dt.timedelta(days=rng.randint(1, 3)), "since March": D(2025, 3, 1),
+                     "since January": D(2025, 1, 1)}.get(kind)
+        out.append(row(rng.choice(sources), rng.randint(1, 50), victims=rng.choice(_CATEGORIES), qualifier="exact",
+                       areas=rng.choice(_PLACES), cumulative=kind not in ("incident", "days"), date_from=date_from,
+                       date_to=day if kind == "days" else None, reported=day,
+                       event=rng.choice(["killed", "killed", "injured"])))
+    return out
+
+
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(st.integers(0, 2**32))
 def test_clusters_are_the_connected_figures_whatever_the_index_skips(seed):
     # Dense draws (10 to 40 figures on nine days), so that incidents of one governorate, day and
-    # category meet often: hypothesis's own lists shrink towards too few of them.
-    rng = random.Random(seed)
-    figs = [(rng.choice("ABCD"), rng.randint(1, 50), rng.choice(_CATEGORIES), rng.choice(_PLACES),
-             rng.random() < 0.3, rng.randint(0, 8), rng.choice(["killed", "killed", "injured"]))
-            for _ in range(rng.randint(10, 40))]
-    # R5 looks an incident's candidates up by governorate and day and skips buckets of one cluster:
-    # its clusters must be exactly the groups of figures linked by overlaps, every pair tested
-    rows = [row(src, n, victims=victims, qualifier="exact", areas=areas, cumulative=cumulative,
-                date_from=D(2025, 3, 1) if cumulative else None, reported=D(2025, 3, 2) + dt.timedelta(days=day),
-                event=event)
-            for src, n, victims, areas, cumulative, day, event in figs]
-    figures = collapse_relays(rows, PL)
+    # category meet often: hypothesis's own lists shrink towards too few of them.  R5 files an
+    # incident by area and day, looks its candidates up under its own areas and those above, the
+    # slack's days around, and skips lists of one cluster: its clusters must be exactly the
+    # groups of figures linked by overlaps, every pair tested
+    figures = collapse_relays(_dense_rows(random.Random(seed), "ABCD"), PL)
     parent = list(range(len(figures)))
 
     def find(i):
@@ -274,6 +286,25 @@ def test_clusters_are_the_connected_figures_whatever_the_index_skips(seed):
                       for r in {find(k) for k in range(len(figures))})
     got = sorted(sorted(f.claim.id for f in cl.figures) for cl in clusters(figures, PL))
     assert got == expected
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.integers(0, 2**32))
+def test_figures_a_source_does_not_contain_are_those_of_every_pair_tested(seed):
+    # R5's completeness and its high without a complete source ask which figures of a cluster no
+    # figure of one source contains (_outside, through the index): the same as testing them all
+    figures = collapse_relays(_dense_rows(random.Random(seed), "ABC"), PL)
+    groups = _alike(figures)
+    own = [f for f in figures if f.source == "A"]
+    if not own:
+        return
+    expected = []
+    for first, last, members in groups:
+        others = [q for q in members if q.source != "A"]
+        if any(contains(p, first, PL, INCIDENT_SLACK) and contains(p, last, PL, INCIDENT_SLACK) for p in own):
+            continue
+        expected += [q for q in others if not any(contains(p, q, PL, INCIDENT_SLACK) for p in own)]
+    assert [q.claim.id for q in _outside(groups, own, PL)] == [q.claim.id for q in expected]
 
 
 def _combine_testing_every_pair(figures, places):
@@ -304,15 +335,8 @@ def _combine_testing_every_pair(figures, places):
 def test_sums_within_a_source_are_those_of_every_pair_tested(seed):
     # One source's dense figures on nine days, in places that nest (a governorate, its districts,
     # villages in a district or only in the governorate, several at once, the country, nowhere): R4
-    # looks a figure's candidates up by governorate, district and day, and must count what testing
-    # every pair counts
-    rng = random.Random(seed)
-    rows = [row("A", rng.randint(1, 50), victims=rng.choice(_CATEGORIES), qualifier="exact", areas=rng.choice(_PLACES),
-                cumulative=(cumulative := rng.random() < 0.3), date_from=D(2025, 3, 1) if cumulative else None,
-                reported=D(2025, 3, 2) + dt.timedelta(days=rng.randint(0, 8)),
-                event=rng.choice(["killed", "killed", "injured"]))
-            for _ in range(rng.randint(10, 40))]
-    figures = collapse_relays(rows, PL)
+    # looks a figure's candidates up by area and day, and must count what testing every pair counts
+    figures = collapse_relays(_dense_rows(random.Random(seed), "A"), PL)
     got = combine(figures, PL)[0]
     assert [f.claim.id for f in got] == [f.claim.id for f in _combine_testing_every_pair(figures, PL)]
 
