@@ -26,7 +26,7 @@ from tally.store.workspace import Workspace
 if TYPE_CHECKING:
     from tally.ingest.run import IngestReport, Progress
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
-    from tally.reconcile.scope import Scope
+    from tally.reconcile.scope import Places, Scope
     from tally.reconcile.tolls import Toll
     from tally.report.model import ReportData
 
@@ -134,7 +134,7 @@ def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None
     The dicts are exactly what ``tally tolls --json`` prints for the same scope (answers the
     workspace gave since its last write are read back, as there).
     """
-    from tally.reconcile.scope import Scope
+    from tally.reconcile.scope import Places, Scope
 
     tolls = [t.to_dict() for t in run_tolls(ws, Scope.build([scope] if scope else []), by, cached=True)]
     tolls.sort(key=lambda t: (t.get("group") not in (None, "", "all"), str(t.get("group") or "")))
@@ -541,6 +541,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
     """
     from tally.reconcile.estimates import scope_estimate, week_origin
     from tally.reconcile.figures import ClaimRow
+    from tally.reconcile.rules import Relays
     from tally.reconcile.scope import claim_filter, default_places
     from tally.reconcile.tolls import Job, Toll, during, group_scopes, nearby, reconcile_many
     from tally.store.audit import revision
@@ -573,8 +574,15 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         named = False
         jobs: list[Job] = []
         made: list[tuple[int, list[tuple[str | None, str | None, Scope, str | None]], int, float]] = []
+        # R2's figures of a country's claims, kept by the question about all of it: every question
+        # inside that country starts R2 from them (tally.reconcile.rules.Relays)
+        relays: dict[Scope, Relays | None] = {}
+        keep_relays: list[tuple[int, Scope]] = []  # (job, country scope) whose R2 figures to keep
         for i in todo:
             scope, by = questions[i]
+            wide = _relays_scope(scope, pl) if cached else None
+            if wide is not None and wide not in relays:
+                relays[wide] = None if fresh else Relays.from_dict(ws.answers.get(_relays_key(wide, rev)))
             started = time.perf_counter()
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
@@ -601,12 +609,23 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
                 if near is not None:
                     subset = near(sub)
                 doc = documented_count(conn, sub)
-                jobs.append(Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else []))
+                job = Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else [])
+                if wide is not None:
+                    job.relays = relays[wide]
+                    if job.relays is None and sub == wide and source is None:
+                        job.keep_relays = True
+                        keep_relays.append((len(jobs), wide))
+                jobs.append(job)
             made.append((i, groups, first, load_seconds + time.perf_counter() - started))
         tolls = reconcile_many(jobs, places=pl)
         # Kept only if no write landed while the claims were read (PostgreSQL reads each
         # statement's latest data; SQLite's read transaction sees one state throughout).
         keep = cached and revision(conn) == rev
+    for j, wide in keep_relays:
+        got = tolls[j].relays
+        if keep and got is not None:
+            ws.answers.put(_relays_key(wide, rev), got, Kept("relays", {"scope": wide.to_dict()}, rev, 0.0))
+        tolls[j].relays = None
     for i, groups, first, seconds in made:
         scope, by = questions[i]
         mine = tolls[first:first + len(groups)]
@@ -617,6 +636,24 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         if keep:
             ws.answers.put(keys[i], [t.to_dict() for t in mine], Kept("tolls", asked[i], rev, seconds))
     return [a for a in out if a is not None]
+
+
+def _relays_scope(scope: Scope, places: Places) -> Scope | None:
+    """The scope whose claims hold every claim of *scope*, and whose R2 figures questions share
+    (``Relays``): all of the one country *scope*'s places lie in, all victims, all dates, its event
+    (killed for executed); None if its places are not all in one country."""
+    from tally.reconcile.scope import Scope, event_within
+
+    countries = {a for code in scope.places for a in places.ancestors(code) if places.level(a) == 0}
+    if len(countries) != 1 or not scope.places:
+        return None
+    return Scope(places=(countries.pop(),), event="killed" if event_within(scope.event, "killed") else scope.event)
+
+
+def _relays_key(scope: Scope, rev: str) -> str:
+    from tally.store.answers import Answers
+
+    return Answers.key("relays", {"scope": scope.to_dict()}, rev)
 
 
 def kept_claims() -> Preparation:
@@ -682,7 +719,7 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     workspace), it also prepares the questions a reader asks first (:func:`headline_questions`)
     that are not current, asked or not.  The CLI calls it at the end of every command that wrote;
     *progress* is told each question before they are worked out (together)."""
-    from tally.reconcile.scope import Scope
+    from tally.reconcile.scope import Places, Scope
     from tally.store.answers import Answers
     from tally.store.audit import revision
     from tally.store.claims import claim_countries
@@ -697,7 +734,7 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
         headline = headline_questions(claim_countries(conn), ws.settings.answers_prepare) if kept_rows else []
     first = {Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, rev): (scope, by) for scope, by in headline}
     # the headline questions are prepared below, asked or not: they take no place among the *limit*
-    slow = [k for k in ws.answers.slow(over, limit + len(first))
+    slow = [k for k in ws.answers.slow(over, limit + len(first), kind="tolls")
             if Answers.key(k.kind, k.question, rev) not in first][:limit]
     failed: list[tuple[str, str]] = []
     stale: list[tuple[str, Scope, str | None]] = []
@@ -729,7 +766,7 @@ def headline_questions(countries: Iterable[str], groupings: Iterable[str]) -> li
     (:func:`refresh_answers`): for each of *countries* (ISO codes) the gazetteer knows, the toll of
     all killed over the whole period, ``"toll"`` in *groupings*, and grouped by each other grouping
     there (``"governorate"`` …), as ``(scope, by)``, as ``tally tolls --where COUNTRY [--by …]`` asks."""
-    from tally.reconcile.scope import Scope
+    from tally.reconcile.scope import Places, Scope
 
     out: list[tuple[Scope, str | None]] = []
     for country in countries:

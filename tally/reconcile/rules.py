@@ -33,6 +33,7 @@ INCIDENT_SLACK: Final = 1  # days: incident figures of different sources this fa
 _PAD: Final = dt.timedelta(days=INCIDENT_SLACK)
 _FIRST_DAY: Final = dt.date.min.toordinal()  # a figure's lo when its start is unknown
 _LAST_DAY: Final = dt.date.max.toordinal()  # ... and its hi when its end is
+_NO_DATE: Final = dt.date.max  # R2 takes claims without a date last
 
 RULES = f"""\
 R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in
@@ -204,14 +205,14 @@ def _relay_order(claims: list[ClaimRow], places: Places
     numbers: dict[tuple[object, ...], int] = {}
     anchor_of = places.anchor
     prep = []
-    for c in sorted(claims, key=lambda c: (c.as_of or dt.date.max, c.id)):
+    for c in sorted(claims, key=lambda c: (c.as_of or _NO_DATE, c.id)):
         k = numbers.setdefault(c.figure_key, len(numbers))
         d = None if c.cumulative or c.end is None else c.end.toordinal()
         prep.append((c, k, d, anchor_of(c.areas)))
     return prep
 
 
-def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
+def collapse_relays(claims: list[ClaimRow], places: Places, relays: Relays | None = None) -> list[Figure]:
     """Merge reports of the same figure into one :class:`Figure` per source and figure (R2).
 
     Claims are taken by date, so figures are made in order of their day: the figures of one
@@ -219,7 +220,14 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
     (:func:`_days`), are the tail of that key's list.  A claim finds its candidates with two
     look-ups and a stream of small identical incident figures from one source does not make the
     search quadratic.
+
+    *relays*: the figures this made of claims among which *claims* lie (:class:`Relays`, a wider
+    scope's), so that only what differs is worked out again (:func:`_replayed`): the same figures.
     """
+    if relays is not None:
+        got = _replayed(claims, places, relays)
+        if got is not None:
+            return got
     figures: list[Figure] = []
     # Keys are flat tuples (source, figure, cumulative, undated[, governorates]).  Each holds
     # [first candidate, figures, their days]: a figure more than three days older than the claim
@@ -274,6 +282,140 @@ def collapse_relays(claims: list[ClaimRow], places: Places) -> list[Figure]:
         if target.claim is not c and _detail(c) > _detail(target.claim):
             target.claim = c if c.source == target.source else _with_source(c, target.source)
     return _settled(figures)
+
+
+class Relays:
+    """The figures R2 made of a scope's claims, as claim ids: what R2 for any claims among them
+    starts from (:func:`collapse_relays`), kept between questions (``tally.pipeline``)."""
+
+    def __init__(self, ids: list[int], sizes: list[int], reports: list[int]) -> None:
+        self.ids = ids  # each figure's claims, in the order R2 took them; figure after figure, as R2 made them
+        self.sizes = sizes  # how many claims each figure holds
+        self.reports = reports  # how many reports each claim of ids groups (loaded for a period, it may group fewer)
+        # worked out when first replayed (:meth:`_index`): each id's position in ids, each position's
+        # figure, each figure's first position
+        self._at: dict[int, int] | None = None
+        self._figure: list[int] = []
+        self._first: list[int] = []
+
+    @classmethod
+    def of(cls, figures: list[Figure]) -> Relays:
+        """The relays of *figures*, as :func:`collapse_relays` returned them."""
+        ids: list[int] = []
+        reports: list[int] = []
+        for f in figures:
+            for c in f.claims:
+                ids.append(c.id)
+                reports.append(len(c.copies) or 1)
+        return cls(ids, [len(f.claims) for f in figures], reports)
+
+    def to_dict(self) -> dict[str, list[int]]:
+        return {"ids": self.ids, "sizes": self.sizes, "reports": self.reports}
+
+    @classmethod
+    def from_dict(cls, d: Any) -> Relays | None:
+        """The relays of :meth:`to_dict`, None if *d* is not such (a file from elsewhere)."""
+        try:
+            ids, sizes, reports = d["ids"], d["sizes"], d["reports"]
+            ok = (all(type(x) is int for x in ids) and all(type(x) is int and x > 0 for x in sizes)
+                  and all(type(x) is int for x in reports) and sum(sizes) == len(ids) == len(reports)
+                  and len(set(ids)) == len(ids))
+        except (KeyError, TypeError):
+            return None
+        return cls(list(ids), list(sizes), list(reports)) if ok else None
+
+    def _index(self) -> dict[int, int]:
+        at = self._at
+        if at is None:
+            at = {}
+            figure: list[int] = []
+            first: list[int] = []
+            ids = self.ids
+            k = 0
+            for n, size in enumerate(self.sizes):
+                first.append(k)
+                for _ in range(size):
+                    at[ids[k]] = k
+                    figure.append(n)
+                    k += 1
+            self._at, self._figure, self._first = at, figure, first
+        return at
+
+
+def _replayed(claims: list[ClaimRow], places: Places, relays: Relays) -> list[Figure] | None:
+    """R2's figures of *claims* from the *relays* of claims among which they lie; None if some
+    claim is not among them (an id the relays lack: R2 anew).
+
+    Exactly what R2 makes of *claims* itself.  R2's look-ups all key on the figure (event, victims,
+    numbers: ``figure_key``), so it works out the claims of each figure key apart from the others,
+    and the figures of all keys come in the order of their first claims (by date, then id).  Within
+    a key, the claims come by day, so the figures an incident may join are those of the last three
+    days whatever went before: where every figure of the wider claims is either wholly among
+    *claims* or wholly outside them, R2 makes of *claims* those figures it holds whole, report by
+    report as before.  A claim loaded for a narrower period may group fewer reports, and be dated
+    otherwise, than the same claim among the wider ones: counted as a figure not held whole.  The
+    keys of figures not held whole are worked out again, their claims only.
+    """
+    at = relays._index()
+    figure, first, sizes, reports = relays._figure, relays._first, relays.sizes, relays.reports
+    slots: list[list[ClaimRow | None] | None] = [None] * len(sizes)  # by figure: its claims among *claims*, in R2's order
+    filled = [0] * len(sizes)
+    touched: list[int] = []
+    again: set[tuple[Any, ...]] = set()  # figure keys worked out again
+    for c in claims:
+        k = at.get(c.id)
+        if k is None:
+            return None
+        n = figure[k]
+        got = slots[n]
+        if got is None:
+            got = slots[n] = [None] * sizes[n]
+            touched.append(n)
+        if got[k - first[n]] is not None:
+            return None  # an id twice
+        got[k - first[n]] = c
+        filled[n] += 1
+        if (len(c.copies) or 1) != reports[k]:
+            again.add(c.figure_key)
+    touched.sort()
+    whole: list[list[ClaimRow]] = []
+    for n in touched:
+        members = [c for c in slots[n] or () if c is not None]
+        if filled[n] == sizes[n]:
+            whole.append(members)
+        else:
+            again.add(members[0].figure_key)
+    kept = [_replayed_figure(m) for m in whole if not again or m[0].figure_key not in again]
+    _settled(kept)
+    if not again:
+        return kept
+    redone = collapse_relays([c for c in claims if c.figure_key in again], places)
+    # both in the order R2 makes figures: by their first claim's date, then id (_relay_order)
+    out: list[Figure] = []
+    i = j = 0
+    while i < len(kept) and j < len(redone):
+        a, b = kept[i].claims[0], redone[j].claims[0]
+        if (a.as_of or _NO_DATE, a.id) < (b.as_of or _NO_DATE, b.id):
+            out.append(kept[i])
+            i += 1
+        else:
+            out.append(redone[j])
+            j += 1
+    return out + kept[i:] + redone[j:]
+
+
+def _replayed_figure(claims: list[ClaimRow]) -> Figure:
+    """The figure R2 makes of *claims*, in the order it took them: dated by the first, represented
+    by the one with most detail (the first of those), under the first one's source."""
+    first = rep = claims[0]
+    if len(claims) == 1:
+        return Figure(rep, claims, source=rep.source)
+    for c in claims:
+        if _detail(c) > _detail(rep):
+            rep = c
+    if rep.source != first.source:
+        rep = _with_source(rep, first.source)
+    return Figure(rep, claims, source=first.source)
 
 
 _NONE: Final[list[Figure]] = []  # no candidates (never appended to)

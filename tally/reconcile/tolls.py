@@ -25,6 +25,7 @@ from tally.reconcile.rules import (
     MAGNITUDE_RATIO,
     Discount,
     Figure,
+    Relays,
     _n,
     _period_contains,
     _period_within,
@@ -62,6 +63,8 @@ class Toll:
     claims: list[int] = field(default_factory=list)
     discounted: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = field(default=0.0, compare=False, repr=False)  # reconciling it took (not in the JSON)
+    # R2's figures of the scope's claims (Relays.to_dict), when asked for (not in the JSON)
+    relays: dict[str, list[int]] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The toll JSON row (keys fixed: the report consumes them)."""
@@ -96,8 +99,13 @@ class Toll:
 
 
 def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str, Any] | None, scope: Scope,
-              *, places: Places | None = None, notes: Iterable[str] = ()) -> Toll:
-    """Reconcile *claims* for *scope* into a :class:`Toll` (claims outside the scope are ignored)."""
+              *, places: Places | None = None, notes: Iterable[str] = (), relays: Relays | None = None,
+              keep_relays: bool = False) -> Toll:
+    """Reconcile *claims* for *scope* into a :class:`Toll` (claims outside the scope are ignored).
+
+    *relays*: R2's figures of a wider scope's claims (:class:`~tally.reconcile.rules.Relays`), which
+    R2 here starts from (the same toll, sooner); *keep_relays*: keep this scope's on the toll
+    (``Toll.relays``)."""
     pl = places or default_places()
     toll = Toll(scope=scope, documented=int(documented or 0), flags=list(notes))
     inside, bounding, discounted = [], [], []
@@ -110,7 +118,9 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
                 discounted.append(Discount(c.id, f"rejected: {c.status_reason or 'no reason given'}"))
         elif rel == "bounds" and c.status == "active":
             bounding.append(c)
-    figures = collapse_relays(inside, pl)
+    figures = collapse_relays(inside, pl, relays)
+    if keep_relays:
+        toll.relays = Relays.of(figures).to_dict()
     current, corrected, flags = apply_series(figures, pl)
     discounted += corrected
     toll.flags += flags
@@ -185,6 +195,8 @@ class Job:
     estimate: dict[str, Any] | None
     scope: Scope
     notes: list[str] = field(default_factory=list)
+    relays: Relays | None = None
+    keep_relays: bool = False
 
 
 def reconcile_many(jobs: Sequence[Job], *, places: Places | None = None, workers: int | None = None,
@@ -235,7 +247,8 @@ def _reconcile_share(share: list[int]) -> list[Toll]:
 
 def _reconcile_job(job: Job, places: Places) -> Toll:
     started = time.perf_counter()
-    toll = reconcile(job.claims, job.documented, job.estimate, job.scope, places=places, notes=job.notes)
+    toll = reconcile(job.claims, job.documented, job.estimate, job.scope, places=places, notes=job.notes,
+                     relays=job.relays, keep_relays=job.keep_relays)
     toll.seconds = time.perf_counter() - started
     return toll
 

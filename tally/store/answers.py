@@ -125,11 +125,13 @@ class Answers:
         return [kept for p, kept in self._abouts()
                 if kept.kind == kind and kept.revision == revision and self.key(kind, kept.question, revision) == p.stem]
 
-    def slow(self, seconds: float, limit: int) -> list[Kept]:
-        """What was asked of the kept answers that took at least *seconds* to work out, the most
-        recently answered first, at most *limit*."""
+    def slow(self, seconds: float, limit: int, kind: str | None = None) -> list[Kept]:
+        """What was asked of the kept answers (of *kind*, if given) that took at least *seconds* to
+        work out, the most recently answered first, at most *limit*."""
         found = []
         for p, kept in self._abouts():
+            if kind is not None and kept.kind != kind:
+                continue
             try:
                 when = self.path(p.stem).stat().st_mtime_ns
             except OSError:

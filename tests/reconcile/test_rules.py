@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import random
 
 from hypothesis import given, settings
@@ -12,6 +14,7 @@ from reconcile_helpers import COAST, D, coastal_rows, row
 from tally.reconcile.rules import (
     INCIDENT_SLACK,
     RULES,
+    Relays,
     _alike,
     _extent,
     _outside,
@@ -21,8 +24,9 @@ from tally.reconcile.rules import (
     combine,
     contains,
     overlaps,
+    relation,
 )
-from tally.reconcile.scope import category_overlap, category_within, default_places, event_within
+from tally.reconcile.scope import Scope, category_overlap, category_within, default_places, event_within
 
 PL = default_places()
 
@@ -387,3 +391,65 @@ def test_figures_compare_their_days_as_their_dates_do(seed):
             for slack in (0, INCIDENT_SLACK, 2):
                 assert overlaps(f, g, PL, slack) == _overlaps_by_dates(f, g, slack), (f.claim, g.claim, slack)
                 assert contains(f, g, PL, slack) == _contains_by_dates(f, g, slack), (f.claim, g.claim, slack)
+
+
+def _relayed_rows(rng):
+    """Claims that relay one another: figures of three sources, each reported one to four times
+    (by outlets, a day or three apart, some without a place or a start, some unattributed), some
+    grouping several identical reports (copies), some rejected."""
+    out = []
+    for _ in range(rng.randint(5, 25)):
+        src, n = rng.choice("ABC"), rng.choice([3, 5, 12, 40])
+        victims, areas = rng.choice(["civilians", "children", "all"]), rng.choice(_PLACES[:6])
+        cumulative = rng.random() < 0.3
+        day = D(2025, 3, 2) + dt.timedelta(days=rng.randint(0, 8))
+        for r in range(rng.randint(1, 4)):
+            reported = day + dt.timedelta(days=rng.randint(0, 3) if r else 0)
+            c = row(src if rng.random() < 0.8 else "Outlet " + rng.choice("XY"), n, victims=victims, qualifier="exact",
+                    areas=areas if rng.random() < 0.8 else (), cumulative=cumulative,
+                    date_from=D(2025, 3, 1) if cumulative and rng.random() < 0.8 else None, reported=reported,
+                    attributed=rng.random() < 0.8, status="active" if rng.random() < 0.95 else "rejected")
+            if rng.random() < 0.3:
+                c = dataclasses.replace(c, copies=tuple((c.id + 10_000 * k, None, reported, f"Outlet {k}")
+                                                        for k in range(rng.randint(2, 4))))
+            out.append(c)
+    return out
+
+
+def _figures_in_full(figures):
+    return [(tuple(c.id for c in f.claims), f.claim.id, f.claim.source, f.source, f.date, f.start, f.end)
+            for f in figures]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.integers(0, 2**32))
+def test_relays_of_a_wider_scope_give_r2_of_any_claims_among_them(seed):
+    # R2 of a question's claims starts from the relays of its country's (tally.pipeline keeps them):
+    # the figures must be those R2 makes of the claims alone, whether the claims hold the wider
+    # figures whole (a period, places, victims), split them (any claims), or were loaded for a
+    # narrower period and group fewer reports than the same claims among the wider ones
+    rng = random.Random(seed)
+    wider = [c for c in _relayed_rows(rng) if c.status == "active"]
+    relays = Relays.from_dict(json.loads(json.dumps(Relays.of(collapse_relays(wider, PL)).to_dict())))
+    assert relays is not None
+    scopes = [Scope.build(["ocha:SY04"]), Scope.build(["iso:SY"], "2025-03-05"), Scope.build(["iso:SY"], victims="children"),
+              Scope.build(["ocha:SY0401"], None, "2025-03-07")]
+    subsets = [[c for c in wider if relation(c, s, PL) == "inside"] for s in scopes]
+    subsets.append([c for c in wider if rng.random() < 0.7])
+    # loaded for a later period, a claim lacks its earliest report, and is dated by the next
+    subsets.append([dataclasses.replace(c, copies=c.copies[1:], reported=c.reported + dt.timedelta(days=1))
+                    if len(c.copies) > 1 and rng.random() < 0.5 else c for c in wider])
+    for claims in subsets:
+        rng.shuffle(claims)
+        assert _figures_in_full(collapse_relays(claims, PL, relays)) == _figures_in_full(collapse_relays(claims, PL))
+    # claims the relays do not hold: R2 of them alone
+    stranger = row("A", 7, id=99_999_999, reported=D(2025, 3, 4))
+    assert _figures_in_full(collapse_relays([*wider, stranger], PL, relays)) == \
+        _figures_in_full(collapse_relays([*wider, stranger], PL))
+
+
+def test_relays_from_elsewhere_are_not_read():
+    assert Relays.from_dict({"ids": [1, 2], "sizes": [2], "reports": [1, 1]}) is not None
+    for bad in (None, [], {"ids": [1, 2], "sizes": [1], "reports": [1, 1]}, {"ids": [1, 1], "sizes": [2], "reports": [1, 1]},
+                {"ids": ["1"], "sizes": [1], "reports": [1]}, {"ids": [1], "sizes": [0, 1], "reports": [1]}, {"ids": [1]}):
+        assert Relays.from_dict(bad) is None
