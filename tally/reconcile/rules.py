@@ -419,6 +419,7 @@ def _replayed_figure(claims: list[ClaimRow]) -> Figure:
 
 
 _NONE: Final[list[Figure]] = []  # no candidates (never appended to)
+_FEW_PAIRS: Final = 64  # _outside: so few figures against so few groups that testing each pair is quicker
 _EXTENT: Final = operator.attrgetter("extent")
 _LO: Final = operator.attrgetter("lo")
 _HI: Final = operator.attrgetter("hi")
@@ -1023,18 +1024,23 @@ def _outside(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure
     """The figures of the cluster's :func:`_alike` *groups* that no figure of *own* (one source's) contains,
     lazily: :func:`_covers` stops at the first, R5's high without a complete source takes them all."""
     source = own[0].source
-    index = _Index(places, INCIDENT_SLACK, announced=False)  # lazily: the groups are not all sought
-    for p in own:
-        cells, span = index.where(p)
-        index.add(p, cells, span, p.claim.cumulative)
+    index: _Index | None = None
+    if len(own) * len(groups) > _FEW_PAIRS:  # else each of its figures is a candidate, no index to make
+        index = _Index(places, INCIDENT_SLACK, announced=False)  # lazily: the groups are not all sought
+        for p in own:
+            cells, span = index.where(p)
+            index.add(p, cells, span, p.claim.cumulative)
     for first, last, members in groups:
         others = [q for q in members if q.source != source]  # its own figures it trivially contains
         if not others:
             continue
         # A figure that contains another overlaps it: only the index's candidates for the group's
         # places and whole span can contain a member.
-        span = _span(first.lo, last.hi) if first.start is not None and last.end is not None else None
-        cands = index.candidates(places.cells(first.claim.areas), span, once=False)  # any() below: twice is harmless
+        if index is None:
+            cands = own
+        else:
+            span = _span(first.lo, last.hi) if first.start is not None and last.end is not None else None
+            cands = index.candidates(places.cells(first.claim.areas), span, once=False)  # any() below: twice is harmless
         if any(contains(p, first, places, INCIDENT_SLACK) and contains(p, last, places, INCIDENT_SLACK) for p in cands):
             continue  # one figure contains the group's earliest start and latest end: all of it
         yield from (q for q in others if not any(contains(p, q, places, INCIDENT_SLACK) for p in cands))
