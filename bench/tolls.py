@@ -224,10 +224,12 @@ def _ask(home: Path, kw: dict, by: str | None, env: dict[str, str], extra: list[
     return out
 
 
-def _forget(home: Path, scope: Scope, by: str | None) -> None:
+def _forget(home: Path, scope: Scope, by: str | None, kind: str = "tolls") -> None:
     """Remove the answer the workspace keeps to *scope* grouped *by* (its key starts with the
-    question's digest), as for a question never asked."""
-    asked = Answers.key("tolls", {"scope": scope.to_dict(), "by": by}, "").partition("-")[0]
+    question's digest), as for a question never asked (*kind* ``relays``: the relays kept with the
+    toll of *scope*, ``tally.reconcile.rules.Relays``)."""
+    question = {"scope": scope.to_dict(), "by": by} if kind == "tolls" else {"scope": scope.to_dict()}
+    asked = Answers.key(kind, question, "").partition("-")[0]
     for p in (home / "answers").glob(f"{asked}-*.json"):
         p.unlink()
 

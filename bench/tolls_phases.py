@@ -3,11 +3,13 @@
 On the news stream of ``bench/tolls.py`` (100,000 claims by default), with the claim rows kept as
 every write keeps them.  Run::
 
-    /work/main/.venv/bin/python bench/tolls_phases.py [--claims 100000] [--keep DIR] [--runs 3]
+    /work/main/.venv/bin/python bench/tolls_phases.py [--claims 100000] [--keep DIR] [--runs 3] [--relays]
 
 Prints, for each question:
 
-* **a fresh process, clocked** (the question never asked: its kept answers removed first):
+* **a fresh process, clocked** (the question never asked: its kept answers removed first, and
+  Syria's relays too, as on a workspace built through the library; with ``--relays``, Syria's are
+  kept, as after a write through tally, which prepares Syria's toll: ``tally.reconcile.rules.Relays``):
   importing ``tally.cli``, reaching the library call (the command's own imports, the scope, the
   workspace), reading and building the claims, the rules, keeping the answer and freeing the
   objects, printing; and the collector's passes while ``tally.cli`` is imported;
@@ -38,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from tolls import _forget, _options, built  # noqa: E402
 
-from tally.pipeline import keep_rows, kept_claims, open_workspace  # noqa: E402
+from tally.pipeline import keep_rows, kept_claims, open_workspace, run_tolls  # noqa: E402
 from tally.reconcile import _native  # noqa: E402
 from tally.reconcile import rules as R  # noqa: E402
 from tally.reconcile import tolls as T  # noqa: E402
@@ -92,12 +94,22 @@ def _scope(kw: dict) -> Scope:
     return Scope.build(kw.pop("where"), kw.pop("date_from", None), kw.pop("date_to", None), **kw)
 
 
-def fresh(home: Path, kw: dict, runs: int) -> dict[str, list[float]]:
-    """The clocked steps of *runs* fresh ``tally tolls`` processes, each asking *kw* for the first time."""
+def fresh(home: Path, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
+    """The clocked steps of *runs* fresh ``tally tolls`` processes, each asking *kw* for the first time
+    (with Syria's *relays* kept, else none)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-c", CLOCKED, "--workspace", str(home), "tolls", *_options(kw, None), "--json"]
     steps: dict[str, list[float]] = defaultdict(list)
+    syria = Scope.build(["iso:SY"])
+    relays = relays and _scope(kw) != syria  # (all of Syria is read back after a write: never worked out with its relays)
     for _ in range(runs):
+        if relays:
+            ws = open_workspace(home)
+            _forget(home, syria, None)
+            run_tolls(ws, syria, cached=True)  # worked out and kept, with its relays
+            ws.close()
+        else:
+            _forget(home, syria, None, kind="relays")
         _forget(home, _scope(kw), None)
         done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for k, v in json.loads(done.stderr.strip().splitlines()[-1]).items():
@@ -165,6 +177,7 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--keep", type=Path, help="Build the workspace here and keep it (reused when it exists).")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--relays", action="store_true", help="Keep Syria's relays, as after a write through tally.")
     args = ap.parse_args()
     home = built(args.keep, args.claims)
     ws = open_workspace(home)
@@ -172,7 +185,7 @@ def main() -> None:
     print(f"  claim rows kept: {keep_rows(ws, over=0)}")
     for label, kw in QUESTIONS:
         print(f"\n{label} (ms; range over {args.runs} runs)")
-        steps = fresh(home, kw, args.runs)
+        steps = fresh(home, kw, args.runs, args.relays)
         print("  fresh process: " + ", ".join(f"{k} {_range(v)}" for k, v in steps.items() if k != "passes on import")
               + f"; the collector's passes while importing tally.cli: {_range(steps['passes on import'], 1)}")
         steps = in_process(ws, kw, args.runs)

@@ -575,14 +575,15 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         jobs: list[Job] = []
         made: list[tuple[int, list[tuple[str | None, str | None, Scope, str | None]], int, float]] = []
         # R2's figures of a country's claims, kept by the question about all of it: every question
-        # inside that country starts R2 from them (tally.reconcile.rules.Relays)
+        # inside that country that loads many claims (as many as a workspace keeps its rows from)
+        # starts R2 from them (tally.reconcile.rules.Relays); with fewer, reading them would cost
+        # about what they save
         relays: dict[Scope, Relays | None] = {}
         keep_relays: list[tuple[int, Scope]] = []  # (job, country scope) whose R2 figures to keep
+        many = ws.settings.answers_rows_over
         for i in todo:
             scope, by = questions[i]
             wide = _relays_scope(scope, pl) if cached else None
-            if wide is not None and wide not in relays:
-                relays[wide] = None if fresh else Relays.from_dict(ws.answers.get(_relays_key(wide, rev)))
             started = time.perf_counter()
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
@@ -592,6 +593,10 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
                                 else ClaimRow.from_arguments(kept), time.perf_counter() - started)
                 started = time.perf_counter()
             rows, load_seconds = loaded[fkey]
+            if wide is not None and len(rows) < many:
+                wide = None
+            if wide is not None and wide not in relays:
+                relays[wide] = None if fresh else Relays.from_dict(ws.answers.get(_relays_key(wide, rev)))
             if not named and pl.meets_localities(c.areas for c in rows):  # villages the gazetteer lacks: named as reports do
                 pl.name_localities(locality_names(conn))
                 named = True

@@ -4,7 +4,9 @@ A country-wide toll takes a second or two to reconcile from 100,000 claims; aske
 unchanged workspace, it is read back from a file in the workspace (``answers/``).  Each answer is
 filed under a key made of
 
-* the question: its kind (``tolls``) and parameters (scope, grouping);
+* the question: its kind (``tolls``; ``relays``, R2's figures of a country's claims, which the
+  questions inside that country start from: ``tally.reconcile.rules.Relays``) and parameters
+  (scope, grouping);
 * the workspace's revision: the head of its audit log (``tally.store.audit``), which every write
   of tally moves, in the write's own transaction, whoever makes it and from whatever machine;
 * the code's fingerprint: the name, size and modification time of every file of the installed
