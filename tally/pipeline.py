@@ -134,7 +134,7 @@ def compute_tolls(ws: Workspace, scope: str | None = None, by: str | None = None
     The dicts are exactly what ``tally tolls --json`` prints for the same scope (answers the
     workspace gave since its last write are read back, as there).
     """
-    from tally.reconcile.scope import Places, Scope
+    from tally.reconcile.scope import Scope
 
     tolls = [t.to_dict() for t in run_tolls(ws, Scope.build([scope] if scope else []), by, cached=True)]
     tolls.sort(key=lambda t: (t.get("group") not in (None, "", "all"), str(t.get("group") or "")))
@@ -650,7 +650,7 @@ def _relays_scope(scope: Scope, places: Places) -> Scope | None:
     from tally.reconcile.scope import Scope, event_within
 
     countries = {a for code in scope.places for a in places.ancestors(code) if places.level(a) == 0}
-    if len(countries) != 1 or not scope.places:
+    if len(countries) != 1:
         return None
     return Scope(places=(countries.pop(),), event="killed" if event_within(scope.event, "killed") else scope.event)
 
@@ -724,7 +724,7 @@ def refresh_answers(ws: Workspace, *, over: float | None = None, limit: int | No
     workspace), it also prepares the questions a reader asks first (:func:`headline_questions`)
     that are not current, asked or not.  The CLI calls it at the end of every command that wrote;
     *progress* is told each question before they are worked out (together)."""
-    from tally.reconcile.scope import Places, Scope
+    from tally.reconcile.scope import Scope
     from tally.store.answers import Answers
     from tally.store.audit import revision
     from tally.store.claims import claim_countries
@@ -771,7 +771,7 @@ def headline_questions(countries: Iterable[str], groupings: Iterable[str]) -> li
     (:func:`refresh_answers`): for each of *countries* (ISO codes) the gazetteer knows, the toll of
     all killed over the whole period, ``"toll"`` in *groupings*, and grouped by each other grouping
     there (``"governorate"`` …), as ``(scope, by)``, as ``tally tolls --where COUNTRY [--by …]`` asks."""
-    from tally.reconcile.scope import Places, Scope
+    from tally.reconcile.scope import Scope
 
     out: list[tuple[Scope, str | None]] = []
     for country in countries:
