@@ -686,20 +686,15 @@ class _Index:
             if listed is None:
                 listed = self.spanned[a] = []
             listed.append(item)
-        days, exact = self.days, self.exact
+        filed_under = ((self.days, sought), (self.exact, apart))
         for d in span:
-            for a in sought:
-                bucket = days.get((a, d))
-                if bucket is None:
-                    bucket = days[(a, d)] = []
-                bucket.append(item)
-                out.append(bucket)
-            for a in apart:
-                bucket = exact.get((a, d))
-                if bucket is None:
-                    bucket = exact[(a, d)] = []
-                bucket.append(item)
-                out.append(bucket)
+            for lists, names in filed_under:
+                for a in names:
+                    bucket = lists.get((a, d))
+                    if bucket is None:
+                        bucket = lists[(a, d)] = []
+                    bucket.append(item)
+                    out.append(bucket)
         return out
 
     def candidates(self, cells: Cells | None, span: range | None, *, once: bool = True) -> list[Any]:
