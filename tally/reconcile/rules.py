@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
@@ -714,31 +714,22 @@ class _Index:
                 for a in above:
                     out += self.exact.get((a, d), ())
             return out
-        if not once:
-            out = [*self.wide]
-            for a in anchors:
-                out += self.long.get(a, ())
-                if span is None:
-                    out += self.spanned.get(a, ())
-            if span is not None:
-                for d in span:
-                    for a in areas:
-                        out += self.days.get((a, d), ())
-                    if self.exact:
-                        for a in above:
-                            out += self.exact.get((a, d), ())
-            return out
-        seen: dict[int, Any] = {id(g): g for g in self.wide}
+        lists: list[Sequence[Any]] = [self.wide]
         for a in anchors:
-            seen.update((id(g), g) for g in self.long.get(a, ()))
+            lists.append(self.long.get(a, ()))
             if span is None:
-                seen.update((id(g), g) for g in self.spanned.get(a, ()))
+                lists.append(self.spanned.get(a, ()))
         if span is not None:
             for d in span:
-                for a in areas:
-                    seen.update((id(g), g) for g in self.days.get((a, d), ()))
-                for a in above:
-                    seen.update((id(g), g) for g in self.exact.get((a, d), ()))
+                lists += [self.days.get((a, d), ()) for a in areas]
+                if self.exact:
+                    lists += [self.exact.get((a, d), ()) for a in above]
+        if not once:
+            return [g for gs in lists for g in gs]
+        seen: dict[int, Any] = {}
+        for gs in lists:
+            for g in gs:
+                seen[id(g)] = g  # a key set again keeps its place
         return list(seen.values())
 
 
