@@ -205,11 +205,16 @@ def _relay_order(claims: list[ClaimRow], places: Places
     numbers: dict[tuple[object, ...], int] = {}
     anchor_of = places.anchor
     prep = []
-    for c in sorted(claims, key=lambda c: (c.as_of or _NO_DATE, c.id)):
+    for c in sorted(claims, key=_taken):
         k = numbers.setdefault(c.figure_key, len(numbers))
         d = None if c.cumulative or c.end is None else c.end.toordinal()
         prep.append((c, k, d, anchor_of(c.areas)))
     return prep
+
+
+def _taken(c: ClaimRow) -> tuple[dt.date, int]:
+    """When R2 takes claim *c*: by its date (undated ones last), then id."""
+    return (c.as_of or _NO_DATE, c.id)
 
 
 def collapse_relays(claims: list[ClaimRow], places: Places, relays: Relays | None = None) -> list[Figure]:
@@ -390,12 +395,11 @@ def _replayed(claims: list[ClaimRow], places: Places, relays: Relays) -> list[Fi
     if not again:
         return kept
     redone = collapse_relays([c for c in claims if c.figure_key in again], places)
-    # both in the order R2 makes figures: by their first claim's date, then id (_relay_order)
+    # both in the order R2 makes figures: by when it took their first claims
     out: list[Figure] = []
     i = j = 0
     while i < len(kept) and j < len(redone):
-        a, b = kept[i].claims[0], redone[j].claims[0]
-        if (a.as_of or _NO_DATE, a.id) < (b.as_of or _NO_DATE, b.id):
+        if _taken(kept[i].claims[0]) < _taken(redone[j].claims[0]):
             out.append(kept[i])
             i += 1
         else:
