@@ -3,13 +3,13 @@
 On the news stream of ``bench/tolls.py`` (100,000 claims by default), with the claim rows kept as
 every write keeps them.  Run::
 
-    /work/main/.venv/bin/python bench/tolls_phases.py [--claims 100000] [--keep DIR] [--runs 3] [--relays]
+    /work/main/.venv/bin/python bench/tolls_phases.py [--claims 100000] [--keep DIR] [--runs 3] [--no-relays]
 
 Prints, for each question:
 
-* **a fresh process, clocked** (the question never asked: its kept answers removed first, and
-  Syria's relays too, as on a workspace built through the library; with ``--relays``, Syria's are
-  kept, as after a write through tally, which prepares Syria's toll: ``tally.reconcile.rules.Relays``):
+* **a fresh process, clocked** (the question never asked: its kept answers removed first; Syria's
+  relays, ``tally.reconcile.rules.Relays``, kept as keeping the rows keeps them, or with
+  ``--no-relays`` removed, as R2 worked out from scratch):
   importing ``tally.cli``, reaching the library call (the command's own imports, the scope, the
   workspace), reading and building the claims, the rules, keeping the answer and freeing the
   objects, printing; and the collector's passes while ``tally.cli`` is imported;
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from tolls import _forget, _options, built  # noqa: E402
 
-from tally.pipeline import keep_rows, kept_claims, open_workspace, run_tolls  # noqa: E402
+from tally.pipeline import _relays_key, keep_rows, kept_claims, open_workspace  # noqa: E402
 from tally.reconcile import _native  # noqa: E402
 from tally.reconcile import rules as R  # noqa: E402
 from tally.reconcile import tolls as T  # noqa: E402
@@ -101,15 +101,12 @@ def fresh(home: Path, kw: dict, runs: int, relays: bool) -> dict[str, list[float
     cmd = [sys.executable, "-c", CLOCKED, "--workspace", str(home), "tolls", *_options(kw, None), "--json"]
     steps: dict[str, list[float]] = defaultdict(list)
     syria = Scope.build(["iso:SY"])
-    relays = relays and _scope(kw) != syria  # (all of Syria is read back after a write: never worked out with its relays)
     for _ in range(runs):
+        _forget(home, syria, None, kind="relays")
         if relays:
             ws = open_workspace(home)
-            _forget(home, syria, None)
-            run_tolls(ws, syria, cached=True)  # worked out and kept, with its relays
+            keep_rows(ws, over=0)  # the rows are current: kept again with Syria's relays
             ws.close()
-        else:
-            _forget(home, syria, None, kind="relays")
         _forget(home, _scope(kw), None)
         done = subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for k, v in json.loads(done.stderr.strip().splitlines()[-1]).items():
@@ -117,8 +114,9 @@ def fresh(home: Path, kw: dict, runs: int, relays: bool) -> dict[str, list[float
     return steps
 
 
-def in_process(ws, kw: dict, runs: int) -> dict[str, list[float]]:
-    """The rules' times, one by one, on the claims of *kw* read from the kept rows (*runs* times).
+def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
+    """The rules' times, one by one, on the claims of *kw* read from the kept rows (*runs* times), R2
+    from Syria's kept relays if *relays* (read anew each run, as a fresh process reads them).
 
     The rules are called here in the order ``tally.reconcile.tolls.reconcile`` calls them (compiled,
     it calls them directly, so they cannot be clocked inside it): a change to that order belongs
@@ -132,15 +130,18 @@ def in_process(ws, kw: dict, runs: int) -> dict[str, list[float]]:
         for _ in range(runs):
             with ws.connect() as conn:
                 t = time.perf_counter()
-                kept = ws.kept_rows.load(conn, revision(conn), claim_filter(scope, pl), kept_claims())
+                rev = revision(conn)
+                kept = ws.kept_rows.load(conn, rev, claim_filter(scope, pl), kept_claims())
                 if kept is None:
                     raise SystemExit("the kept rows are not current for this question: run it again")
                 rows = ClaimRow.from_arguments(kept)
                 steps["claims"].append(time.perf_counter() - t)
+            wide = Scope.build(["iso:SY"])
+            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, rev))) if relays else None
             t0 = time.perf_counter()
             inside = [c for c in rows if c.status == "active" and R.relation(c, scope, pl) == "inside"]
             t1 = time.perf_counter()
-            figures = R.collapse_relays(inside, pl)
+            figures = R.collapse_relays(inside, pl, got)
             t2 = time.perf_counter()
             current, _discounted, _flags = R.apply_series(figures, pl)
             t3 = time.perf_counter()
@@ -155,7 +156,8 @@ def in_process(ws, kw: dict, runs: int) -> dict[str, list[float]]:
             t5 = time.perf_counter()
             T._source_rows(by_source, chosen, {s for cl in clusters for s in cl.sources if s not in cl.complete})
             t6 = time.perf_counter()
-            T.reconcile(rows, 0, None, scope, places=pl)
+            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, rev))) if relays else None
+            T.reconcile(rows, 0, None, scope, places=pl, relays=got)
             t7 = time.perf_counter()
             for name, seconds in (("R1", t1 - t0), ("R2", t2 - t1), ("R3", t3 - t2), ("R4", t4 - t3), ("R5", t5 - t4),
                                   ("source rows", t6 - t5), ("reconcile", t7 - t6)):
@@ -177,7 +179,8 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=100_000)
     ap.add_argument("--keep", type=Path, help="Build the workspace here and keep it (reused when it exists).")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--relays", action="store_true", help="Keep Syria's relays, as after a write through tally.")
+    ap.add_argument("--no-relays", dest="relays", action="store_false",
+                    help="Remove Syria's relays, which keeping the rows keeps, before each question.")
     args = ap.parse_args()
     home = built(args.keep, args.claims)
     ws = open_workspace(home)
@@ -188,7 +191,7 @@ def main() -> None:
         steps = fresh(home, kw, args.runs, args.relays)
         print("  fresh process: " + ", ".join(f"{k} {_range(v)}" for k, v in steps.items() if k != "passes on import")
               + f"; the collector's passes while importing tally.cli: {_range(steps['passes on import'], 1)}")
-        steps = in_process(ws, kw, args.runs)
+        steps = in_process(ws, kw, args.runs, args.relays)
         n_rows, n_inside, n_figures, n_current, n_chosen, n_clusters = steps.pop("sizes")
         print("  in process:    " + ", ".join(f"{k} {_range(v)}" for k, v in steps.items()))
         print(f"  ({n_rows:,} claims read, {n_inside:,} inside, {n_figures:,} figures, {n_current:,} current, "

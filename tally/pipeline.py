@@ -531,13 +531,15 @@ class TollAnswer:
 
 
 def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]], *, cached: bool = False,
-                   fresh: bool = False, rows: bool | None = None) -> list[TollAnswer]:
+                   fresh: bool = False, rows: bool | None = None, from_relays: bool | None = None) -> list[TollAnswer]:
     """:func:`run_tolls` for several ``(scope, by)`` questions at once, answered in their order.
 
     The claims of a scope are loaded once for all the questions about it, and the groups of every
     question are reconciled together (shared among the CPUs, as the groups of one ``--by`` are), so
     asking together is quicker than asking in turn; each answer is the same.  *rows*: read the
-    claims from the kept rows when current (default: with *cached* and not *fresh*).
+    claims from the kept rows when current (default: with *cached* and not *fresh*); *from_relays*:
+    start R2 from the relays kept at this revision (:func:`keep_rows`; default: with *cached* and
+    not *fresh*).
     """
     from tally.reconcile.estimates import scope_estimate, week_origin
     from tally.reconcile.figures import ClaimRow
@@ -552,6 +554,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
     out: list[TollAnswer | None] = [None] * len(questions)
     asked = [{"scope": scope.to_dict(), "by": by} for scope, by in questions]
     use_rows = (cached and not fresh) if rows is None else rows
+    read_relays = (cached and not fresh) if from_relays is None else from_relays
     if fresh and rows is None:
         ws.kept_rows.drop()
     with _gc_paused(), ws.connect() as conn:
@@ -596,7 +599,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             if wide is not None and len(rows) < many:
                 wide = None
             if wide is not None and wide not in relays:
-                relays[wide] = None if fresh else Relays.from_dict(ws.answers.get(_relays_key(wide, rev)))
+                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rev))) if read_relays else None
             if not named and pl.meets_localities(c.areas for c in rows):  # villages the gazetteer lacks: named as reports do
                 pl.name_localities(locality_names(conn))
                 named = True
@@ -792,11 +795,40 @@ def keep_rows(ws: Workspace, *, over: int | None = None) -> str | None:
     """Keep the workspace's claim rows in a file (``tally.store.kept_rows``) if it holds at least
     *over* claims (default: the setting ``answers_rows_over``), so that the questions asked until its
     next write load their claims from there; how they were kept (``"written"``, ``"patched"`` or
-    ``"refiled"``: :meth:`~tally.store.kept_rows.KeptRows.save`), None if they were not.
-    :func:`refresh_answers` calls it."""
+    ``"refiled"``: :meth:`~tally.store.kept_rows.KeptRows.save`), None if they were not.  With
+    them it keeps each country's relays (``_keep_relays``).  :func:`refresh_answers` calls it."""
     over = ws.settings.answers_rows_over if over is None else over
     with ws.connect() as conn:
-        return ws.kept_rows.save(conn, at_least=over, prepared=kept_claims())
+        kept = ws.kept_rows.save(conn, at_least=over, prepared=kept_claims())
+        if kept is not None:
+            _keep_relays(ws, conn)
+    return kept
+
+
+def _keep_relays(ws: Workspace, conn: Any) -> None:
+    """Keep the relays of each country whose claims are many (``tally.reconcile.rules.Relays``),
+    worked out from the rows just kept, so that the first question about all of it, or inside it,
+    starts R2 from them (:func:`run_tolls_many` reads them: a country's claims, as many as a
+    workspace keeps its rows from)."""
+    from tally.reconcile.figures import ClaimRow
+    from tally.reconcile.scope import claim_filter, default_places
+    from tally.reconcile.tolls import relays_of
+    from tally.store.audit import revision
+    from tally.store.claims import claim_countries
+
+    pl = default_places()
+    rev = revision(conn)
+    for scope, _by in headline_questions(claim_countries(conn), ["toll"]):
+        wide = _relays_scope(scope, pl)
+        if wide is None or ws.answers.path(key := _relays_key(wide, rev)).exists():
+            continue
+        started = time.perf_counter()
+        with _gc_paused():
+            kept = ws.kept_rows.load(conn, rev, claim_filter(wide, pl), kept_claims())
+            if kept is None or len(kept) < ws.settings.answers_rows_over:
+                continue
+            relays = relays_of(ClaimRow.from_arguments(kept), wide, places=pl).to_dict()
+        ws.answers.put(key, relays, Kept("relays", {"scope": wide.to_dict()}, rev, time.perf_counter() - started))
 
 
 def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]]
@@ -807,7 +839,7 @@ def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]
     each question answered and (what, why) of each that was not."""
     try:
         answers = run_tolls_many(ws, [(scope, by) for _what, scope, by in questions], cached=True, fresh=True,
-                                 rows=True)
+                                 rows=True, from_relays=True)
     except (TallyError, KeyError, TypeError, ValueError) as exc:  # e.g. a place the gazetteer no longer has
         if len(questions) == 1:
             return [], [(questions[0][0], (str(exc) or type(exc).__name__).splitlines()[0])]

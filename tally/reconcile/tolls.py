@@ -186,6 +186,15 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
     return toll
 
 
+def relays_of(claims: list[ClaimRow], scope: Scope, *, places: Places | None = None) -> Relays:
+    """R2's figures of the active *claims* inside *scope*, as :func:`reconcile` keeps them with
+    ``keep_relays``, without working out the rest of the toll: what a question inside *scope*
+    starts R2 from (``relays``)."""
+    pl = places or default_places()
+    return Relays.of(collapse_relays([c for c in claims if relation(c, scope, pl) == "inside" and c.status == "active"],
+                                     pl))
+
+
 @dataclass
 class Job:
     """The arguments of one :func:`reconcile` call (see :func:`reconcile_many`)."""

@@ -11,6 +11,7 @@ from tally.cli import app
 from tally.pipeline import (
     add_manual_claim,
     headline_questions,
+    keep_rows,
     open_workspace,
     refresh_answers,
     reject_claim,
@@ -431,30 +432,89 @@ def test_questions_inside_a_country_start_from_its_relays(ws, monkeypatch):
         assert [t.to_dict() for t in run_tolls(ws, scope, by, cached=True)] == [t.to_dict() for t in run_tolls(ws, scope, by)]
     # read back, not worked out: relays that make one figure of the running toll's two figures
     # (1,200 relayed, then 1,383) leave the coast with the first of them
-    path = about.with_suffix(".json")
+    _merge_figures(about.with_suffix(".json"), relayed, latest)
+    _forget_tolls(ws)
+    assert run_tolls(ws, coast_civilians())[0].best == 1383
+    assert run_tolls(ws, coast_civilians(), cached=True)[0].best == 1200
+    _forget_tolls(ws)
+    monkeypatch.setattr(ws.settings, "answers_rows_over", 6)  # the coast's 5 claims: too few to read them
+    assert run_tolls(ws, coast_civilians(), cached=True)[0].best == 1383
+    # a question in no one country starts R2 afresh (the running toll holds the Homs incident)
+    everywhere = Scope.build([], victims="civilians")
+    assert run_tolls(ws, everywhere, cached=True)[0].best == run_tolls(ws, everywhere)[0].best == 1383
+
+
+def test_kept_rows_come_with_each_countrys_relays(ws, monkeypatch):
+    """On SQLite and PostgreSQL: keeping the claim rows (as every write through tally does, and as a
+    workspace built through the library does with keep_rows) keeps each country's relays with them,
+    so that the first question about all of it, or inside it, starts R2 from them; and a write
+    refreshing the answers prepares the country's toll from them."""
+    monkeypatch.setattr(ws.settings, "answers_rows_over", 1)
+    monkeypatch.setattr(ws.settings, "answers_prepare", [])
+    relayed = add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08",
+                               **RUNNING)
+    add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-09", **RUNNING)
+    latest = add_manual_claim(ws, count=1383, date_to="2025-03-09", reported_at="2025-03-09", **RUNNING)
+    add_manual_claim(ws, source="Coast TV", count=230, victims="security_forces", where=["Latakia"],
+                     date_from="2025-03-06", date_to="2025-03-08", reported_at="2025-03-08")
+    assert keep_rows(ws) == "written"
+    [about] = [json.loads(p.read_text()) for p in ws.answers.root.glob("*.about")]
+    assert about["kind"] == "relays" and about["question"]["scope"]["where"] == ["iso:SY"]
+    syria = Scope.build(["Syria"])
+    questions = [(syria, None), (coast_civilians(), None), (Scope.build(["Syria"], "2025-03-07"), None),
+                 (syria, "victims")]
+    for scope, by in questions:
+        assert [t.to_dict() for t in run_tolls(ws, scope, by, cached=True)] == [t.to_dict() for t in run_tolls(ws, scope, by)]
+    # they are read: relays that make one figure of the running toll's two change the answers
+    _forget_tolls(ws)
+    [path] = [p.with_suffix(".json") for p in ws.answers.root.glob("*.about")]
+    _merge_figures(path, relayed, latest)
+    assert run_tolls(ws, syria)[0].best == 1383 + 230
+    assert run_tolls(ws, syria, cached=True)[0].best == 1200 + 230
+    # kept again with the rows after a write, and the toll a write prepares starts from them
+    _forget_tolls(ws)
+    monkeypatch.setattr(ws.settings, "answers_prepare", ["toll"])
+    add_manual_claim(ws, source="Rescuers", count=3, victims="civilians", where=["Homs"], date_from="2025-03-07",
+                     date_to="2025-03-07", reported_at="2025-03-07")
+    assert keep_rows(ws) == "patched"
+    [path] = [p.with_suffix(".json") for p in ws.answers.root.glob("*.about")]
+    _merge_figures(path, relayed, latest)
+    done = refresh_answers(ws)
+    assert done.rows is not None and [q for q, _s in done.prepared] == ["tolls for all killed in Syria, all dates"]
+    assert run_tolls(ws, syria, cached=True)[0].best == 1200 + 230  # (the Homs incident lies in the running toll)
+    _forget_tolls(ws)
+    path.unlink()
+    keep_rows(ws)
+    assert run_tolls(ws, syria, cached=True)[0].to_dict() == run_tolls(ws, syria)[0].to_dict()
+    # fewer claims than the rows are kept from: no relays
+    _forget_tolls(ws, "relays")
+    monkeypatch.setattr(ws.settings, "answers_rows_over", 6)
+    add_manual_claim(ws, source="Rescuers", count=2, victims="civilians", where=["Homs"], date_from="2025-03-08",
+                     date_to="2025-03-08", reported_at="2025-03-08")
+    assert keep_rows(ws, over=0) is not None
+    assert not [p for p in ws.answers.root.glob("*.about") if json.loads(p.read_text())["kind"] == "relays"]
+
+
+def _merge_figures(path, first_id, second_id) -> None:
+    """Tamper with the relays kept in *path*: the figure of claim *second_id* joins that of *first_id*."""
     doc = json.loads(path.read_text())
     relays = doc["answer"]
     figures, at = [], 0
     for size in relays["sizes"]:
         figures.append(list(zip(relays["ids"][at:at + size], relays["reports"][at:at + size], strict=True)))
         at += size
-    first = next(f for f in figures if f[0][0] == relayed)  # one claim of two reports (the store groups them)
-    second = next(f for f in figures if f[0][0] == latest)
+    first = next(f for f in figures if f[0][0] == first_id)  # one claim of two reports (the store groups them)
+    second = next(f for f in figures if f[0][0] == second_id)
     figures = [f for f in figures if f is not second]
     first += second
     relays.update(ids=[i for f in figures for i, _n in f], reports=[n for f in figures for _i, n in f],
                   sizes=[len(f) for f in figures])
     path.write_text(json.dumps(doc))
+
+
+def _forget_tolls(ws, kind: str = "tolls") -> None:
+    """Remove the answers of *kind* the workspace keeps."""
     for p in ws.answers.root.glob("*.about"):
-        if json.loads(p.read_text())["kind"] == "tolls":
+        if json.loads(p.read_text())["kind"] == kind:
             p.with_suffix(".json").unlink(missing_ok=True)
-    assert run_tolls(ws, coast_civilians())[0].best == 1383
-    assert run_tolls(ws, coast_civilians(), cached=True)[0].best == 1200
-    for p in ws.answers.root.glob("*.about"):
-        if json.loads(p.read_text())["kind"] == "tolls":
-            p.with_suffix(".json").unlink(missing_ok=True)
-    monkeypatch.setattr(ws.settings, "answers_rows_over", 6)  # the coast's 5 claims: too few to read them
-    assert run_tolls(ws, coast_civilians(), cached=True)[0].best == 1383
-    # a question in no one country starts R2 afresh (the running toll holds the Homs incident)
-    everywhere = Scope.build([], victims="civilians")
-    assert run_tolls(ws, everywhere, cached=True)[0].best == run_tolls(ws, everywhere)[0].best == 1383
+            p.unlink()
