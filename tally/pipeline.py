@@ -548,7 +548,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
     from tally.reconcile.tolls import Job, Toll, during, group_scopes, nearby, reconcile_many
     from tally.store.audit import revision
     from tally.store.claims import load_claim_rows, locality_names
-    from tally.store.scopes import documented_count, estimate_runs, record_dates
+    from tally.store.scopes import documented_counts, estimate_runs, record_dates
 
     pl = default_places()
     out: list[TollAnswer | None] = [None] * len(questions)
@@ -612,11 +612,11 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             near = (nearby(rows, pl) if by in ("governorate", "district")
                     else during(rows) if by in ("day", "week") else None)
             first = len(jobs)
-            for _group, _name, sub, source in groups:
+            documented = documented_counts(conn, [sub for _group, _name, sub, _source in groups])  # one query for most --by
+            for (_group, _name, sub, source), doc in zip(groups, documented, strict=True):
                 subset = rows if source is None else [c for c in rows if c.source == source]
                 if near is not None:
                     subset = near(sub)
-                doc = documented_count(conn, sub)
                 job = Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else [])
                 if wide is not None:
                     job.relays = relays[wide]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, and_, distinct, func, or_, select
@@ -74,17 +75,76 @@ def _record_conditions(f: dict[str, Any]) -> list[Any]:
 
 def documented_count(conn: Connection, scope: ScopeLike) -> Documented:
     """Distinct linked persons with a named record in *scope*; distinct records if no linkage has run."""
-    f = scope.record_filter()
+    return documented_counts(conn, [scope])[0]
+
+
+def documented_counts(conn: Connection, scopes: Sequence[ScopeLike]) -> list[Documented]:
+    """:func:`documented_count` of each of *scopes*, in order.  Scopes that differ only in one
+    governorate, one district or one day each (the groups of a ``--by governorate``, ``district``
+    or ``day``) are counted in one query grouped by that column, not one query each: the same
+    counts, each group's records being those its own conditions select."""
+    filters = [s.record_filter() for s in scopes]
+    out: list[Documented | None] = [_without_records(f) for f in filters]
+    todo = [i for i, d in enumerate(out) if d is None]
+    axis = _common_axis([filters[i] for i in todo]) if len(todo) > 1 else None
+    vr = victim_records.c
+    counts = (func.count(distinct(vr.person_id)), func.count(), func.count(vr.person_id))
+    if axis is None:
+        for i in todo:
+            out[i] = _documented(filters[i], *conn.execute(select(*counts).where(*_record_conditions(filters[i]))).one())
+        return [d for d in out if d is not None]
+    column, values, common = axis
+    got: dict[Any, tuple[Any, ...]] = {}
+    for key, *row in conn.execute(select(column, *counts).where(*_record_conditions(common), *values).group_by(column)):
+        got[_d(key) if column is vr.date_of_death else key] = tuple(row)
+    for i in todo:
+        f = filters[i]
+        key = f["date_from"] if column is vr.date_of_death else (f["governorates"] or f["districts"])[0]
+        out[i] = _documented(f, *got.get(key, (0, 0, 0)))
+    return [d for d in out if d is not None]
+
+
+_AXIS_KEYS = {"places": ("governorates", "districts", "countries"), "day": ("date_from", "date_to")}
+
+
+def _common_axis(filters: list[dict[str, Any]]) -> tuple[Any, list[Any], dict[str, Any]] | None:
+    """How to count records for *filters* (``record_filter()``s) in one grouped query: the column to
+    group by, the conditions selecting every group's values, and the filter common to all of
+    them; None unless they differ only in one governorate each, one district each or one day each."""
+    vr = victim_records.c
+    first = filters[0]
+    for axis, keys in _AXIS_KEYS.items():
+        if any({k: v for k, v in f.items() if k not in keys} != {k: v for k, v in first.items() if k not in keys}
+               for f in filters):
+            continue
+        if axis == "day":
+            days = [f["date_from"] for f in filters]
+            if any(d is None or f["date_to"] != d for d, f in zip(days, filters, strict=True)):
+                return None
+            return (vr.date_of_death, [vr.date_of_death >= min(days), vr.date_of_death <= max(days)],
+                    {**first, "date_from": None, "date_to": None})
+        common = {**first, "governorates": [], "districts": [], "countries": []}
+        for column, key, other in ((vr.governorate_code, "governorates", "districts"),
+                                   (vr.district_code, "districts", "governorates")):
+            if all(len(f[key]) == 1 and not f[other] and not f["countries"] for f in filters):
+                return column, [column.in_(sorted({f[key][0] for f in filters}))], common
+    return None
+
+
+def _without_records(f: dict[str, Any]) -> Documented | None:
+    """The documented count of a scope that no record can lie in (*f*: its ``record_filter()``), else None."""
     if f.get("event", "killed") not in ("killed", "executed"):
         return Documented(0, True)
     unmatched = f.get("unmatched_places") or []
     if unmatched and not (f["governorates"] or f["districts"] or f["countries"]):
         return Documented(0, True, f"documented not counted: victim records carry no village code and "
                                    f"{', '.join(unmatched)} lies in no known district")
-    vr = victim_records.c
-    conds = _record_conditions(f)
-    linked, total, with_person = conn.execute(
-        select(func.count(distinct(vr.person_id)), func.count(), func.count(vr.person_id)).where(*conds)).one()
+    return None
+
+
+def _documented(f: dict[str, Any], linked: Any, total: Any, with_person: Any) -> Documented:
+    """The documented count of a scope (*f*: its ``record_filter()``) from its records' distinct
+    persons, records, and records linked to a person."""
     linked, unlinked = int(linked or 0), int(total or 0) - int(with_person or 0)
     note = None
     if f.get("approximate_places"):

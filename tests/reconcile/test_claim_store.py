@@ -227,3 +227,62 @@ def test_a_typed_figure_reads_as_an_extracted_one(ws):
 
     assert row["count_text"] == "1200000"  # not "1.2e+06"
     assert (row["low"], row["high"], row["best"]) == interpret("1200000", "more_than") == (1_200_001, None, 1_200_000)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_documented_counts_of_groups_equal_each_groups_own_count(ws, seed):
+    """On SQLite and PostgreSQL: the groups of a --by governorate, district or day are counted in one
+    grouped query; each group's count and note are those its own query gives, whatever the records
+    (linked or not, nameless, of several statuses, without a country, outside every group)."""
+    import random
+
+    from tally.reconcile.scope import default_places
+    from tally.store.scopes import documented_counts
+
+    rng = random.Random(seed)
+    pl = default_places()
+    govs = ["ocha:SY06", "ocha:SY10", "ocha:SY04"]
+    dists = {g: pl.children(g, "admin2")[:3] for g in govs}
+    days = [D(2025, 3, 5) + dt.timedelta(days=k) for k in range(6)]
+    rows = []
+    for i in range(60):
+        g = rng.choice(govs)
+        rows.append((rng.choice([f"Person {i}", f"Person {i}", None, ""]), rng.choice(["civilian", "fighter", "unknown", "security_forces"]),
+                     rng.choice(["male", "female", "unknown"]), rng.choice([None, 9, 30]), rng.choice([*days, None]), g,
+                     rng.choice([*dists[g], None]), rng.choice(["SY", None])))
+    with ws.begin() as conn:
+        sid = get_or_create(conn, "UN", kind="organisation")
+        doc = insert_document(conn, {"sha256": "u" * 64, "kind": "victims", "media_type": "text/csv", "size": 1,
+                                     "source_id": sid, "meta": {}, "ingested_at": dt.datetime.now(UTC),
+                                     "ingested_by": "tester"})
+        insert_records(conn, [{"document_id": doc, "source_id": sid, "record_id": str(i), "row": i + 2, "name": name,
+                               "status": status, "sex": sex, "age": age, "date_of_death": day, "governorate_code": gov,
+                               "district_code": dist, "country": country, "extra": {}}
+                              for i, (name, status, sex, age, day, gov, dist, country) in enumerate(rows)])
+        if seed > 1:  # linked: some persons on two records, some records left unlinked
+            run = conn.execute(insert(link_runs).values(created_at=dt.datetime.now(UTC), created_by="t", engine="x",
+                                                        spec={})).inserted_primary_key[0]
+            ids = [r.id for r in conn.execute(victim_records.select())]
+            rng.shuffle(ids)
+            for a, b in zip(ids[:20:2], ids[1:20:2], strict=True):
+                pid = conn.execute(insert(persons).values(link_run_id=run)).inserted_primary_key[0]
+                conn.execute(update(victim_records).where(victim_records.c.id.in_([a, b] if seed == 2 else [a]))
+                             .values(person_id=pid))
+    groupings = []
+    for victims in ("all", "civilians", "women", "children", "unknown", "fighters"):
+        for when in ((None, None), (days[1], days[4])):
+            groupings.append([Scope(places=(g,), date_from=when[0], date_to=when[1], victims=victims) for g in govs])
+            groupings.append([Scope(places=(d,), date_from=when[0], date_to=when[1], victims=victims)
+                              for g in govs for d in dists[g]])
+        for where in ((), ("iso:SY",), ("ocha:SY06",), (dists["ocha:SY10"][0],)):
+            groupings.append([Scope(places=where, date_from=d, date_to=d, victims=victims) for d in days])
+        groupings.append([Scope(places=("iso:SY",), victims=victims), Scope(places=("ocha:SY06",), victims=victims)])
+    groupings.append([Scope(places=("iso:SY",), victims=v) for v in ("civilians", "fighters", "unknown")])
+    groupings.append([Scope(places=("ocha:SY06",), event="injured"), Scope(places=("ocha:SY10",))])
+    counted = 0
+    with ws.connect() as conn:
+        for scopes in groupings:
+            got = documented_counts(conn, scopes)
+            assert got == [documented_count(conn, s) for s in scopes], scopes
+            counted += sum(d.count for d in got)
+    assert counted > 100
