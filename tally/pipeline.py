@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tally.core.errors import InputError, NotFoundError, TallyError
-from tally.core.models import Claim
 from tally.store import audit
 from tally.store.answers import Kept
 from tally.store.kept_rows import Preparation
 from tally.store.workspace import Workspace
 
 if TYPE_CHECKING:
+    from tally.core.models import Claim
     from tally.ingest.run import IngestReport, Progress
     from tally.link import LinkResult, LinkScore, LinkSpec, Waterfall
     from tally.reconcile.scope import Places, Scope
@@ -890,6 +890,8 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
                      reported_at: object = None, low: float | None = None, high: float | None = None,
                      sensitivity: str = "public") -> int:
     """Add a claim that no article carries (a phone call, a field report); audited, marked manual."""
+    from tally.core.models import Claim  # (pydantic's models: imported when used, not by every command)
+
     import datetime as dt
 
     from tally.core.errors import InputError

@@ -11,16 +11,18 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Text, and_, case, cast, delete, func, insert, null, or_, select, update
 
 from tally.core.errors import InputError, NotFoundError
 from tally.core.gazetteer import LOCALITY_SEP, locality_key
-from tally.core.models import Claim
 from tally.store.claim_keys import area_texts, relay_key
 from tally.store.schema import claims, documents, sources
 from tally.store.sources import get_or_create
+
+if TYPE_CHECKING:  # (pydantic's models: imported by the commands that make claims, not by every question)
+    from tally.core.models import Claim
 
 # Claim JSON key -> claims column, where they differ.
 _COLUMN = {"count": "count_text", "source": "source_text"}
