@@ -2,7 +2,8 @@
 
 The claims imitate a news stream: incidents (a district, a day, one victim category) each reported
 by one to three sources and relayed by several outlets; weekly running tolls per governorate from
-monitoring groups, relayed; national running tolls.  Run::
+monitoring groups, relayed; national running tolls.  Beside them, three lists of named victims
+(25,000 persons, ~40,000 records, linked), which every toll's documented count queries.  Run::
 
     /work/main/.venv/bin/python bench/tolls.py [--claims 100000] [--keep DIR]
 
@@ -42,7 +43,7 @@ from tally.pipeline import init_workspace, keep_rows, open_workspace, run_tolls 
 from tally.reconcile import _native  # noqa: E402
 from tally.reconcile.scope import Scope  # noqa: E402
 from tally.store.answers import Answers  # noqa: E402
-from tally.store.schema import claims, documents, sources  # noqa: E402
+from tally.store.schema import claims, documents, link_runs, persons, sources, victim_records  # noqa: E402
 
 START = dt.date(2024, 12, 1)
 DAYS = 120
@@ -130,8 +131,43 @@ def build(home: Path, n_claims: int, seed: int = 1) -> float:
             conn.execute(insert(documents), docs[i:i + 5000])
         for i in range(0, len(rows), 5000):
             conn.execute(insert(claims), rows[i:i + 5000])
+        _named_victims(conn, random.Random(seed + 1), dists, n_claims // 4, now, first_doc=max(d["id"] for d in docs) + 1,
+                       first_source=len(names) + 1)
     ws.close()
     return time.perf_counter() - t0
+
+
+def _named_victims(conn, rng: random.Random, dists: dict[str, list[str]], n_victims: int, now: dt.datetime, *,
+                   first_doc: int, first_source: int) -> None:
+    """Three lists of named victims (as documentation groups keep them): *n_victims* persons, each on
+    one to three lists (about 1.6 records each), linked by one link run, so that every toll has a
+    documented count to query (``tally.store.scopes``)."""
+    lists = ["List A", "List B", "List C"]
+    conn.execute(insert(sources), [{"id": first_source + k, "name": n, "kind": "organisation", "created_at": now}
+                                   for k, n in enumerate(lists)])
+    conn.execute(insert(documents), [{"id": first_doc + k, "sha256": hashlib.sha256(n.encode()).hexdigest(),
+                                      "kind": "victims", "media_type": "text/csv", "size": 1000, "outlet": None,
+                                      "published": None, "source_id": first_source + k, "text": "", "meta": {},
+                                      "ingested_at": now, "ingested_by": "bench"} for k, n in enumerate(lists)])
+    run = conn.execute(insert(link_runs).values(created_at=now, created_by="bench", engine="bench", spec={})
+                       ).inserted_primary_key[0]
+    conn.execute(insert(persons), [{"id": p + 1, "link_run_id": run} for p in range(n_victims)])
+    govs = sorted(dists)
+    records: list[dict] = []
+    for p in range(n_victims):
+        g = rng.choice(govs)
+        d = rng.choice(dists[g]) if dists[g] else None
+        day = START + dt.timedelta(days=rng.randrange(DAYS))
+        status = rng.choices(["civilian", "fighter", "security_forces", "unknown"], [70, 15, 10, 5])[0]
+        sex, age = rng.choice(["male", "male", "female"]), rng.choice([None, rng.randrange(1, 90)])
+        on = [k for k in range(3) if rng.random() < 0.55] or [rng.randrange(3)]
+        for k in on:
+            records.append({"document_id": first_doc + k, "source_id": first_source + k, "record_id": f"{p}",
+                            "row": len(records) + 2, "name": f"Victim {p}", "sex": sex, "age": age,
+                            "date_of_death": day, "governorate_code": g, "district_code": d, "country": "SY",
+                            "status": status, "extra": {}, "person_id": p + 1})
+    for i in range(0, len(records), 5000):
+        conn.execute(insert(victim_records), records[i:i + 5000])
 
 
 def built(home: Path | None, n_claims: int) -> Path:
