@@ -137,7 +137,8 @@ def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
                 rows = ClaimRow.from_arguments(kept)
                 steps["claims"].append(time.perf_counter() - t)
             wide = Scope.build(["iso:SY"])
-            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, rev))) if relays else None
+            origin = ws.kept_rows.origin(rev)
+            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, origin))) if relays and origin else None
             t0 = time.perf_counter()
             inside = [c for c in rows if c.status == "active" and R.relation(c, scope, pl) == "inside"]
             t1 = time.perf_counter()
@@ -156,7 +157,7 @@ def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
             t5 = time.perf_counter()
             T._source_rows(by_source, chosen, {s for cl in clusters for s in cl.sources if s not in cl.complete})
             t6 = time.perf_counter()
-            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, rev))) if relays else None
+            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, origin))) if relays and origin else None
             T.reconcile(rows, 0, None, scope, places=pl, relays=got)
             t7 = time.perf_counter()
             for name, seconds in (("R1", t1 - t0), ("R2", t2 - t1), ("R3", t3 - t2), ("R4", t4 - t3), ("R5", t5 - t4),

@@ -538,8 +538,8 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
     question are reconciled together (shared among the CPUs, as the groups of one ``--by`` are), so
     asking together is quicker than asking in turn; each answer is the same.  *rows*: read the
     claims from the kept rows when current (default: with *cached* and not *fresh*); *from_relays*:
-    start R2 from the relays kept at this revision (:func:`keep_rows`; default: with *cached* and
-    not *fresh*).
+    start R2 from the relays kept with the current claim rows (:func:`keep_rows`; default: with
+    *cached* and not *fresh*).
     """
     from tally.reconcile.estimates import scope_estimate, week_origin
     from tally.reconcile.figures import ClaimRow
@@ -577,16 +577,16 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         named = False
         jobs: list[Job] = []
         made: list[tuple[int, list[tuple[str | None, str | None, Scope, str | None]], int, float]] = []
-        # R2's figures of a country's claims, kept by the question about all of it: every question
-        # inside that country that loads many claims (as many as a workspace keeps its rows from)
-        # starts R2 from them (tally.reconcile.rules.Relays); with fewer, reading them would cost
-        # about what they save
+        # R2's figures of a country's claims, kept with the claim rows (keep_rows): every question
+        # about that country or inside it that loads many claims (as many as a workspace keeps its
+        # rows from) starts R2 from them (tally.reconcile.rules.Relays); with fewer, reading them
+        # would cost about what they save
         relays: dict[Scope, Relays | None] = {}
-        keep_relays: list[tuple[int, Scope]] = []  # (job, country scope) whose R2 figures to keep
+        rows_origin = ws.kept_rows.origin(rev) if read_relays else None  # what the relays are kept under
         many = ws.settings.answers_rows_over
         for i in todo:
             scope, by = questions[i]
-            wide = _relays_scope(scope, pl) if cached else None
+            wide = _relays_scope(scope, pl) if rows_origin is not None else None
             started = time.perf_counter()
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
@@ -598,8 +598,8 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             rows, load_seconds = loaded[fkey]
             if wide is not None and len(rows) < many:
                 wide = None
-            if wide is not None and wide not in relays:
-                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rev))) if read_relays else None
+            if wide is not None and wide not in relays and rows_origin is not None:
+                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rows_origin)))
             if not named and pl.meets_localities(c.areas for c in rows):  # villages the gazetteer lacks: named as reports do
                 pl.name_localities(locality_names(conn))
                 named = True
@@ -620,20 +620,12 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
                 job = Job(subset, doc.count, scope_estimate(sub, runs, pl), sub, [doc.note] if doc.note else [])
                 if wide is not None:
                     job.relays = relays[wide]
-                    if job.relays is None and sub == wide and source is None:
-                        job.keep_relays = True
-                        keep_relays.append((len(jobs), wide))
                 jobs.append(job)
             made.append((i, groups, first, load_seconds + time.perf_counter() - started))
         tolls = reconcile_many(jobs, places=pl)
         # Kept only if no write landed while the claims were read (PostgreSQL reads each
         # statement's latest data; SQLite's read transaction sees one state throughout).
         keep = cached and revision(conn) == rev
-    for j, wide in keep_relays:
-        got = tolls[j].relays
-        if keep and got is not None:
-            ws.answers.put(_relays_key(wide, rev), got, Kept("relays", {"scope": wide.to_dict()}, rev, 0.0))
-        tolls[j].relays = None
     for i, groups, first, seconds in made:
         scope, by = questions[i]
         mine = tolls[first:first + len(groups)]
@@ -658,10 +650,13 @@ def _relays_scope(scope: Scope, places: Places) -> Scope | None:
     return Scope(places=(countries.pop(),), event="killed" if event_within(scope.event, "killed") else scope.event)
 
 
-def _relays_key(scope: Scope, rev: str) -> str:
+def _relays_key(scope: Scope, origin: str) -> str:
+    """The key of the relays of country *scope* kept with the claim rows read at revision *origin*
+    (``KeptRows.origin``): a write that changes no claim files the rows under its revision as they
+    are, and their relays hold as they are too."""
     from tally.store.answers import Answers
 
-    return Answers.key("relays", {"scope": scope.to_dict()}, rev)
+    return Answers.key("relays", {"scope": scope.to_dict()}, origin)
 
 
 def kept_claims() -> Preparation:
@@ -818,17 +813,20 @@ def _keep_relays(ws: Workspace, conn: Any) -> None:
 
     pl = default_places()
     rev = revision(conn)
+    origin = ws.kept_rows.origin(rev)
+    if origin is None:
+        return
     for scope, _by in headline_questions(claim_countries(conn), ["toll"]):
         wide = _relays_scope(scope, pl)
-        if wide is None or ws.answers.path(key := _relays_key(wide, rev)).exists():
-            continue
+        if wide is None or ws.answers.path(key := _relays_key(wide, origin)).exists():
+            continue  # kept already with these rows (a write that changed no claim refiled them)
         started = time.perf_counter()
         with _gc_paused():
             kept = ws.kept_rows.load(conn, rev, claim_filter(wide, pl), kept_claims())
             if kept is None or len(kept) < ws.settings.answers_rows_over:
                 continue
             relays = relays_of(ClaimRow.from_arguments(kept), wide, places=pl).to_dict()
-        ws.answers.put(key, relays, Kept("relays", {"scope": wide.to_dict()}, rev, time.perf_counter() - started))
+        ws.answers.put(key, relays, Kept("relays", {"scope": wide.to_dict()}, origin, time.perf_counter() - started))
 
 
 def _work_out_again(ws: Workspace, questions: list[tuple[str, Scope, str | None]]

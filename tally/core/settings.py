@@ -55,8 +55,8 @@ class Settings(BaseSettings):
     answers_rows_over: int = Field(
         default=20_000, ge=0, description="Claims: a command that writes keeps the claim rows in a file when the "
         "workspace holds at least this many, so that large scopes load without the database (tally.store.kept_rows); "
-        "a question that loads at least this many claims keeps or reads its country's relays "
-        "(tally.reconcile.rules.Relays).",
+        "with them, each country with at least this many claims keeps its relays (tally.reconcile.rules.Relays), "
+        "which a question that loads at least this many claims reads.",
     )
 
     @classmethod

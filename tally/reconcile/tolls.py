@@ -63,8 +63,6 @@ class Toll:
     claims: list[int] = field(default_factory=list)
     discounted: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = field(default=0.0, compare=False, repr=False)  # reconciling it took (not in the JSON)
-    # R2's figures of the scope's claims (Relays.to_dict), when asked for (not in the JSON)
-    relays: dict[str, list[int]] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The toll JSON row (keys fixed: the report consumes them)."""
@@ -99,13 +97,11 @@ class Toll:
 
 
 def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str, Any] | None, scope: Scope,
-              *, places: Places | None = None, notes: Iterable[str] = (), relays: Relays | None = None,
-              keep_relays: bool = False) -> Toll:
+              *, places: Places | None = None, notes: Iterable[str] = (), relays: Relays | None = None) -> Toll:
     """Reconcile *claims* for *scope* into a :class:`Toll` (claims outside the scope are ignored).
 
     *relays*: R2's figures of a wider scope's claims (:class:`~tally.reconcile.rules.Relays`), which
-    R2 here starts from (the same toll, sooner); *keep_relays*: keep this scope's on the toll
-    (``Toll.relays``)."""
+    R2 here starts from (the same toll, sooner: :func:`relays_of`)."""
     pl = places or default_places()
     toll = Toll(scope=scope, documented=int(documented or 0), flags=list(notes))
     inside, bounding, discounted = [], [], []
@@ -119,8 +115,6 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
         elif rel == "bounds" and c.status == "active":
             bounding.append(c)
     figures = collapse_relays(inside, pl, relays)
-    if keep_relays:
-        toll.relays = Relays.of(figures).to_dict()
     current, corrected, flags = apply_series(figures, pl)
     discounted += corrected
     toll.flags += flags
@@ -187,9 +181,8 @@ def reconcile(claims: list[ClaimRow], documented: int | None, estimate: dict[str
 
 
 def relays_of(claims: list[ClaimRow], scope: Scope, *, places: Places | None = None) -> Relays:
-    """R2's figures of the active *claims* inside *scope*, as :func:`reconcile` keeps them with
-    ``keep_relays``, without working out the rest of the toll: what a question inside *scope*
-    starts R2 from (``relays``)."""
+    """R2's figures of the active *claims* inside *scope*, as :func:`reconcile` makes them: what a
+    question inside *scope* starts R2 from (its ``relays``)."""
     pl = places or default_places()
     return Relays.of(collapse_relays([c for c in claims if relation(c, scope, pl) == "inside" and c.status == "active"],
                                      pl))
@@ -205,7 +198,6 @@ class Job:
     scope: Scope
     notes: list[str] = field(default_factory=list)
     relays: Relays | None = None
-    keep_relays: bool = False
 
 
 def reconcile_many(jobs: Sequence[Job], *, places: Places | None = None, workers: int | None = None,
@@ -257,7 +249,7 @@ def _reconcile_share(share: list[int]) -> list[Toll]:
 def _reconcile_job(job: Job, places: Places) -> Toll:
     started = time.perf_counter()
     toll = reconcile(job.claims, job.documented, job.estimate, job.scope, places=places, notes=job.notes,
-                     relays=job.relays, keep_relays=job.keep_relays)
+                     relays=job.relays)
     toll.seconds = time.perf_counter() - started
     return toll
 

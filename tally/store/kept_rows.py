@@ -100,6 +100,14 @@ class KeptRows:
         """Where the rows of revision *rev* are kept."""
         return self.root / f"{self.key(rev)}.rows"
 
+    def origin(self, rev: str) -> str | None:
+        """The revision at which the rows kept at revision *rev* were read (written or patched: a
+        write that changes no claim files them under its own revision as they are, :meth:`save`),
+        so what is worked out of the rows alone can be kept under it and hold as long as they do;
+        None when no rows are kept at *rev*."""
+        head = _head(self.path(rev))
+        return None if head is None or not isinstance(head.get("revision"), str) else head["revision"]
+
     def save(self, conn: Connection, *, at_least: int = 0, prepared: Preparation = AS_STORED) -> str | None:
         """Keep the rows of every claim the workspace holds now, if there are *at_least* that many,
         as *prepared* makes them.

@@ -20,6 +20,7 @@ from tally.pipeline import (
 )
 from tally.reconcile.scope import Scope
 from tally.reconcile.tolls import Toll
+from tally.store import audit
 from tally.store.answers import Answers, Kept, fingerprint
 
 runner = CliRunner()
@@ -409,10 +410,10 @@ def test_a_question_one_group_of_a_kept_answer_holds_is_read_from_it(ws):
 
 
 def test_questions_inside_a_country_start_from_its_relays(ws, monkeypatch):
-    """On SQLite and PostgreSQL: the toll of all of a country keeps R2's figures of its claims (which
-    reports are one figure: tally.reconcile.rules.Relays); a question inside that country starts
-    R2 from them and answers as worked out alone, and a question elsewhere does not read them.
-    Only questions that load as many claims as a workspace keeps its rows from (here 1) do."""
+    """On SQLite and PostgreSQL: the claim rows are kept with R2's figures of each country's claims
+    (which reports are one figure: tally.reconcile.rules.Relays); a question inside that country
+    starts R2 from them and answers as worked out alone, and a question elsewhere does not read
+    them. Only questions that load as many claims as a workspace keeps its rows from (here 1) do."""
     monkeypatch.setattr(ws.settings, "answers_rows_over", 1)
     relayed = add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08",
                                **RUNNING)
@@ -422,9 +423,8 @@ def test_questions_inside_a_country_start_from_its_relays(ws, monkeypatch):
                      date_from="2025-03-06", date_to="2025-03-08", reported_at="2025-03-08")
     add_manual_claim(ws, source="Rescuers", count=3, victims="civilians", where=["Homs"], date_from="2025-03-07",
                      date_to="2025-03-07", reported_at="2025-03-07")
-    syria = Scope.build(["Syria"])
     assert not list(ws.answers.root.glob("*.about"))
-    run_tolls(ws, syria, cached=True)
+    assert keep_rows(ws) == "written"
     [about] = [p for p in ws.answers.root.glob("*.about") if json.loads(p.read_text())["kind"] == "relays"]
     questions = [(coast_civilians(), None), (Scope.build(["Latakia"]), None), (Scope.build(["Syria"], "2025-03-07"), None),
                  (Scope.build(["Syria"], victims="civilians"), "governorate"), (Scope.build(["Homs"], None, "2025-03-08"), "day")]
@@ -444,11 +444,12 @@ def test_questions_inside_a_country_start_from_its_relays(ws, monkeypatch):
     assert run_tolls(ws, everywhere, cached=True)[0].best == run_tolls(ws, everywhere)[0].best == 1383
 
 
-def test_kept_rows_come_with_each_countrys_relays(ws, monkeypatch):
-    """On SQLite and PostgreSQL: keeping the claim rows (as every write through tally does, and as a
-    workspace built through the library does with keep_rows) keeps each country's relays with them,
-    so that the first question about all of it, or inside it, starts R2 from them; and a write
-    refreshing the answers prepares the country's toll from them."""
+def test_relays_are_kept_with_the_rows_and_hold_as_long_as_they_do(ws, monkeypatch):
+    """On SQLite and PostgreSQL: a country's relays are kept with the claim rows (keep_rows: every
+    write through tally, or the library on a workspace it built), so the first question about all
+    of the country starts R2 from them, and so does the toll a write prepares; a write that changes
+    no claim keeps the same relays (the rows are filed again as they are), one that adds a claim
+    works them out again, and a country with fewer claims than the rows are kept from has none."""
     monkeypatch.setattr(ws.settings, "answers_rows_over", 1)
     monkeypatch.setattr(ws.settings, "answers_prepare", [])
     relayed = add_manual_claim(ws, count=1200, qualifier="at_least", date_to="2025-03-08", reported_at="2025-03-08",
@@ -461,38 +462,42 @@ def test_kept_rows_come_with_each_countrys_relays(ws, monkeypatch):
     [about] = [json.loads(p.read_text()) for p in ws.answers.root.glob("*.about")]
     assert about["kind"] == "relays" and about["question"]["scope"]["where"] == ["iso:SY"]
     syria = Scope.build(["Syria"])
-    questions = [(syria, None), (coast_civilians(), None), (Scope.build(["Syria"], "2025-03-07"), None),
-                 (syria, "victims")]
-    for scope, by in questions:
+    for scope, by in [(syria, None), (syria, "victims"), (Scope.build(["Syria"], "2025-03-07"), None)]:
         assert [t.to_dict() for t in run_tolls(ws, scope, by, cached=True)] == [t.to_dict() for t in run_tolls(ws, scope, by)]
-    # they are read: relays that make one figure of the running toll's two change the answers
+    # they are read: relays that make one figure of the running toll's two figures change the toll
     _forget_tolls(ws)
     [path] = [p.with_suffix(".json") for p in ws.answers.root.glob("*.about")]
     _merge_figures(path, relayed, latest)
     assert run_tolls(ws, syria)[0].best == 1383 + 230
     assert run_tolls(ws, syria, cached=True)[0].best == 1200 + 230
-    # kept again with the rows after a write, and the toll a write prepares starts from them
+    # a write that changes no claim (an estimate): the rows filed again, their relays kept as they are
+    _forget_tolls(ws)
+    with ws.begin() as conn:
+        audit.append(conn, "tester", "estimate", "estimate", [], {})
+    assert keep_rows(ws) == "refiled" and path.exists()
+    assert run_tolls(ws, syria, cached=True)[0].best == 1200 + 230
+    # a claim added: the rows patched, the relays worked out again; the toll a write prepares
+    # starts from them (here the tampered ones, put in their place)
     _forget_tolls(ws)
     monkeypatch.setattr(ws.settings, "answers_prepare", ["toll"])
     add_manual_claim(ws, source="Rescuers", count=3, victims="civilians", where=["Homs"], date_from="2025-03-07",
                      date_to="2025-03-07", reported_at="2025-03-07")
-    assert keep_rows(ws) == "patched"
+    assert keep_rows(ws) == "patched" and not path.exists()
     [path] = [p.with_suffix(".json") for p in ws.answers.root.glob("*.about")]
+    assert run_tolls(ws, syria)[0].to_dict() == run_tolls(ws, syria, cached=True)[0].to_dict()
+    _forget_tolls(ws)
     _merge_figures(path, relayed, latest)
     done = refresh_answers(ws)
     assert done.rows is not None and [q for q, _s in done.prepared] == ["tolls for all killed in Syria, all dates"]
     assert run_tolls(ws, syria, cached=True)[0].best == 1200 + 230  # (the Homs incident lies in the running toll)
-    _forget_tolls(ws)
-    path.unlink()
-    keep_rows(ws)
-    assert run_tolls(ws, syria, cached=True)[0].to_dict() == run_tolls(ws, syria)[0].to_dict()
     # fewer claims than the rows are kept from: no relays
+    _forget_tolls(ws)
     _forget_tolls(ws, "relays")
-    monkeypatch.setattr(ws.settings, "answers_rows_over", 6)
+    monkeypatch.setattr(ws.settings, "answers_rows_over", 7)
     add_manual_claim(ws, source="Rescuers", count=2, victims="civilians", where=["Homs"], date_from="2025-03-08",
                      date_to="2025-03-08", reported_at="2025-03-08")
     assert keep_rows(ws, over=0) is not None
-    assert not [p for p in ws.answers.root.glob("*.about") if json.loads(p.read_text())["kind"] == "relays"]
+    assert not list(ws.answers.root.glob("*.about"))
 
 
 def _merge_figures(path, first_id, second_id) -> None:
