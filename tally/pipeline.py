@@ -598,8 +598,8 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             rows, load_seconds = loaded[fkey]
             if wide is not None and len(rows) < many:
                 wide = None
-            if wide is not None and wide not in relays and rows_origin is not None:
-                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rows_origin)))
+            if wide is not None and wide not in relays:
+                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rows_origin or "")))
             if not named and pl.meets_localities(c.areas for c in rows):  # villages the gazetteer lacks: named as reports do
                 pl.name_localities(locality_names(conn))
                 named = True
@@ -800,7 +800,7 @@ def keep_rows(ws: Workspace, *, over: int | None = None) -> str | None:
     return kept
 
 
-def _keep_relays(ws: Workspace, conn: Any) -> None:
+def _keep_relays(ws: Workspace, conn: Any) -> None:  # conn: a connection of ws (the orchestrator names no SQLAlchemy type)
     """Keep the relays of each country whose claims are many (``tally.reconcile.rules.Relays``),
     worked out from the rows just kept, so that the first question about all of it, or inside it,
     starts R2 from them (:func:`run_tolls_many` reads them: a country's claims, as many as a
@@ -888,11 +888,10 @@ def add_manual_claim(ws: Workspace, *, source: str, count: float, event: str = "
                      reported_at: object = None, low: float | None = None, high: float | None = None,
                      sensitivity: str = "public") -> int:
     """Add a claim that no article carries (a phone call, a field report); audited, marked manual."""
-    from tally.core.models import Claim  # (pydantic's models: imported when used, not by every command)
-
     import datetime as dt
 
     from tally.core.errors import InputError
+    from tally.core.models import Claim  # (pydantic's models: imported when used, not by every command)
     from tally.core.types import EVENTS, SENSITIVITIES, VICTIM_CATEGORIES
     from tally.reconcile.scope import Scope, default_places
     from tally.store.claims import insert_claims
