@@ -676,6 +676,24 @@ _GROUPS_ARE_SCOPES = {"governorate": ("where", "where_names"), "district": ("whe
                       "day": ("from", "to"), "week": ("from", "to"), "victims": ("victims",)}
 
 
+def _shaped_as_group(scope: dict[str, Any], by: str) -> bool:
+    """Whether *scope* (``Scope.to_dict()``) can be a group of an answer grouped *by*: one day, at most
+    seven days, one place of a governorate's or district's level or below (``tally.reconcile.tolls.group_scopes``),
+    so that no kept answer that cannot hold it is read (an answer by day is megabytes of JSON)."""
+    from tally.reconcile.scope import default_places
+
+    if by in ("day", "week"):
+        lo, hi = scope.get("from"), scope.get("to")
+        if lo is None or hi is None:
+            return False
+        days = (dt.date.fromisoformat(str(hi)) - dt.date.fromisoformat(str(lo))).days
+        return days == 0 if by == "day" else 0 <= days <= 6  # (a week cut by the question's first or last day)
+    if by in ("governorate", "district"):
+        where = scope.get("where") or []
+        return len(where) == 1 and default_places().level(str(where[0])) >= (1 if by == "governorate" else 2)
+    return True
+
+
 def _kept_group(ws: Workspace, scope: dict[str, Any], rev: str) -> Toll | None:
     """The toll of *scope* (``Scope.to_dict()``) as one group of a current kept answer grouped by
     place, period or victims (``Syria by governorate`` holds ``Homs``), or None: a question asked
@@ -683,9 +701,11 @@ def _kept_group(ws: Workspace, scope: dict[str, Any], rev: str) -> Toll | None:
     from tally.reconcile.tolls import Toll
 
     for kept in ws.answers.current("tolls", rev):
-        varies = _GROUPS_ARE_SCOPES.get(kept.question.get("by") or "")
+        by = kept.question.get("by") or ""
+        varies = _GROUPS_ARE_SCOPES.get(by)
         parent = kept.question.get("scope") or {}
-        if varies is None or any(parent.get(k) != v for k, v in scope.items() if k not in varies):
+        if (varies is None or any(parent.get(k) != v for k, v in scope.items() if k not in varies)
+                or not _shaped_as_group(scope, by)):
             continue
         for row in ws.answers.get(ws.answers.key("tolls", kept.question, rev)) or ():
             if isinstance(row, dict) and row.get("scope") == scope:

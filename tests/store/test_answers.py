@@ -523,3 +523,28 @@ def _forget_tolls(ws, kind: str = "tolls") -> None:
         if json.loads(p.read_text())["kind"] == kind:
             p.with_suffix(".json").unlink(missing_ok=True)
             p.unlink()
+
+
+def test_every_group_is_shaped_as_a_group_of_its_grouping():
+    """A question is read from a kept answer only if it has the shape of one of its groups (one day,
+    a week, one place of the level), so that answers that cannot hold it are not read: every group
+    tally makes has the shape of its grouping, weeks cut by the question's ends included."""
+    from tally.pipeline import _shaped_as_group
+    from tally.reconcile.scope import default_places
+    from tally.reconcile.tolls import group_scopes
+
+    pl = default_places()
+    made = 0
+    for scope in (Scope.build(["Syria"], "2025-03-04", "2025-03-20"), Scope.build(["Homs"], "2025-03-06", "2025-03-13"),
+                  Scope.build(["Latakia", "Homs"], "2025-03-02", "2025-03-31", victims="civilians")):
+        for by in ("governorate", "district", "day", "week", "victims"):
+            groups = group_scopes(scope, by, [], places=pl)
+            assert groups, (scope.label(), by)
+            for _key, _name, sub, _source in groups:
+                assert _shaped_as_group(sub.to_dict(), by), (by, sub.label())
+                made += 1
+    assert made > 100
+    assert not _shaped_as_group(Scope.build(["Syria"], "2025-03-04", None).to_dict(), "week")
+    assert not _shaped_as_group(Scope.build(["Syria"], "2025-03-04", "2025-03-05").to_dict(), "day")
+    assert not _shaped_as_group(Scope.build(["Syria"]).to_dict(), "governorate")
+    assert not _shaped_as_group(Scope.build(["Homs"]).to_dict(), "district")
