@@ -582,11 +582,11 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
         # rows from) starts R2 from them (tally.reconcile.rules.Relays); with fewer, reading them
         # would cost about what they save
         relays: dict[Scope, Relays | None] = {}
-        rows_origin = ws.kept_rows.origin(rev) if read_relays else None  # what the relays are kept under
+        rows_origin = (ws.kept_rows.origin(rev) if read_relays else None) or ""  # what the relays are kept under
         many = ws.settings.answers_rows_over
         for i in todo:
             scope, by = questions[i]
-            wide = _relays_scope(scope, pl) if rows_origin is not None else None
+            wide = _relays_scope(scope, pl) if rows_origin else None
             started = time.perf_counter()
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
@@ -599,7 +599,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             if wide is not None and len(rows) < many:
                 wide = None
             if wide is not None and wide not in relays:
-                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rows_origin or "")))
+                relays[wide] = Relays.from_dict(ws.answers.get(_relays_key(wide, rows_origin)))
             if not named and pl.meets_localities(c.areas for c in rows):  # villages the gazetteer lacks: named as reports do
                 pl.name_localities(locality_names(conn))
                 named = True

@@ -8,7 +8,9 @@ filed under a key made of
   questions inside that country start from: ``tally.reconcile.rules.Relays``) and parameters
   (scope, grouping);
 * the workspace's revision: the head of its audit log (``tally.store.audit``), which every write
-  of tally moves, in the write's own transaction, whoever makes it and from whatever machine;
+  of tally moves, in the write's own transaction, whoever makes it and from whatever machine
+  (relays: the revision the kept claim rows were read at, ``KeptRows.origin``, which a write that
+  changes no claim leaves as it is);
 * the code's fingerprint: the name, size and modification time of every file of the installed
   ``tally`` package (its gazetteer included), and the Python version.
 
