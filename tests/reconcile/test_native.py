@@ -114,3 +114,34 @@ def test_compiled_and_python_rules_give_the_same_tolls(tmp_path):
         assert outs[0] == outs[1], question
         answered += sum(1 for t in json.loads(outs[0]) if t["best"])
     assert answered >= 15  # tolls with a reported figure (20 here): the rules had work to do
+
+
+@pytest.mark.parametrize("cls", ["ClaimRow", "Figure"])
+def test_written_out_inits_take_what_the_dataclass_fields_declare(cls):
+    """ClaimRow and Figure write their ``__init__`` out, so that compiled it runs natively: it must take
+    the fields @dataclass would (names, order, defaults; None for a list made fresh), so that
+    ``dataclasses.replace`` and every caller build the same object, with its derived fields set."""
+    import dataclasses
+    import inspect
+
+    from tally.reconcile.figures import ClaimRow
+    from tally.reconcile.rules import Figure
+
+    kind = {"ClaimRow": ClaimRow, "Figure": Figure}[cls]
+    params = list(inspect.signature(kind).parameters.values())
+    fields = [f for f in dataclasses.fields(kind) if f.init]
+    assert [p.name for p in params] == [f.name for f in fields]
+    for p, f in zip(params, fields, strict=True):
+        if f.default_factory is not dataclasses.MISSING:
+            assert p.default is None, f.name
+        else:
+            assert p.default == (inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default), f.name
+    c = ClaimRow(7, "Monitor", "killed", "civilians", "about", 10.0, 14.0, None, ("ocha:SY06",),
+                 cumulative=False, reported=__import__("datetime").date(2025, 3, 8))
+    assert (c.value, c.upper, c.end, c.start, c.as_of, c.figure_key) == (
+        10.0, 14.0, c.reported, c.reported, c.reported, ("killed", "civilians", 10.0, 14.0, None))
+    again = dataclasses.replace(c, source="Agency", date_from=__import__("datetime").date(2025, 3, 6))
+    assert (again.source, again.start, again.end, again.value) == ("Agency", again.date_from, c.reported, 10.0)
+    f = Figure(c)
+    assert (f.claims, f.superseded, f.source, f.correction, f.extent, f.date) == ([], [], "Monitor", False, None, None)
+    assert Figure(c).claims is not f.claims
