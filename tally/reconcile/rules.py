@@ -34,6 +34,8 @@ _PAD: Final = dt.timedelta(days=INCIDENT_SLACK)
 _FIRST_DAY: Final = dt.date.min.toordinal()  # a figure's lo when its start is unknown
 _LAST_DAY: Final = dt.date.max.toordinal()  # ... and its hi when its end is
 _NO_DATE: Final = dt.date.max  # R2 takes claims without a date last
+_NO_DAY: Final = dt.date.min.toordinal()  # R4 orders figures without a date first
+_LONG: Final = 31  # days; longer figures are kept per governorate, not per day (_Index.LONG)
 
 RULES = f"""\
 R1 Scope. A toll answers for a scope: places (admin areas; village in district in governorate in
@@ -621,7 +623,7 @@ class _Index:
     figure's :meth:`where` once and passes it.
     """
 
-    LONG: ClassVar[int] = 31  # days; longer figures are kept per governorate, not per day
+    LONG: ClassVar[int] = _LONG  # days; longer figures are kept per governorate, not per day
 
     def __init__(self, places: Places, slack: int = 0, *, announced: bool = True) -> None:
         self.places = places
@@ -752,7 +754,7 @@ def _span(lo: int, hi: int) -> range | None:
     overlaps have a day between the two all the same (:func:`overlaps`), so it is filed by those."""
     if hi < lo:
         lo, hi = hi, lo
-    return range(lo, hi + 1) if hi - lo <= _Index.LONG else None
+    return range(lo, hi + 1) if hi - lo <= _LONG else None  # (a C constant, not the class attribute: once per figure)
 
 
 def _extent(f: Figure, places: Places) -> tuple[float, ...]:
@@ -762,7 +764,7 @@ def _extent(f: Figure, places: Places) -> tuple[float, ...]:
     if got is None:
         days = f.hi - f.lo  # (end or date.max) - (start or date.min), in days
         got = f.extent = (places.weight(f.claim.areas), days, category_rank(f.claim.victims),
-                          (f.date or dt.date.min).toordinal(), f.claim.value or 0)
+                          _NO_DAY if f.date is None else f.date.toordinal(), f.claim.value or 0)
     return got
 
 
