@@ -131,10 +131,10 @@ def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
             with ws.connect() as conn:
                 t = time.perf_counter()
                 rev = revision(conn)
-                kept = ws.kept_rows.load(conn, rev, claim_filter(scope, pl), kept_claims())
+                kept = ws.kept_rows.columns(conn, rev, claim_filter(scope, pl), kept_claims())
                 if kept is None:
                     raise SystemExit("the kept rows are not current for this question: run it again")
-                rows = ClaimRow.from_arguments(kept)
+                rows = ClaimRow.from_columns(*kept)
                 steps["claims"].append(time.perf_counter() - t)
             wide = Scope.build(["iso:SY"])
             origin = ws.kept_rows.origin(rev)

@@ -591,9 +591,9 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             wanted = claim_filter(scope, pl)
             fkey = json.dumps(wanted, sort_keys=True, default=str)
             if fkey not in loaded:
-                kept = ws.kept_rows.load(conn, rev, wanted, kept_claims()) if use_rows else None
+                kept = ws.kept_rows.columns(conn, rev, wanted, kept_claims()) if use_rows else None
                 loaded[fkey] = (ClaimRow.from_rows(*load_claim_rows(conn, **wanted), places=pl) if kept is None
-                                else ClaimRow.from_arguments(kept), time.perf_counter() - started)
+                                else ClaimRow.from_columns(*kept), time.perf_counter() - started)
                 started = time.perf_counter()
             rows, load_seconds = loaded[fkey]
             if wide is not None and len(rows) < many:
@@ -842,10 +842,11 @@ def _keep_relays(ws: Workspace, conn: Any) -> None:  # conn: a connection of ws 
             continue  # kept already with these rows (a write that changed no claim refiled them)
         started = time.perf_counter()
         with _gc_paused():
-            kept = ws.kept_rows.load(conn, rev, claim_filter(wide, pl), kept_claims())
-            if kept is None or len(kept) < ws.settings.answers_rows_over:
+            kept = ws.kept_rows.columns(conn, rev, claim_filter(wide, pl), kept_claims())
+            claims = [] if kept is None else ClaimRow.from_columns(*kept)
+            if len(claims) < ws.settings.answers_rows_over:
                 continue
-            relays = relays_of(ClaimRow.from_arguments(kept), wide, places=pl).to_dict()
+            relays = relays_of(claims, wide, places=pl).to_dict()
         ws.answers.put(key, relays, Kept("relays", {"scope": wide.to_dict()}, origin, time.perf_counter() - started))
 
 

@@ -97,6 +97,20 @@ class ClaimRow:
         """Build from :func:`claim_arguments` worked out before (the rows a workspace keeps)."""
         return [cls(*a) for a in arguments]
 
+    @staticmethod
+    def from_columns(columns: Sequence[list[Any]], order: Iterable[int] | None = None) -> list[ClaimRow]:
+        """Build from :func:`claim_arguments` by column (as a workspace keeps its rows:
+        ``tally.store.kept_rows``), the rows at the positions *order* gives, in that order (default:
+        all, as they come): ``from_arguments(zip(*columns))``, without a tuple per row (compiled,
+        each claim is built by a native call, its arguments read from lists); no columns, no claims."""
+        if not columns:
+            return []
+        (c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, c20, c21,
+         c22) = columns
+        return [ClaimRow(c0[i], c1[i], c2[i], c3[i], c4[i], c5[i], c6[i], c7[i], c8[i], c9[i], c10[i], c11[i], c12[i],
+                         c13[i], c14[i], c15[i], c16[i], c17[i], c18[i], c19[i], c20[i], c21[i], c22[i])
+                for i in (range(len(c0)) if order is None else order)]
+
 
 def claim_arguments(keys: Sequence[str], rows: Iterable[Sequence[Any]], places: Places | None = None
                     ) -> list[tuple[Any, ...]]:

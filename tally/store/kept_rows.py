@@ -57,7 +57,7 @@ from tally.store.audit import GENESIS, revision
 from tally.store.claims import IDS_PER_QUERY, admitted_area_keys, load_claim_rows
 from tally.store.schema import audit_events, claims
 
-_MAGIC = b"tally-rows 2\n"
+_MAGIC = b"tally-rows 3\n"
 # audited actions that change no claim's row, so rows kept before them still hold: an ingest adds
 # documents, sources and aliases, and victim records, and changes none a claim refers to
 ROWS_UNCHANGED = frozenset({"estimate", "link.run", "link.decide", "ingest"})
@@ -94,7 +94,7 @@ class KeptRows:
     @staticmethod
     def key(rev: str) -> str:
         """The key of the rows of a workspace at revision *rev*, read by this code."""
-        return Answers.key("rows", {"format": 2}, rev)
+        return Answers.key("rows", {"format": 3}, rev)
 
     def path(self, rev: str) -> Path:
         """Where the rows of revision *rev* are kept."""
@@ -256,6 +256,19 @@ class KeptRows:
         rows kept at revision *rev*; None when there are none for it (or none so prepared), they are
         unreadable, claims were inserted or deleted since, or *filters* are not ones the file serves
         (see the module)."""
+        got = self.columns(conn, rev, filters, prepared)
+        if got is None:
+            return None
+        columns, order = got
+        rows = list(zip(*columns, strict=True))
+        return rows if order is None else [rows[i] for i in order]
+
+    def columns(self, conn: Connection, rev: str, filters: dict[str, Any], prepared: Preparation = AS_STORED
+                ) -> tuple[list[list[Any]], list[int] | None] | None:
+        """What :meth:`load` reads, by column: the values of each field for the rows of the places,
+        events and victims *filters* admit, and the positions of the rows *filters* select, in the
+        database's order (None: all, as they are); so that a reader builds its objects without a tuple
+        per row (``tally.reconcile.figures.ClaimRow.from_columns``).  None as :meth:`load`."""
         if not _SERVED.issuperset(filters):
             return None
         date_from: dt.date | None = filters.get("date_from")
@@ -275,26 +288,35 @@ class KeptRows:
                           if area in places and (not events or event in events) and (not victims or kind in victims)]
                 if date_from is not None and not all(dated for _at, _n, dated in chosen):
                     return None
-                parts: list[list[tuple[Any, ...]]] = []
+                out: list[list[Any]] | None = None
+                picked: list[int] | None = None if date_to is None and date_from is None else []
+                size = 0
                 for at, n, _dated in chosen:
                     f.seek(start + at)
-                    starts, ends, columns = _loads(f.read(n))
-                    if date_to is None and date_from is None:
-                        parts.append(list(zip(*columns, strict=True)))
+                    starts, ends, packed = _loads(f.read(n))
+                    part = [c if type(c) is list else [c[0]] * len(starts) for c in packed]  # one value: see _blob
+                    if out is None:
+                        out = part
                     else:
+                        for column, values in zip(out, part, strict=True):
+                            column.extend(values)
+                    if picked is not None:
                         # as the database's: a claim without a start, or one starting by then; a claim
                         # whose end, else report, else start is unknown or then or later
-                        parts.append([r for r, s, e in zip(zip(*columns, strict=True), starts, ends, strict=True)
-                                      if (date_to is None or s is None or s <= date_to)
-                                      and (date_from is None or e is None or e >= date_from)])
-        except (OSError, EOFError, ValueError, KeyError, TypeError, struct.error, pickle.UnpicklingError):
+                        picked += [size + i for i, (s, e) in enumerate(zip(starts, ends, strict=True))
+                                   if (date_to is None or s is None or s <= date_to)
+                                   and (date_from is None or e is None or e >= date_from)]
+                    size += len(starts)
+        except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, struct.error, pickle.UnpicklingError):
             return None
-        if len(parts) == 1:
-            return parts[0]
-        out = [r for part in parts for r in part]
-        out.sort(key=itemgetter(0))  # the database's order: by each figure's first claim id
-        return out
-
+        if out is None:
+            return [], None  # no rows: no columns either
+        if len(chosen) > 1:  # each shard is in the database's order (by claim id), not the shards together
+            ids = out[0]
+            order = list(range(size)) if picked is None else picked
+            order.sort(key=ids.__getitem__)
+            return out, order
+        return out, picked
 
 class _Unpickler(pickle.Unpickler):
     """Plain values and dates only: any other class a file names is refused."""
@@ -341,9 +363,17 @@ def _blob(keys: list[str], rows: list[list[Any]], prepared: Preparation) -> tupl
     starts = [r[i_from] for r in rows]
     ends = [r[i_to] if r[i_to] is not None else r[i_reported] if r[i_reported] is not None else r[i_from]
             for r in rows]
-    columns = [_shared(list(c)) for c in zip(*prepared.convert(keys, rows), strict=True)]
+    columns = [_packed(_shared(list(c))) for c in zip(*prepared.convert(keys, rows), strict=True)]
     payload = (_shared(starts), _shared(ends), columns)
     return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL), dated
+
+
+def _packed(column: list[Any]) -> list[Any] | tuple[Any]:
+    """*column*, or its one value as a 1-tuple when every row has the same (a shard's event, victims,
+    places and status, most often): read back as that value repeated, without one per row in the file."""
+    if column and all(v is column[0] for v in column):
+        return (column[0],)
+    return column
 
 
 def _shared(column: list[Any]) -> list[Any]:

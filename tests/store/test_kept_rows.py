@@ -8,6 +8,7 @@ import os
 import pickle
 import random
 import struct
+from dataclasses import astuple
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -101,8 +102,13 @@ def _both(ws: Workspace, scope: Scope, prepared=None):
     prepared = prepared or kept_claims()
     with ws.connect() as conn:
         rev = revision(conn)
-        return (prepared.convert(*load_claim_rows(conn, **claim_filter(scope))),
-                ws.kept_rows.load(conn, rev, claim_filter(scope), prepared))
+        db = prepared.convert(*load_claim_rows(conn, **claim_filter(scope)))
+        kept = ws.kept_rows.load(conn, rev, claim_filter(scope), prepared)
+        if kept is not None and prepared.name == kept_claims().name:
+            # a question builds its claims from the kept columns: the same claims, in the same order
+            built = ClaimRow.from_columns(*ws.kept_rows.columns(conn, rev, claim_filter(scope), prepared))
+            assert [astuple(c) for c in built] == [astuple(c) for c in ClaimRow.from_arguments(kept)]
+        return db, kept
 
 
 def test_kept_rows_are_the_rows_the_database_gives(ws):
