@@ -105,7 +105,7 @@ class Places:
         self._full: Gazetteer | None = gazetteer
         self._anc: dict[str, frozenset[str]] = {}
         self._canon: dict[str, tuple[str, ...]] = {}
-        self._within: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
+        self._within: dict[tuple[str, ...], dict[tuple[str, ...], bool]] = {}  # by outer, then inner
         self._overlap: dict[tuple[tuple[str, ...], tuple[str, ...]], bool] = {}
         self._anchor: dict[tuple[str, ...], tuple[str, ...] | None] = {}
         self._weight: dict[tuple[str, ...], int] = {}
@@ -209,9 +209,14 @@ class Places:
             return True
         if not inner:
             return False
-        got = self._within.get((inner, outer))
+        # by outer, then inner: two look-ups of tuples the callers hold, no pair made per call (the
+        # rules ask this a few hundred thousand times on a national question)
+        known = self._within.get(outer)
+        if known is None:
+            known = self._within[outer] = {}
+        got = known.get(inner)
         if got is None:
-            got = self._within[(inner, outer)] = all(any(o in self.ancestors(i) for o in outer) for i in inner)
+            got = known[inner] = all(any(o in self.ancestors(i) for o in outer) for i in inner)
         return got
 
     def overlap(self, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
