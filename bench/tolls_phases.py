@@ -134,7 +134,7 @@ def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
                 kept = ws.kept_rows.columns(conn, rev, claim_filter(scope, pl), kept_claims())
                 if kept is None:
                     raise SystemExit("the kept rows are not current for this question: run it again")
-                rows = ClaimRow.from_columns(*kept)
+                rows = kept.build(ClaimRow.from_columns)
                 steps["claims"].append(time.perf_counter() - t)
             wide = Scope.build(["iso:SY"])
             origin = ws.kept_rows.origin(rev)

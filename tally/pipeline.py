@@ -593,7 +593,7 @@ def run_tolls_many(ws: Workspace, questions: Sequence[tuple[Scope, str | None]],
             if fkey not in loaded:
                 kept = ws.kept_rows.columns(conn, rev, wanted, kept_claims()) if use_rows else None
                 loaded[fkey] = (ClaimRow.from_rows(*load_claim_rows(conn, **wanted), places=pl) if kept is None
-                                else ClaimRow.from_columns(*kept), time.perf_counter() - started)
+                                else kept.build(ClaimRow.from_columns), time.perf_counter() - started)
                 started = time.perf_counter()
             rows, load_seconds = loaded[fkey]
             if wide is not None and len(rows) < many:
@@ -843,7 +843,7 @@ def _keep_relays(ws: Workspace, conn: Any) -> None:  # conn: a connection of ws 
         started = time.perf_counter()
         with _gc_paused():
             kept = ws.kept_rows.columns(conn, rev, claim_filter(wide, pl), kept_claims())
-            claims = [] if kept is None else ClaimRow.from_columns(*kept)
+            claims = [] if kept is None else kept.build(ClaimRow.from_columns)
             if len(claims) < ws.settings.answers_rows_over:
                 continue
             relays = relays_of(claims, wide, places=pl).to_dict()

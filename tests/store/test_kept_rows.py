@@ -106,7 +106,7 @@ def _both(ws: Workspace, scope: Scope, prepared=None):
         kept = ws.kept_rows.load(conn, rev, claim_filter(scope), prepared)
         if kept is not None and prepared.name == kept_claims().name:
             # a question builds its claims from the kept columns: the same claims, in the same order
-            built = ClaimRow.from_columns(*ws.kept_rows.columns(conn, rev, claim_filter(scope), prepared))
+            built = ws.kept_rows.columns(conn, rev, claim_filter(scope), prepared).build(ClaimRow.from_columns)
             assert [astuple(c) for c in built] == [astuple(c) for c in ClaimRow.from_arguments(kept)]
         return db, kept
 
