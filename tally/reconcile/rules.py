@@ -435,8 +435,6 @@ def _replayed_figure(claims: list[ClaimRow]) -> Figure:
 _NONE: Final[list[Figure]] = []  # no candidates (never appended to)
 _FEW_PAIRS: Final = 64  # _outside: so few figures against so few groups that testing each pair is quicker
 _EXTENT: Final = operator.attrgetter("extent")
-_LO: Final = operator.attrgetter("lo")
-_HI: Final = operator.attrgetter("hi")
 
 
 # R2's look-ups, at module level (not nested in collapse_relays) so that compiled they are called
@@ -475,10 +473,17 @@ def _settled(figures: list[Figure]) -> list[Figure]:
         start = f.start = f.claim.start
         if len(cs) == 1:
             f.date, f.end = cs[0].as_of, cs[0].end
-        else:
-            dates = [c.as_of for c in cs if c.as_of is not None]
-            ends = [c.end for c in cs if c.end is not None]
-            f.date, f.end = (min(dates) if dates else None), (min(ends) if ends else None)
+        else:  # the earliest of each (a loop: compiled, no lists made nor min() called per figure)
+            date: dt.date | None = None
+            earliest_end: dt.date | None = None
+            for c in cs:
+                day = c.as_of
+                if day is not None and (date is None or day < date):
+                    date = day
+                day = c.end
+                if day is not None and (earliest_end is None or day < earliest_end):
+                    earliest_end = day
+            f.date, f.end = date, earliest_end
         end = f.end
         f.lo = _FIRST_DAY if start is None else start.toordinal()
         f.hi = _LAST_DAY if end is None else end.toordinal()
@@ -1050,11 +1055,23 @@ def _outside(groups: list[tuple[Figure, Figure, list[Figure]]], own: list[Figure
 
 def _alike(figures: list[Figure]) -> list[tuple[Figure, Figure, list[Figure]]]:
     """Figures grouped by places, victims, event and kind, with each group's earliest and latest."""
-    groups: dict[tuple[object, ...], list[Figure]] = defaultdict(list)
+    # one pass, each group's earliest start and latest end kept as it grows (the first of equals, as
+    # min() and max() take them): compiled, no key function called per figure
+    groups: dict[tuple[object, ...], tuple[list[Figure], list[Figure]]] = {}
     for q in figures:
-        groups[(q.claim.areas, q.claim.victims, q.claim.event, q.claim.cumulative)].append(q)
-    return [(min(m, key=_LO), max(m, key=_HI), m)
-            for m in groups.values()]
+        c = q.claim
+        key = (c.areas, c.victims, c.event, c.cumulative)
+        got = groups.get(key)
+        if got is None:
+            groups[key] = ([q, q], [q])
+        else:
+            ends, members = got
+            members.append(q)
+            if q.lo < ends[0].lo:
+                ends[0] = q
+            if q.hi > ends[1].hi:
+                ends[1] = q
+    return [(ends[0], ends[1], members) for ends, members in groups.values()]
 
 
 def _covers(own: list[Figure], groups: list[tuple[Figure, Figure, list[Figure]]], places: Places) -> bool:

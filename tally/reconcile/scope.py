@@ -44,18 +44,27 @@ CATEGORY_PARTS = {"all": ("civilians", "security_forces", "fighters", "unknown")
 _EVENT_PARENT: Final = {"executed": "killed"}
 
 
+def _above(category: str) -> frozenset[str]:
+    """The categories strictly above *category* in the lattice."""
+    out = []
+    parent = _PARENT.get(category)
+    while parent is not None:
+        out.append(parent)
+        parent = _PARENT.get(parent)
+    return frozenset(out)
+
+
+_ABOVE: Final = {c: _above(c) for c in _PARENT}  # each category's ancestors, worked out once
+
+
 def category_within(inner: str, outer: str) -> bool:
     """True if every victim of category *inner* is of category *outer*."""
-    # called for every claim and pair of figures: up the lattice (three levels) without a call,
-    # so that compiled rules call it natively (a functools.cache wrapper is a Python call)
+    # called for every claim and pair of figures: one look-up, so that compiled rules call it
+    # natively (a functools.cache wrapper is a Python call)
     if inner == outer:
         return True
-    parent = _PARENT.get(inner)
-    while parent is not None:
-        if parent == outer:
-            return True
-        parent = _PARENT.get(parent)
-    return False
+    above = _ABOVE.get(inner)
+    return above is not None and outer in above
 
 
 def category_overlap(a: str, b: str) -> bool:
