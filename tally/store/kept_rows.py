@@ -9,7 +9,10 @@ less.
 
 The rows are kept as their reader will build from them (a :class:`Preparation`: reconciliation keeps
 each claim's :func:`~tally.reconcile.figures.claim_arguments`, so reading all of Syria builds its
-claims at once, without converting a value), by column, equal texts and days written once.  They are
+claims at once, without converting a value), by column, equal texts and days written once, and a
+shard's column of one value (its event, victims, places, most often its status) written once for
+all its rows.  A question reads them by column too (:meth:`KeptRows.columns`) and builds each
+shard's claims from its columns (``ClaimRow.from_columns``: no tuple per row).  They are
 exactly what the preparation makes of what ``load_claim_rows`` gives for the same filters (the tests
 compare them).  The file is filed under a key made, as the kept answers are
 (``tally.store.answers``), of the workspace's revision and the code's fingerprint, so a write
