@@ -49,7 +49,6 @@ import struct
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
