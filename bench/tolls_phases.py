@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from tolls import _forget, _options, built  # noqa: E402
 
-from tally.pipeline import _relays_key, keep_rows, kept_claims, open_workspace  # noqa: E402
+from tally.pipeline import _relays_key, _relays_scope, keep_rows, kept_claims, open_workspace  # noqa: E402
 from tally.reconcile import _native  # noqa: E402
 from tally.reconcile import rules as R  # noqa: E402
 from tally.reconcile import tolls as T  # noqa: E402
@@ -116,7 +116,8 @@ def fresh(home: Path, kw: dict, runs: int, relays: bool) -> dict[str, list[float
 
 def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
     """The rules' times, one by one, on the claims of *kw* read from the kept rows (*runs* times), R2
-    from Syria's kept relays if *relays* (read anew each run, as a fresh process reads them).
+    from Syria's kept relays if *relays* and ``tally tolls`` would read them (read anew each run, as a
+    fresh process reads them).
 
     The rules are called here in the order ``tally.reconcile.tolls.reconcile`` calls them (compiled,
     it calls them directly, so they cannot be clocked inside it): a change to that order belongs
@@ -136,9 +137,12 @@ def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
                     raise SystemExit("the kept rows are not current for this question: run it again")
                 rows = kept.build(ClaimRow.from_columns)
                 steps["claims"].append(time.perf_counter() - t)
-            wide = Scope.build(["iso:SY"])
+            # the relays as run_tolls_many reads them: the scope's country's, if it loads as many
+            # claims as rows are kept from (the coast's 16,576 claims are too few)
+            wide = _relays_scope(scope, pl)
             origin = ws.kept_rows.origin(rev)
-            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, origin))) if relays and origin else None
+            relays_here = relays and origin is not None and wide is not None and len(rows) >= ws.settings.answers_rows_over
+            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, origin))) if relays_here else None
             t0 = time.perf_counter()
             inside = [c for c in rows if c.status == "active" and R.relation(c, scope, pl) == "inside"]
             t1 = time.perf_counter()
@@ -157,7 +161,7 @@ def in_process(ws, kw: dict, runs: int, relays: bool) -> dict[str, list[float]]:
             t5 = time.perf_counter()
             T._source_rows(by_source, chosen, {s for cl in clusters for s in cl.sources if s not in cl.complete})
             t6 = time.perf_counter()
-            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, origin))) if relays and origin else None
+            got = R.Relays.from_dict(ws.answers.get(_relays_key(wide, origin))) if relays_here else None
             T.reconcile(rows, 0, None, scope, places=pl, relays=got)
             t7 = time.perf_counter()
             for name, seconds in (("R1", t1 - t0), ("R2", t2 - t1), ("R3", t3 - t2), ("R4", t4 - t3), ("R5", t5 - t4),

@@ -8,8 +8,8 @@ A *scope* here is anything with ``record_filter()`` returning plain filters (see
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, and_, distinct, func, or_, select
